@@ -1,0 +1,159 @@
+"""Settings shared by every deployment. Per-concern modules sit beside this one."""
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from config.env import BASE_DIR, env
+
+DEBUG = env.debug
+SECRET_KEY = env.secret_key or "insecure-development-key-never-use-in-production"
+ALLOWED_HOSTS = env.allowed_hosts or ["localhost", "127.0.0.1", "[::1]"]
+CSRF_TRUSTED_ORIGINS = env.csrf_trusted_origins
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_filters",
+    "import_export",
+    "django_tasks",
+    "django_tasks_db",
+    "credentialing",
+]
+if env.wechat_app_id:
+    INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "credentialing.middleware.UserTimezoneMiddleware",
+    "credentialing.middleware.StaffMustUseTwoFactorMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "credentialing.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# Database: embedded SQLite by default; DATABASE_URL selects PostgreSQL in production.
+DATA_DIR = env.data_dir
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.database_url or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
+        conn_max_age=60 if env.database_url else 0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write while the web process reads.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "credentialing.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation: the platform runs on China Standard Time; each user may pick their own zone.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    # Evidence files: private, never served by the web server; every download is a checked view.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": "/private-not-served/"},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Background work: Django's task API (django-tasks backport) with the database queue.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env.tasks_immediate
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail
+DEFAULT_FROM_EMAIL = env.default_from_email
+SERVER_EMAIL = env.default_from_email
+if env.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.email_host
+    EMAIL_PORT = env.email_port
+    EMAIL_HOST_USER = env.email_host_user
+    EMAIL_HOST_PASSWORD = env.email_host_password
+    EMAIL_USE_TLS = env.email_use_tls
+else:
+    # Without a mail server the messages land as files an operator can read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
+
+SITE_URL = env.site_url
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+}
+
+from config.settings.accounts import *  # noqa: E402,F403  allauth, MFA, WeChat, permissions

@@ -1,0 +1,19 @@
+"""The test suite: fast hashing, inline tasks, in-memory mail, isolated file storage."""
+import tempfile
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+STORAGES = {
+    **STORAGES,
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="evidence-test-"), "base_url": "/private-not-served/"},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ACCOUNT_RATE_LIMITS = False
+LANGUAGE_CODE = "en"

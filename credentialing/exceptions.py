@@ -1,0 +1,18 @@
+class CredentialingError(Exception):
+    """An expected refusal whose message is shown to the person who tried."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionRefused(CredentialingError):
+    """The application is not in a state that allows this action, or a guard failed."""
+
+
+class StaleApplication(CredentialingError):
+    """Somebody else changed the application since the form was loaded."""
+
+
+class UploadRefused(CredentialingError):
+    """An uploaded file is not an acceptable PDF, JPEG or PNG within the size limit."""

@@ -1,0 +1,452 @@
+"""People, applications and their evidence, and the audit trail of every decision."""
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+from credentialing.enums import (
+    ApplicationState,
+    Channel,
+    Criterion,
+    EvidenceCheck,
+    InstitutionKind,
+    PracticeEvidenceKind,
+    RoleApplied,
+    SpecialTopic,
+    StaffRole,
+    Verdict,
+    VolunteerStatus,
+)
+
+PLATFORM_TIMEZONE = "Asia/Shanghai"
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """Everyone who signs in: applicants, counselors, supervisors and staff. E-mail is the login."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("real name"), max_length=100, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default=PLATFORM_TIMEZONE, validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.email
+
+    def staff_roles(self) -> set[str]:
+        """The staff roles this user holds (cached for the request)."""
+        if not hasattr(self, "_staff_roles"):
+            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            self._staff_roles = names & set(StaffRole.values)
+            if self.is_superuser:
+                self._staff_roles.add(StaffRole.COORDINATOR)
+        return self._staff_roles
+
+
+class Institution(models.Model):
+    """Where an applicant works or studies (over 1,200 of them in the first intake)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices, default=InstitutionKind.OTHER)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualificationKind(models.Model):
+    """A professional qualification the management team recognises (the list can grow)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    qualifies_counselor = models.BooleanField(_("qualifies a counselor"), default=True)
+    qualifies_supervisor = models.BooleanField(_("qualifies a supervisor"), default=False)
+    recognised_automatically = models.BooleanField(
+        _("recognised automatically"),
+        default=True,
+        help_text=_("If not, a qualification of this kind always needs a reviewer's judgement."),
+    )
+    active = models.BooleanField(_("offered to applicants"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("qualification kind")
+        verbose_name_plural = _("qualification kinds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (translation.get_language() or "").startswith("zh") else self.name_en
+
+    def qualifies_for(self, role: str) -> bool:
+        return self.qualifies_supervisor if role == RoleApplied.SUPERVISOR else self.qualifies_counselor
+
+
+class CriteriaSet(models.Model):
+    """The thresholds of the admission criteria; the management team revises them, one set is active."""
+
+    name = models.CharField(_("name"), max_length=100)
+    min_ethics_hours = models.DecimalField(
+        _("minimum approved ethics hours"), max_digits=6, decimal_places=1, default=Decimal("16"),
+        validators=[MinValueValidator(0)],
+    )
+    min_practice_hours = models.DecimalField(
+        _("minimum individual counseling hours"), max_digits=7, decimal_places=1, default=Decimal("500"),
+        validators=[MinValueValidator(0)],
+    )
+    requires_trauma = models.BooleanField(_("requires trauma treatment training"), default=True)
+    requires_first_aid = models.BooleanField(_("requires psychological first-aid training"), default=True)
+    requires_crisis = models.BooleanField(_("requires crisis intervention training"), default=True)
+    is_active = models.BooleanField(_("active"), default=False)
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_criteria_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def required_topics(self) -> frozenset[str]:
+        flags = {
+            SpecialTopic.TRAUMA: self.requires_trauma,
+            SpecialTopic.FIRST_AID: self.requires_first_aid,
+            SpecialTopic.CRISIS: self.requires_crisis,
+        }
+        return frozenset(str(topic) for topic, required in flags.items() if required)
+
+
+class Application(models.Model):
+    """One person's application to serve as a counselor or supervisor."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications", verbose_name=_("applicant")
+    )
+    role = models.CharField(_("role applied for"), max_length=20, choices=RoleApplied.choices,
+                            default=RoleApplied.COUNSELOR)
+    serves_voice = models.BooleanField(_("can serve by voice"), default=True)
+    serves_text = models.BooleanField(_("can serve by text"), default=True)
+    full_name = models.CharField(_("real name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="applications",
+        verbose_name=_("institution"),
+    )
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default=PLATFORM_TIMEZONE,
+                                validators=[validate_timezone])
+    languages = models.CharField(_("languages"), max_length=200, blank=True,
+                                 help_text=_("Languages you can counsel in, separated by commas."))
+
+    state = models.CharField(_("state"), max_length=20, choices=ApplicationState.choices,
+                             default=ApplicationState.DRAFT, db_index=True)
+    # Bumped by every change; a form that carries an older version is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=0)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="applications_to_review", verbose_name=_("reviewer"),
+    )
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, null=True, blank=True,
+                                     verbose_name=_("criteria set"))
+    # The automatic verdict, stored so the queue and the statistics can filter and count it.
+    verdict = models.CharField(_("automatic verdict"), max_length=20, choices=Verdict.choices,
+                               default=Verdict.NOT_MET, db_index=True)
+    verdict_qualification = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    verdict_ethics = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    verdict_special_training = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    verdict_practice = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    ethics_hours = models.DecimalField(_("approved ethics hours"), max_digits=7, decimal_places=1, default=0)
+    practice_hours = models.DecimalField(_("counseling hours"), max_digits=8, decimal_places=1, default=0)
+    decision_reason = models.TextField(_("reason given to the applicant"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), default=now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            # One open or approved application per person; a rejected or withdrawn one may be followed by another.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=~Q(state__in=[ApplicationState.REJECTED, ApplicationState.WITHDRAWN]),
+                name="one_live_application_per_person",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=0), name="application_version_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"], name="app_state_submitted"),
+            models.Index(fields=["province"], name="app_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name or self.applicant.email} ({self.get_role_display()})"
+
+    @property
+    def channels(self) -> list[str]:
+        return [c for c, on in ((Channel.VOICE, self.serves_voice), (Channel.TEXT, self.serves_text)) if on]
+
+    @property
+    def is_editable_by_applicant(self) -> bool:
+        return self.state in ApplicationState.editable_by_applicant()
+
+    def criterion_verdicts(self) -> dict[str, str]:
+        return {
+            Criterion.QUALIFICATION: self.verdict_qualification,
+            Criterion.ETHICS: self.verdict_ethics,
+            Criterion.SPECIAL_TRAINING: self.verdict_special_training,
+            Criterion.PRACTICE: self.verdict_practice,
+        }
+
+
+def evidence_file_name(instance, filename: str) -> str:
+    """Stored names are random; the original name is kept in the record for display only."""
+    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        getattr(instance, "content_type", ""), ""
+    )
+    return f"evidence/{now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class Evidence(models.Model):
+    """What every evidence record has: its application, one uploaded file and the reviewer's check."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="%(class)s_set")
+    file = models.FileField(_("file"), upload_to=evidence_file_name, blank=True, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    check_state = models.CharField(_("check"), max_length=20, choices=EvidenceCheck.choices,
+                                   default=EvidenceCheck.PENDING)
+    check_note = models.TextField(_("reviewer's note"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    criterion: str = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    @property
+    def kind(self) -> str:
+        return self._meta.model_name
+
+
+class Qualification(Evidence):
+    criterion = Criterion.QUALIFICATION
+    qualification_kind = models.ForeignKey(QualificationKind, on_delete=models.PROTECT, verbose_name=_("kind"))
+    number = models.CharField(_("registration or certificate number"), max_length=100)
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta(Evidence.Meta):
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="qualification_expires_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qualification_kind} {self.number}"
+
+
+class EthicsTraining(Evidence):
+    criterion = Criterion.ETHICS
+    provider = models.CharField(_("provider"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)])
+    approved_by_registry = models.BooleanField(_("approved by the registration system"), default=False)
+    completed_on = models.DateField(_("completed on"))
+
+    class Meta(Evidence.Meta):
+        verbose_name = _("ethics training")
+        verbose_name_plural = _("ethics trainings")
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="ethics_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} ({self.hours} h)"
+
+
+class SpecialTraining(Evidence):
+    criterion = Criterion.SPECIAL_TRAINING
+    title = models.CharField(_("course title"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)])
+    completed_on = models.DateField(_("completed on"))
+    covers_trauma = models.BooleanField(_("trauma treatment"), default=False)
+    covers_first_aid = models.BooleanField(_("psychological first aid"), default=False)
+    covers_crisis = models.BooleanField(_("crisis intervention"), default=False)
+
+    class Meta(Evidence.Meta):
+        verbose_name = _("special training")
+        verbose_name_plural = _("special trainings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(covers_trauma=True) | Q(covers_first_aid=True) | Q(covers_crisis=True),
+                name="special_training_has_a_topic",
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="special_training_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def topics(self) -> frozenset[str]:
+        flags = {
+            SpecialTopic.TRAUMA: self.covers_trauma,
+            SpecialTopic.FIRST_AID: self.covers_first_aid,
+            SpecialTopic.CRISIS: self.covers_crisis,
+        }
+        return frozenset(str(topic) for topic, covered in flags.items() if covered)
+
+
+class PracticeRecord(Evidence):
+    criterion = Criterion.PRACTICE
+    hours = models.DecimalField(_("hours of individual counseling"), max_digits=7, decimal_places=1,
+                                validators=[MinValueValidator(0.5)])
+    evidence_kind = models.CharField(_("evidence"), max_length=20, choices=PracticeEvidenceKind.choices,
+                                     default=PracticeEvidenceKind.LOG)
+    description = models.CharField(_("where and with whom"), max_length=300, blank=True)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta(Evidence.Meta):
+        verbose_name = _("counseling practice record")
+        verbose_name_plural = _("counseling practice records")
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="practice_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h ({self.get_evidence_kind_display()})"
+
+
+EVIDENCE_MODELS: dict[str, type[Evidence]] = {
+    "qualification": Qualification,
+    "ethicstraining": EthicsTraining,
+    "specialtraining": SpecialTraining,
+    "practicerecord": PracticeRecord,
+}
+
+
+class Volunteer(models.Model):
+    """An approved counselor or supervisor; training and rostering start from here."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="volunteer")
+    role = models.CharField(_("role"), max_length=20, choices=RoleApplied.choices)
+    status = models.CharField(_("status"), max_length=20, choices=VolunteerStatus.choices,
+                              default=VolunteerStatus.AWAITING_TRAINING, db_index=True)
+    serves_voice = models.BooleanField(_("voice"), default=False)
+    serves_text = models.BooleanField(_("text"), default=False)
+    since = models.DateTimeField(_("approved on"), default=now)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class AuditEntry(models.Model):
+    """One recorded action: who did what to which record, when, from which state, and why."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("actor"))
+    action = models.CharField(_("action"), max_length=50)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="audit_entries")
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    from_state = models.CharField(_("from"), max_length=30, blank=True)
+    to_state = models.CharField(_("to"), max_length=30, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["application", "created_at"], name="audit_application_time")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,184 @@
+"""Reads. Each selector runs a fixed number of queries, whatever the number of rows."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from credentialing.criteria import (
+    ApplicationFacts,
+    EthicsFact,
+    Evaluation,
+    PracticeFact,
+    QualificationFact,
+    SpecialTrainingFact,
+    Thresholds,
+    evaluate,
+)
+from credentialing.enums import ApplicationState, Criterion, StaffRole, Verdict
+from credentialing.models import (
+    Application,
+    AuditEntry,
+    CriteriaSet,
+    EthicsTraining,
+    PracticeRecord,
+    Qualification,
+    SpecialTraining,
+    User,
+)
+
+EVIDENCE_PREFETCH = (
+    Prefetch("qualification_set", queryset=Qualification.objects.select_related("qualification_kind", "checked_by")),
+    Prefetch("ethicstraining_set", queryset=EthicsTraining.objects.select_related("checked_by")),
+    Prefetch("specialtraining_set", queryset=SpecialTraining.objects.select_related("checked_by")),
+    Prefetch("practicerecord_set", queryset=PracticeRecord.objects.select_related("checked_by")),
+)
+
+
+def platform_today() -> date:
+    return timezone.localdate()
+
+
+def thresholds_from(criteria_set: CriteriaSet | None) -> Thresholds:
+    if criteria_set is None:
+        return Thresholds()
+    return Thresholds(
+        min_ethics_hours=criteria_set.min_ethics_hours,
+        min_practice_hours=criteria_set.min_practice_hours,
+        required_topics=criteria_set.required_topics(),
+    )
+
+
+def active_criteria_set() -> CriteriaSet | None:
+    return CriteriaSet.objects.filter(is_active=True).first()
+
+
+def facts_for_application(application: Application) -> ApplicationFacts:
+    """Plain facts for the criteria functions; uses the prefetched evidence when present."""
+    return ApplicationFacts(
+        role=application.role,
+        qualifications=tuple(
+            QualificationFact(
+                kind_name=q.qualification_kind.name,
+                qualifies_for_role=q.qualification_kind.qualifies_for(application.role),
+                recognised_automatically=q.qualification_kind.recognised_automatically,
+                expires_on=q.expires_on,
+                check=q.check_state,
+                has_file=bool(q.file),
+            )
+            for q in application.qualification_set.all()
+        ),
+        ethics=tuple(
+            EthicsFact(hours=e.hours, approved_by_registry=e.approved_by_registry, check=e.check_state,
+                       has_file=bool(e.file))
+            for e in application.ethicstraining_set.all()
+        ),
+        special_trainings=tuple(
+            SpecialTrainingFact(topics=s.topics(), check=s.check_state, has_file=bool(s.file))
+            for s in application.specialtraining_set.all()
+        ),
+        practice=tuple(
+            PracticeFact(hours=p.hours, check=p.check_state, has_file=bool(p.file))
+            for p in application.practicerecord_set.all()
+        ),
+    )
+
+
+def thresholds_for_application(application: Application) -> Thresholds:
+    """A submitted application keeps the criteria set it was submitted under; a draft uses the active one."""
+    return thresholds_from(application.criteria_set if application.criteria_set_id else active_criteria_set())
+
+
+def evaluate_application(application: Application, *, verified_only: bool = False,
+                         thresholds: Thresholds | None = None) -> Evaluation:
+    return evaluate(
+        facts_for_application(application),
+        thresholds or thresholds_for_application(application),
+        platform_today(),
+        verified_only=verified_only,
+    )
+
+
+def application_with_evidence(pk: int) -> Application:
+    return (
+        Application.objects.select_related("applicant", "institution", "reviewer", "criteria_set")
+        .prefetch_related(*EVIDENCE_PREFETCH)
+        .get(pk=pk)
+    )
+
+
+def applications_of(user: User) -> QuerySet[Application]:
+    return Application.objects.filter(applicant=user).select_related("institution").order_by("-created_at")
+
+
+def current_application_of(user: User) -> Application | None:
+    """The person's live application (open or approved), or their latest one."""
+    applications = list(applications_of(user))
+    live = [a for a in applications if a.state not in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)]
+    return (live or applications or [None])[0]
+
+
+def audit_trail(application: Application) -> QuerySet[AuditEntry]:
+    return application.audit_entries.select_related("actor").order_by("-created_at", "-pk")
+
+
+def review_queue() -> QuerySet[Application]:
+    """Applications the vetting team works on (drafts are the applicants' own business)."""
+    return (
+        Application.objects.exclude(state=ApplicationState.DRAFT)
+        .select_related("applicant", "institution", "reviewer")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def vetting_staff() -> QuerySet[User]:
+    return (
+        User.objects.filter(Q(groups__name__in=[StaffRole.VETTING, StaffRole.COORDINATOR]) | Q(is_superuser=True),
+                            is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+CRITERION_COLUMNS = {
+    Criterion.QUALIFICATION: "verdict_qualification",
+    Criterion.ETHICS: "verdict_ethics",
+    Criterion.SPECIAL_TRAINING: "verdict_special_training",
+    Criterion.PRACTICE: "verdict_practice",
+}
+
+
+def funnel_statistics() -> dict:
+    """The funnel (applied, met the criteria, approved) and, criterion by criterion, why applications fail.
+
+    Two aggregate queries, whatever the number of applications.
+    """
+    applied = ~Q(state=ApplicationState.DRAFT)
+    counts = Application.objects.aggregate(
+        started=Count("pk"),
+        applied=Count("pk", filter=applied),
+        met=Count("pk", filter=applied & Q(verdict=Verdict.MET)),
+        needs_review=Count("pk", filter=applied & Q(verdict=Verdict.NEEDS_REVIEW)),
+        approved=Count("pk", filter=Q(state=ApplicationState.APPROVED)),
+        rejected=Count("pk", filter=Q(state=ApplicationState.REJECTED)),
+        withdrawn=Count("pk", filter=Q(state=ApplicationState.WITHDRAWN)),
+        waiting=Count("pk", filter=Q(state__in=ApplicationState.waiting_for_review())),
+        in_review=Count("pk", filter=Q(state=ApplicationState.IN_REVIEW)),
+        changes_requested=Count("pk", filter=Q(state=ApplicationState.CHANGES_REQUESTED)),
+    )
+    failing = Application.objects.filter(applied).aggregate(**{
+        f"{criterion}_{verdict}": Count("pk", filter=Q(**{column: verdict}))
+        for criterion, column in CRITERION_COLUMNS.items()
+        for verdict in (Verdict.NOT_MET, Verdict.NEEDS_REVIEW)
+    })
+    by_criterion = [
+        {
+            "criterion": criterion,
+            "label": Criterion(criterion).label,
+            "not_met": failing[f"{criterion}_{Verdict.NOT_MET}"],
+            "needs_review": failing[f"{criterion}_{Verdict.NEEDS_REVIEW}"],
+        }
+        for criterion in CRITERION_COLUMNS
+    ]
+    return {"counts": counts, "by_criterion": by_criterion}

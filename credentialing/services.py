@@ -1,0 +1,384 @@
+"""Writes. Every change to an application or its evidence goes through a function here.
+
+``application_transition`` is the one place a state changes: it checks the
+table of allowed transitions in ``enums.TRANSITIONS``, locks the row, records
+the change in the audit trail and queues the e-mail once the transaction commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credentialing import tasks
+from credentialing.enums import (
+    ACTIONS_NEEDING_REASON,
+    APPLICANT_ACTIONS,
+    TRANSITIONS,
+    ApplicationAction,
+    ApplicationState,
+    EvidenceCheck,
+    StaffRole,
+    Verdict,
+)
+from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
+from credentialing.models import (
+    Application,
+    AuditEntry,
+    CriteriaSet,
+    Evidence,
+    Institution,
+    User,
+    Volunteer,
+)
+from credentialing.selectors import (
+    EVIDENCE_PREFETCH,
+    active_criteria_set,
+    evaluate_application,
+)
+from credentialing.uploads import inspect_upload
+
+PROFILE_FIELDS = (
+    "role", "full_name", "phone", "province", "city", "timezone", "languages", "serves_voice", "serves_text",
+)
+REQUIRED_FOR_SUBMISSION = ("full_name", "phone", "province", "city", "institution")
+
+
+def audit_log(*, actor: User | None, action: str, application: Application | None = None, obj=None,
+              from_state: str = "", to_state: str = "", reason: str = "", data: dict | None = None) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if actor and actor.pk else None,
+        action=action,
+        application=application,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _locked(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+def _guard_version(application: Application, expected_version: int | None) -> None:
+    if expected_version is not None and application.version != expected_version:
+        raise StaleApplication(
+            _("Somebody else changed this application since you opened it (it is now “%(state)s”). "
+              "Nothing was saved; reload the page to see the change.") % {"state": application.get_state_display()}
+        )
+
+
+def _bump(application: Application, *fields: str) -> None:
+    application.version += 1
+    application.save(update_fields=[*fields, "version", "updated_at"])
+
+
+# --- applicant side -------------------------------------------------------------------------
+
+
+def application_start(*, applicant: User) -> Application:
+    """Open a draft for the person, or return the live application they already have."""
+    existing = Application.objects.filter(applicant=applicant).exclude(
+        state__in=[ApplicationState.REJECTED, ApplicationState.WITHDRAWN]).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                applicant=applicant, full_name=applicant.full_name, timezone=applicant.timezone
+            )
+            audit_log(actor=applicant, action="application.created", application=application,
+                      to_state=application.state)
+    except IntegrityError:  # a double click created it already
+        return Application.objects.get(applicant=applicant, state=ApplicationState.DRAFT)
+    application_refresh_verdict(application)
+    return application
+
+
+def institution_for_name(name: str) -> Institution | None:
+    name = " ".join(name.split())
+    if not name:
+        return None
+    institution, _created = Institution.objects.get_or_create(name=name)
+    return institution
+
+
+@transaction.atomic
+def application_update_profile(*, application_id: int, actor: User, data: dict, institution_name: str,
+                               expected_version: int | None = None) -> Application:
+    application = _locked(application_id)
+    _guard_version(application, expected_version)
+    if application.applicant_id != actor.pk or not application.is_editable_by_applicant:
+        raise TransitionRefused(_("This application cannot be edited now."))
+    changed = {}
+    for name in PROFILE_FIELDS:
+        if name in data and getattr(application, name) != data[name]:
+            changed[name] = [str(getattr(application, name)), str(data[name])]
+            setattr(application, name, data[name])
+    institution = institution_for_name(institution_name)
+    if institution != application.institution:
+        changed["institution"] = [str(application.institution or ""), str(institution or "")]
+        application.institution = institution
+    if changed:
+        _bump(application, *PROFILE_FIELDS, "institution")
+        # personal data is not copied into the audit trail, only which fields changed
+        audit_log(actor=actor, action="application.profile_updated", application=application,
+                  data={"fields": sorted(changed)})
+        if "full_name" in changed and not actor.full_name:
+            actor.full_name = application.full_name
+            actor.save(update_fields=["full_name"])
+    application_refresh_verdict(application)
+    return application
+
+
+def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload=None) -> Evidence:
+    """Attach one evidence record (and its file) to a draft. A refused file or record saves nothing at all."""
+    content_type = inspect_upload(upload) if upload is not None else ""
+    try:
+        with transaction.atomic():
+            application = _locked(application_id)
+            if application.applicant_id != actor.pk or not application.is_editable_by_applicant:
+                raise TransitionRefused(_("Evidence can only be added while the application is a draft "
+                                          "or changes were requested."))
+            evidence.application = application
+            evidence.full_clean(exclude=["application", "file"])
+            if upload is not None:
+                evidence.content_type = content_type
+                evidence.original_name = upload.name[-255:]
+                evidence.size = upload.size
+                evidence.file.save("upload", upload, save=False)
+            evidence.save()
+            _bump(application)
+            audit_log(actor=actor, action="evidence.added", application=application, obj=evidence,
+                      data={"file": evidence.original_name})
+    except Exception:
+        # the transaction rolled back; the stored file must not outlive it
+        if evidence.file:
+            evidence.file.delete(save=False)
+        raise
+    application_refresh_verdict(application)
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence, actor: User) -> None:
+    with transaction.atomic():
+        application = _locked(evidence.application_id)
+        if application.applicant_id != actor.pk or not application.is_editable_by_applicant:
+            raise TransitionRefused(_("Evidence can only be removed while the application is a draft "
+                                      "or changes were requested."))
+        if evidence.check_state == EvidenceCheck.VERIFIED:
+            raise TransitionRefused(_("Evidence a reviewer has verified cannot be removed."))
+        stored = evidence.file.name if evidence.file else ""
+        audit_log(actor=actor, action="evidence.removed", application=application, obj=evidence,
+                  data={"file": evidence.original_name})
+        evidence.delete()
+        _bump(application)
+        if stored:
+            storage = evidence.file.storage
+            transaction.on_commit(lambda: storage.delete(stored))
+    application_refresh_verdict(application)
+
+
+def application_refresh_verdict(application: Application) -> Application:
+    """Store the automatic verdict (used by the queue filters and the statistics)."""
+    fresh = Application.objects.prefetch_related(*EVIDENCE_PREFETCH).select_related("criteria_set").get(
+        pk=application.pk)
+    evaluation = evaluate_application(fresh)
+    values = {
+        "verdict": evaluation.verdict,
+        "verdict_qualification": "",
+        "verdict_ethics": "",
+        "verdict_special_training": "",
+        "verdict_practice": "",
+    }
+    for result in evaluation.results:
+        values[f"verdict_{result.criterion}"] = result.verdict
+        if result.criterion == "ethics":
+            values["ethics_hours"] = result.hours
+        if result.criterion == "practice":
+            values["practice_hours"] = result.hours
+    Application.objects.filter(pk=application.pk).update(**values)
+    for name, value in values.items():
+        setattr(application, name, value)
+    return application
+
+
+# --- vetting side ---------------------------------------------------------------------------
+
+
+def _guard_actor(application: Application, action: str, actor: User) -> None:
+    if action in APPLICANT_ACTIONS:
+        if application.applicant_id != actor.pk:
+            raise TransitionRefused(_("Only the applicant can do this."))
+        return
+    if application.applicant_id == actor.pk:
+        raise TransitionRefused(_("You cannot vet your own application."))
+    if not actor.has_perm("credentialing.vet_application", application):
+        raise TransitionRefused(_("Only the vetting team can do this."))
+
+
+def _guard_action(application: Application, action: str, reason: str) -> None:
+    if action in ACTIONS_NEEDING_REASON and not reason.strip():
+        raise TransitionRefused(_("Please give the applicant a reason."))
+    if action in (ApplicationAction.SUBMIT, ApplicationAction.RESUBMIT):
+        missing = [Application._meta.get_field(name).verbose_name for name in REQUIRED_FOR_SUBMISSION
+                   if not getattr(application, name)]
+        if missing:
+            raise TransitionRefused(_("Please fill in: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
+        if not application.channels and application.role == "counselor":
+            raise TransitionRefused(_("Choose at least one channel (voice or text)."))
+    if action == ApplicationAction.APPROVE:
+        application = Application.objects.prefetch_related(*EVIDENCE_PREFETCH).select_related("criteria_set").get(
+            pk=application.pk)
+        evaluation = evaluate_application(application, verified_only=True)
+        if evaluation.verdict != Verdict.MET:
+            reasons = "; ".join(reason for result in evaluation.failing() for reason in result.reasons)
+            raise TransitionRefused(
+                _("Approval needs every criterion met by verified evidence. Still open: %(reasons)s")
+                % {"reasons": reasons}
+            )
+
+
+@transaction.atomic
+def application_transition(*, application_id: int, action: str, actor: User, reason: str = "",
+                           expected_version: int | None = None) -> Application:
+    """Move an application along the workflow, or refuse with a message that says why."""
+    if action not in TRANSITIONS:
+        raise TransitionRefused(_("Unknown action."))
+    application = _locked(application_id)
+    sources, target = TRANSITIONS[action]
+    if application.state not in sources:
+        if application.state == target:
+            raise TransitionRefused(
+                _("This application is already “%(state)s”; nothing was changed.")
+                % {"state": application.get_state_display()})
+        raise TransitionRefused(
+            _("An application that is “%(state)s” cannot be given the action “%(action)s”.")
+            % {"state": application.get_state_display(), "action": ApplicationAction(action).label})
+    _guard_version(application, expected_version)
+    _guard_actor(application, action, actor)
+    _guard_action(application, action, reason)
+
+    previous = application.state
+    now = timezone.now()
+    application.state = target
+    fields = ["state"]
+    if action == ApplicationAction.SUBMIT:
+        application.submitted_at = now
+        application.criteria_set = active_criteria_set()
+        fields += ["submitted_at", "criteria_set"]
+    if action == ApplicationAction.START_REVIEW and application.reviewer_id is None:
+        application.reviewer = actor
+        fields.append("reviewer")
+    if action in ACTIONS_NEEDING_REASON or action == ApplicationAction.APPROVE:
+        application.decision_reason = reason.strip()
+        fields.append("decision_reason")
+    if target in (ApplicationState.APPROVED, ApplicationState.REJECTED):
+        application.decided_at = now
+        fields.append("decided_at")
+    _bump(application, *fields)
+    entry = audit_log(actor=actor, action=f"application.{action}", application=application,
+                      from_state=previous, to_state=target, reason=reason.strip())
+    if target == ApplicationState.APPROVED:
+        _make_volunteer(application, now)
+    if action != ApplicationAction.START_REVIEW:
+        transaction.on_commit(lambda: tasks.send_application_update.enqueue(entry.pk))
+    application_refresh_verdict(application)
+    return application
+
+
+def _make_volunteer(application: Application, now) -> Volunteer:
+    volunteer, _created = Volunteer.objects.update_or_create(
+        user_id=application.applicant_id,
+        defaults={
+            "application": application,
+            "role": application.role,
+            "serves_voice": application.serves_voice,
+            "serves_text": application.serves_text,
+            "since": now,
+        },
+    )
+    return volunteer
+
+
+def applications_assign(*, application_ids: Iterable[int], reviewer: User | None, actor: User) -> int:
+    """Give applications to a reviewer; those waiting for review move into review. Returns how many changed."""
+    if reviewer is not None and not (
+        reviewer.is_superuser or reviewer.groups.filter(name__in=[StaffRole.VETTING, StaffRole.COORDINATOR]).exists()
+    ):
+        raise CredentialingError(_("%(person)s is not on the vetting team.") % {"person": reviewer})
+    changed = 0
+    for application_id in sorted(set(application_ids)):
+        with transaction.atomic():
+            application = _locked(application_id)
+            if application.state in ApplicationState.final() or application.state == ApplicationState.DRAFT:
+                continue
+            if reviewer is not None and application.applicant_id == reviewer.pk:
+                continue  # nobody reviews their own application
+            if not actor.has_perm("credentialing.assign_reviewers", application):
+                raise CredentialingError(_("Only the vetting team can assign reviewers."))
+            if application.reviewer_id != (reviewer.pk if reviewer else None):
+                previous_reviewer = str(application.reviewer or "")
+                application.reviewer = reviewer
+                _bump(application, "reviewer")
+                audit_log(actor=actor, action="application.assigned", application=application,
+                          data={"from": previous_reviewer, "to": str(reviewer or "")})
+                changed += 1
+        if reviewer is not None and application.state in ApplicationState.waiting_for_review():
+            application_transition(application_id=application_id, action=ApplicationAction.START_REVIEW,
+                                   actor=actor)
+    return changed
+
+
+@transaction.atomic
+def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: str = "") -> Evidence:
+    """A reviewer's verdict on one evidence item."""
+    application = _locked(evidence.application_id)
+    if application.state != ApplicationState.IN_REVIEW:
+        raise TransitionRefused(_("Evidence can be checked only while the application is in review."))
+    if application.applicant_id == actor.pk or not actor.has_perm("credentialing.vet_application", application):
+        raise TransitionRefused(_("You may not vet this application."))
+    if check_state not in EvidenceCheck.values:
+        raise TransitionRefused(_("Unknown check."))
+    if check_state == EvidenceCheck.NOT_ACCEPTABLE and not note.strip():
+        raise TransitionRefused(_("Say why the evidence is not acceptable; the applicant will read it."))
+    previous = evidence.check_state
+    evidence.check_state = check_state
+    evidence.check_note = note.strip()
+    evidence.checked_by = actor
+    evidence.checked_at = timezone.now()
+    evidence.save(update_fields=["check_state", "check_note", "checked_by", "checked_at"])
+    _bump(application)
+    audit_log(actor=actor, action="evidence.checked", application=application, obj=evidence,
+              from_state=previous, to_state=check_state, reason=evidence.check_note)
+    application_refresh_verdict(application)
+    return evidence
+
+
+# --- management -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def criteria_set_activate(*, criteria_set: CriteriaSet, actor: User) -> CriteriaSet:
+    """Make a criteria set the one new submissions are judged by; drafts are re-judged at once."""
+    CriteriaSet.objects.filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
+    criteria_set.is_active = True
+    criteria_set.save(update_fields=["is_active"])
+    audit_log(actor=actor, action="criteria.activated", obj=criteria_set, data={"name": criteria_set.name})
+    for application in Application.objects.filter(criteria_set__isnull=True):
+        application_refresh_verdict(application)
+    return criteria_set
+
+
+def staff_role_grant(*, user: User, role: str, actor: User | None) -> None:
+    group, _created = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    if hasattr(user, "_staff_roles"):
+        del user._staff_roles
+    audit_log(actor=actor, action="staff.role_granted", obj=user, data={"role": role})

@@ -1,0 +1,224 @@
+"""The roster as a mixed-integer program, written straight into a MathOpt ModelProto.
+
+Variables: one binary per candidate pair, one count and one shortfall per shift, an
+over/under deviation pair per person. Rows (all built from numpy arrays, no per-variable
+Python objects):
+
+* count     y_s - sum_p x_ps = 0
+* cover     y_s + short_s >= min_s              (short_s is max(0, min - assigned) at optimum)
+* target    sum_s h_s x_ps - over_p + under_p = target_p; bounds on over/under enforce max_hours
+* rest      per person, the maximal cliques of the interval graph of [start, end + rest):
+            two shifts conflict exactly when those extended intervals overlap, so one row
+            per maximal clique (a sweep over sorted starts) states overlap and rest exactly.
+* ratio     per distinct set of shifts on duty in an elementary interval between shift
+            boundaries: sum counselor y - ratio * sum supervisor y <= 0
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from ortools.math_opt import model_pb2
+
+from .pairs import Pairs
+from .problem import HOUR, Problem
+
+
+@dataclass(frozen=True, slots=True)
+class MipModel:
+    proto: model_pb2.ModelProto
+    pairs: Pairs
+    count_offset: int  # first shift-count variable
+    granularity: float  # every penalty is a multiple of this (0: unknown)
+
+    @property
+    def pair_count(self) -> int:
+        return len(self.pairs)
+
+
+def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
+    """The largest g such that every roster's penalty is a multiple of g, or 0 when not small."""
+    weights = problem.weights
+    atoms: list[float] = []
+    hours = [s.hours for s in problem.shifts]
+    for weight in (weights.uncovered, weights.change if problem.has_previous else 0, weights.target_deviation):
+        if weight:
+            atoms += [weight * h for h in set(hours)]
+    if weights.target_deviation:
+        atoms += [weights.target_deviation * t for t in {p.target_hours for p in problem.people}]
+    if weights.unpreferred:
+        atoms += [weights.unpreferred * u for u in set(np.round(pairs.unpreferred_hours, 9).tolist())]
+    step = Fraction(0)
+    for atom in atoms:
+        fraction = Fraction(atom).limit_denominator(3600)
+        if abs(float(fraction) - atom) > 1e-9:
+            return 0.0
+        step = Fraction(np.gcd(step.numerator * fraction.denominator, fraction.numerator * step.denominator),
+                        step.denominator * fraction.denominator) if step else abs(fraction)
+    return float(step) if step and float(step) >= 1e-3 else 0.0
+
+
+def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.ndarray]:
+    """(row, pair) entries of the maximal conflict cliques of each person's candidate shifts."""
+    starts = pairs.shift_start[pairs.shift]
+    extended_ends = pairs.shift_end[pairs.shift] + rest_seconds
+    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
+    rows: list[int] = []
+    members: list[int] = []
+    row = 0
+    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)]):
+        if hi - lo < 2:
+            continue
+        person_starts = starts[lo:hi].tolist()
+        person_ends = extended_ends[lo:hi].tolist()
+        longest = float((extended_ends[lo:hi] - starts[lo:hi]).max())
+        previous: list[int] = []
+        for j, moment in enumerate(person_starts):
+            if j + 1 < hi - lo and person_starts[j + 1] == moment:
+                continue  # same start as the next pair: its clique is a superset
+            first = bisect_left(person_starts, moment - longest)
+            clique = [k for k in range(first, j + 1) if person_ends[k] > moment]
+            if len(clique) < 2 or (previous and set(clique) <= set(previous)):
+                continue
+            if previous and set(previous) <= set(clique):
+                # the previous row is dominated: overwrite it
+                del rows[-len(previous):], members[-len(previous):]
+                row -= 1
+            rows += [row] * len(clique)
+            members += [lo + k for k in clique]
+            previous = clique
+            row += 1
+    return np.asarray(rows, dtype=np.int64), np.asarray(members, dtype=np.int64)
+
+
+def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Distinct (counselor shifts, supervisor shifts) on duty over the elementary intervals."""
+    if problem.supervisor_ratio is None or not problem.shifts:
+        return []
+    starts = np.asarray([s.start for s in problem.shifts])
+    ends = np.asarray([s.end for s in problem.shifts])
+    counselor = np.asarray([s.role == "counselor" for s in problem.shifts])
+    moments = np.unique(np.r_[starts, ends])[:-1]
+    active = (starts[:, None] <= moments[None, :]) & (moments[None, :] < ends[:, None])
+    seen: set[bytes] = set()
+    rows = []
+    for column in active.T:
+        if not (column & counselor).any():
+            continue
+        key = np.packbits(column).tobytes()
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append((np.flatnonzero(column & counselor), np.flatnonzero(column & ~counselor)))
+    return rows
+
+
+def build_model(problem: Problem, pairs: Pairs) -> MipModel:
+    """Build the MIP of `problem` over the candidate `pairs` (pinned pairs fixed to 1)."""
+    weights = problem.weights
+    n_pairs, n_shifts, n_people = len(pairs), len(problem.shifts), len(problem.people)
+    count0 = n_pairs
+    short0 = count0 + n_shifts
+    over0 = short0 + n_shifts
+    under0 = over0 + n_people
+    n_vars = under0 + n_people
+
+    shift_min = np.asarray([s.min for s in problem.shifts], dtype=np.float64)
+    shift_max = np.asarray([s.max for s in problem.shifts], dtype=np.float64)
+    shift_hours = np.asarray([s.hours for s in problem.shifts], dtype=np.float64)
+    max_hours = np.asarray([p.max_hours for p in problem.people], dtype=np.float64)
+    target = np.asarray([p.target_hours for p in problem.people], dtype=np.float64)
+
+    lower = np.zeros(n_vars)
+    upper = np.full(n_vars, np.inf)
+    upper[:n_pairs] = 1.0
+    if problem.pinned:
+        index = pairs.index()
+        pinned = [index[pair] for pair in problem.pinned if pair in index]
+        lower[pinned] = 1.0
+    upper[count0:short0] = shift_max
+    upper[short0:over0] = shift_min
+    # target row: hours = target + over - under, so these bounds are exactly hours <= max_hours
+    upper[over0:under0] = np.maximum(0.0, max_hours - target)
+    lower[under0:] = np.maximum(0.0, target - max_hours)
+    integers = np.zeros(n_vars, dtype=bool)
+    integers[:n_pairs] = True
+
+    cost = np.zeros(n_vars)
+    change_weight = weights.change if problem.has_previous else 0.0
+    change_sign = np.where(pairs.previous, -1.0, 1.0)
+    cost[:n_pairs] = weights.unpreferred * pairs.unpreferred_hours + change_weight * pairs.hours * change_sign
+    cost[short0:over0] = weights.uncovered * shift_hours
+    cost[over0:] = weights.target_deviation
+    # removing every previous pair costs its hours; the pair variables' negative cost refunds it
+    offset = change_weight * sum(problem.shifts[s].hours for s, _ in problem.previous)
+
+    row_parts: list[np.ndarray] = []
+    col_parts: list[np.ndarray] = []
+    coef_parts: list[np.ndarray] = []
+    row_lower: list[np.ndarray] = []
+    row_upper: list[np.ndarray] = []
+    n_rows = 0
+
+    def add_rows(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        nonlocal n_rows
+        row_parts.append(rows + n_rows)
+        col_parts.append(cols)
+        coef_parts.append(coefs)
+        row_lower.append(lo)
+        row_upper.append(hi)
+        n_rows += len(lo)
+
+    pair_ids = np.arange(n_pairs)
+    shift_ids = np.arange(n_shifts)
+    # count: y_s - sum x = 0
+    add_rows(np.r_[shift_ids, pairs.shift], np.r_[count0 + shift_ids, pair_ids],
+             np.r_[np.ones(n_shifts), -np.ones(n_pairs)], np.zeros(n_shifts), np.zeros(n_shifts))
+    # cover: y_s + short_s >= min_s
+    covered = np.flatnonzero(shift_min > 0)
+    local = np.arange(len(covered))
+    add_rows(np.r_[local, local], np.r_[count0 + covered, short0 + covered], np.ones(2 * len(covered)),
+             shift_min[covered], np.full(len(covered), np.inf))
+    # target: sum h x - over + under = target
+    person_ids = np.arange(n_people)
+    add_rows(np.r_[pairs.person, person_ids, person_ids], np.r_[pair_ids, over0 + person_ids, under0 + person_ids],
+             np.r_[pairs.hours, -np.ones(n_people), np.ones(n_people)], target, target)
+    # rest and overlap cliques
+    clique_rows, clique_pairs = _rest_cliques(pairs, problem.min_rest_hours * HOUR)
+    n_cliques = int(clique_rows[-1]) + 1 if len(clique_rows) else 0
+    add_rows(clique_rows, clique_pairs, np.ones(len(clique_rows)), np.full(n_cliques, -np.inf), np.ones(n_cliques))
+    # supervisor ratio
+    ratio_rows = _ratio_rows(problem)
+    if ratio_rows:
+        rows = np.concatenate([np.full(len(c) + len(s), k) for k, (c, s) in enumerate(ratio_rows)])
+        cols = np.concatenate([np.r_[c, s] for c, s in ratio_rows]) + count0
+        coefs = np.concatenate([np.r_[np.ones(len(c)), np.full(len(s), -float(problem.supervisor_ratio))]
+                                for c, s in ratio_rows])
+        add_rows(rows, cols, coefs, np.full(len(ratio_rows), -np.inf), np.zeros(len(ratio_rows)))
+
+    all_rows = np.concatenate(row_parts)
+    all_cols = np.concatenate(col_parts)
+    all_coefs = np.concatenate(coef_parts)
+    order = np.lexsort((all_cols, all_rows))
+
+    proto = model_pb2.ModelProto(name=problem.name)
+    proto.variables.ids.extend(range(n_vars))
+    proto.variables.lower_bounds.extend(lower.tolist())
+    proto.variables.upper_bounds.extend(upper.tolist())
+    proto.variables.integers.extend(integers.tolist())
+    nonzero = np.flatnonzero(cost)
+    proto.objective.offset = float(offset)
+    proto.objective.linear_coefficients.ids.extend(nonzero.tolist())
+    proto.objective.linear_coefficients.values.extend(cost[nonzero].tolist())
+    proto.linear_constraints.ids.extend(range(n_rows))
+    proto.linear_constraints.lower_bounds.extend(np.concatenate(row_lower).tolist())
+    proto.linear_constraints.upper_bounds.extend(np.concatenate(row_upper).tolist())
+    matrix = proto.linear_constraint_matrix
+    matrix.row_ids.extend(all_rows[order].tolist())
+    matrix.column_ids.extend(all_cols[order].tolist())
+    matrix.coefficients.extend(all_coefs[order].tolist())
+    return MipModel(proto=proto, pairs=pairs, count_offset=count0,
+                    granularity=penalty_granularity(problem, pairs))
