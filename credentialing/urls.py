@@ -1,7 +1,3 @@
-from django.urls import path
+from credentialing.views import applicant, vetting
 
-from credentialing import views
-
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns = applicant.urlpatterns + vetting.urlpatterns
