@@ -163,3 +163,29 @@ def complete_application(**kwargs) -> Application:
     PracticeRecordFactory(application=application)
     application_refresh_verdict(application)
     return application
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def with_totp(user: User, secret: str = TOTP_SECRET) -> str:
+    """Give a user an authenticator app (as allauth's MFA stores it); returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_now(secret: str = TOTP_SECRET) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def staff_member(role: str = StaffRole.VETTING, **kwargs) -> User:
+    """A staff member who has set up two-factor authentication, as the middleware demands."""
+    user = UserFactory(roles=[role], **kwargs)
+    with_totp(user)
+    return user

@@ -146,6 +146,9 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
 
 SITE_URL = env.site_url
+# Shared by the web processes and the worker: rate limits, used one-time codes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
