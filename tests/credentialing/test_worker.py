@@ -1,0 +1,27 @@
+"""The real background worker (django-tasks-db) sends what the web request queued."""
+import pytest
+from django.core.management import call_command
+
+from credentialing.enums import ApplicationAction
+from credentialing.services import application_transition
+from tests.factories import complete_application
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_sends_the_mail_queued_by_a_submission(settings, mailoutbox):
+    settings.TASKS = DATABASE_QUEUE
+    from django_tasks_db.models import DBTaskResult
+
+    application = complete_application()
+    application_transition(application_id=application.pk, action=ApplicationAction.SUBMIT,
+                           actor=application.applicant)
+    assert mailoutbox == []  # queued, not sent by the request
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [application.applicant.email]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
