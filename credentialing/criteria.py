@@ -126,7 +126,8 @@ def check_qualification(facts: ApplicationFacts, today: date, *, verified_only: 
     usable = [q for q in facts.qualifications if _counts(q.check, verified_only)]
     current = [q for q in usable if q.expires_on is None or q.expires_on >= today]
     for_role = [q for q in current if q.qualifies_for_role]
-    automatic = [q for q in for_role if q.recognised_automatically and (q.has_file or q.check == EvidenceCheck.VERIFIED)]
+    automatic = [q for q in for_role
+                 if q.recognised_automatically and (q.has_file or q.check == EvidenceCheck.VERIFIED)]
     if automatic:
         return CriterionResult(Criterion.QUALIFICATION, Verdict.MET,
                                (_("%(kind)s qualifies for the %(role)s role.") % {"kind": automatic[0].kind_name,
