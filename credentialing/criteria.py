@@ -114,11 +114,9 @@ def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _unchecked_without_file(items, verified_only: bool) -> bool:
-    # An item with no file (an imported record, say) can only count once a reviewer has verified it.
-    return not verified_only and any(
-        not item.has_file and item.check == EvidenceCheck.PENDING for item in items
-    )
+def _is_firm(item) -> bool:
+    # An item with no file (an imported record, say) counts for sure only once a reviewer has verified it.
+    return item.has_file or item.check == EvidenceCheck.VERIFIED
 
 
 def check_qualification(facts: ApplicationFacts, today: date, *, verified_only: bool = False) -> CriterionResult:
@@ -126,17 +124,17 @@ def check_qualification(facts: ApplicationFacts, today: date, *, verified_only: 
     usable = [q for q in facts.qualifications if _counts(q.check, verified_only)]
     current = [q for q in usable if q.expires_on is None or q.expires_on >= today]
     for_role = [q for q in current if q.qualifies_for_role]
-    automatic = [q for q in for_role
-                 if q.recognised_automatically and (q.has_file or q.check == EvidenceCheck.VERIFIED)]
+    automatic = [q for q in for_role if q.recognised_automatically and _is_firm(q)]
     if automatic:
         return CriterionResult(Criterion.QUALIFICATION, Verdict.MET,
                                (_("%(kind)s qualifies for the %(role)s role.") % {"kind": automatic[0].kind_name,
                                                                                     "role": role_name},))
+    accepted = [q for q in for_role if q.check == EvidenceCheck.VERIFIED]
+    if accepted:
+        return CriterionResult(Criterion.QUALIFICATION, Verdict.MET,
+                               (_("%(kind)s was accepted by a reviewer.") % {"kind": accepted[0].kind_name},))
     if for_role:
         q = for_role[0]
-        if q.check == EvidenceCheck.VERIFIED:
-            return CriterionResult(Criterion.QUALIFICATION, Verdict.MET,
-                                   (_("%(kind)s was accepted by a reviewer.") % {"kind": q.kind_name},))
         reason = (
             _("%(kind)s has no evidence file; a reviewer must confirm it another way.")
             if q.recognised_automatically
@@ -144,14 +142,15 @@ def check_qualification(facts: ApplicationFacts, today: date, *, verified_only: 
         )
         return CriterionResult(Criterion.QUALIFICATION, Verdict.NEEDS_REVIEW, (reason % {"kind": q.kind_name},))
     reasons = []
-    expired = [q for q in usable if q.expires_on is not None and q.expires_on < today and q.qualifies_for_role]
-    for q in expired:
-        reasons.append(_("%(kind)s expired on %(date)s.") % {"kind": q.kind_name, "date": q.expires_on.isoformat()})
+    for q in usable:
+        if q.expires_on is not None and q.expires_on < today:
+            reasons.append(_("%(kind)s expired on %(date)s.") % {"kind": q.kind_name,
+                                                                 "date": q.expires_on.isoformat()})
     for q in current:
         reasons.append(_("%(kind)s does not qualify for the %(role)s role.") % {"kind": q.kind_name,
                                                                                 "role": role_name})
     if not reasons:
-        if verified_only and usable:
+        if verified_only and any(q.check != EvidenceCheck.NOT_ACCEPTABLE for q in facts.qualifications):
             reasons.append(_("No qualification has been verified yet."))
         elif any(q.check == EvidenceCheck.NOT_ACCEPTABLE for q in facts.qualifications):
             reasons.append(_("Every qualification given was found not acceptable."))
@@ -162,24 +161,31 @@ def check_qualification(facts: ApplicationFacts, today: date, *, verified_only: 
     return CriterionResult(Criterion.QUALIFICATION, Verdict.NOT_MET, tuple(reasons))
 
 
+def _threshold_verdict(firm_enough: bool, all_enough: bool) -> str:
+    """Met on firm evidence; needs review when only items without a file make it up; else not met."""
+    if firm_enough:
+        return Verdict.MET
+    return Verdict.NEEDS_REVIEW if all_enough else Verdict.NOT_MET
+
+
 def check_ethics(facts: ApplicationFacts, thresholds: Thresholds, *, verified_only: bool = False) -> CriterionResult:
     usable = [e for e in facts.ethics if _counts(e.check, verified_only)]
     approved = sum((e.hours for e in usable if e.approved_by_registry), Decimal(0))
+    firm = sum((e.hours for e in usable if e.approved_by_registry and _is_firm(e)), Decimal(0))
     other = sum((e.hours for e in usable if not e.approved_by_registry), Decimal(0))
     needed = thresholds.min_ethics_hours
     params = {"hours": _hours(approved), "needed": _hours(needed), "other": _hours(other)}
-    if approved >= needed:
-        if _unchecked_without_file([e for e in usable if e.approved_by_registry], verified_only):
-            return CriterionResult(Criterion.ETHICS, Verdict.NEEDS_REVIEW, (
-                _("Some approved ethics hours have no evidence file; a reviewer must confirm them."),), approved)
-        return CriterionResult(Criterion.ETHICS, Verdict.MET,
-                               (_("%(hours)s approved hours of ethics training (at least %(needed)s).") % params,),
-                               approved)
-    reasons = [_("%(hours)s approved hours of ethics training; at least %(needed)s are required.") % params]
-    if other:
-        reasons.append(_("%(other)s more hours were not approved by the registration system and do not count.")
-                       % params)
-    return CriterionResult(Criterion.ETHICS, Verdict.NOT_MET, tuple(reasons), approved)
+    verdict = _threshold_verdict(firm >= needed, approved >= needed)
+    if verdict == Verdict.MET:
+        reasons = [_("%(hours)s approved hours of ethics training (at least %(needed)s).") % params]
+    elif verdict == Verdict.NEEDS_REVIEW:
+        reasons = [_("Some approved ethics hours have no evidence file; a reviewer must confirm them.")]
+    else:
+        reasons = [_("%(hours)s approved hours of ethics training; at least %(needed)s are required.") % params]
+        if other:
+            reasons.append(_("%(other)s more hours were not approved by the registration system and do not count.")
+                           % params)
+    return CriterionResult(Criterion.ETHICS, verdict, tuple(reasons), approved)
 
 
 TOPIC_NAMES = {
@@ -189,36 +195,40 @@ TOPIC_NAMES = {
 }
 
 
+def _topics(items) -> frozenset[str]:
+    return frozenset().union(*(item.topics for item in items)) if items else frozenset()
+
+
 def check_special_training(facts: ApplicationFacts, thresholds: Thresholds, *,
                            verified_only: bool = False) -> CriterionResult:
     usable = [s for s in facts.special_trainings if _counts(s.check, verified_only)]
-    covered = frozenset().union(*(s.topics for s in usable)) if usable else frozenset()
-    missing = [t for t in SpecialTopic.values if t in thresholds.required_topics and t not in covered]
-    if missing:
-        names = ", ".join(str(TOPIC_NAMES[t]) for t in missing)
-        return CriterionResult(Criterion.SPECIAL_TRAINING, Verdict.NOT_MET,
-                               (_("Missing training in: %(topics)s.") % {"topics": names},))
-    if _unchecked_without_file(usable, verified_only):
-        return CriterionResult(Criterion.SPECIAL_TRAINING, Verdict.NEEDS_REVIEW, (
-            _("Some training records have no evidence file; a reviewer must confirm them."),))
-    return CriterionResult(Criterion.SPECIAL_TRAINING, Verdict.MET,
-                           (_("Training in every required topic is recorded."),))
+    required = thresholds.required_topics
+    missing = [t for t in SpecialTopic.values if t in required and t not in _topics(usable)]
+    firm_missing = [t for t in SpecialTopic.values if t in required and t not in _topics(
+        [s for s in usable if _is_firm(s)])]
+    verdict = _threshold_verdict(not firm_missing, not missing)
+    if verdict == Verdict.MET:
+        reason = _("Training in every required topic is recorded.")
+    elif verdict == Verdict.NEEDS_REVIEW:
+        reason = _("Some training records have no evidence file; a reviewer must confirm them.")
+    else:
+        reason = _("Missing training in: %(topics)s.") % {"topics": ", ".join(str(TOPIC_NAMES[t]) for t in missing)}
+    return CriterionResult(Criterion.SPECIAL_TRAINING, verdict, (reason,))
 
 
 def check_practice(facts: ApplicationFacts, thresholds: Thresholds, *, verified_only: bool = False) -> CriterionResult:
     usable = [p for p in facts.practice if _counts(p.check, verified_only)]
     hours = sum((p.hours for p in usable), Decimal(0))
+    firm = sum((p.hours for p in usable if _is_firm(p)), Decimal(0))
     params = {"hours": _hours(hours), "needed": _hours(thresholds.min_practice_hours)}
-    if hours >= thresholds.min_practice_hours:
-        if _unchecked_without_file(usable, verified_only):
-            return CriterionResult(Criterion.PRACTICE, Verdict.NEEDS_REVIEW, (
-                _("Some counseling hours have no evidence file; a reviewer must confirm them."),), hours)
-        return CriterionResult(Criterion.PRACTICE, Verdict.MET,
-                               (_("%(hours)s hours of individual counseling (at least %(needed)s).") % params,),
-                               hours)
-    return CriterionResult(Criterion.PRACTICE, Verdict.NOT_MET,
-                           (_("%(hours)s hours of individual counseling; at least %(needed)s are required.")
-                            % params,), hours)
+    verdict = _threshold_verdict(firm >= thresholds.min_practice_hours, hours >= thresholds.min_practice_hours)
+    if verdict == Verdict.MET:
+        reason = _("%(hours)s hours of individual counseling (at least %(needed)s).") % params
+    elif verdict == Verdict.NEEDS_REVIEW:
+        reason = _("Some counseling hours have no evidence file; a reviewer must confirm them.")
+    else:
+        reason = _("%(hours)s hours of individual counseling; at least %(needed)s are required.") % params
+    return CriterionResult(Criterion.PRACTICE, verdict, (reason,), hours)
 
 
 def evaluate(facts: ApplicationFacts, thresholds: Thresholds, today: date, *,

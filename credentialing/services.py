@@ -169,6 +169,7 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
 def evidence_remove(*, evidence: Evidence, actor: User) -> None:
     with transaction.atomic():
         application = _locked(evidence.application_id)
+        evidence = type(evidence).objects.get(pk=evidence.pk)
         if application.applicant_id != actor.pk or not application.is_editable_by_applicant:
             raise TransitionRefused(_("Evidence can only be removed while the application is a draft "
                                       "or changes were requested."))
@@ -196,6 +197,8 @@ def application_refresh_verdict(application: Application) -> Application:
         "verdict_ethics": "",
         "verdict_special_training": "",
         "verdict_practice": "",
+        "ethics_hours": 0,
+        "practice_hours": 0,
     }
     for result in evaluation.results:
         values[f"verdict_{result.criterion}"] = result.verdict
@@ -313,6 +316,8 @@ def applications_assign(*, application_ids: Iterable[int], reviewer: User | None
         reviewer.is_superuser or reviewer.groups.filter(name__in=[StaffRole.VETTING, StaffRole.COORDINATOR]).exists()
     ):
         raise CredentialingError(_("%(person)s is not on the vetting team.") % {"person": reviewer})
+    if not (actor.has_perm("credentialing.view_queue")):
+        raise CredentialingError(_("Only the vetting team can assign reviewers."))
     changed = 0
     for application_id in sorted(set(application_ids)):
         with transaction.atomic():
@@ -321,8 +326,6 @@ def applications_assign(*, application_ids: Iterable[int], reviewer: User | None
                 continue
             if reviewer is not None and application.applicant_id == reviewer.pk:
                 continue  # nobody reviews their own application
-            if not actor.has_perm("credentialing.assign_reviewers", application):
-                raise CredentialingError(_("Only the vetting team can assign reviewers."))
             if application.reviewer_id != (reviewer.pk if reviewer else None):
                 previous_reviewer = str(application.reviewer or "")
                 application.reviewer = reviewer
@@ -340,6 +343,7 @@ def applications_assign(*, application_ids: Iterable[int], reviewer: User | None
 def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: str = "") -> Evidence:
     """A reviewer's verdict on one evidence item."""
     application = _locked(evidence.application_id)
+    evidence = type(evidence).objects.get(pk=evidence.pk)  # as it is now, under the lock
     if application.state != ApplicationState.IN_REVIEW:
         raise TransitionRefused(_("Evidence can be checked only while the application is in review."))
     if application.applicant_id == actor.pk or not actor.has_perm("credentialing.vet_application", application):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import filetype
 from django.conf import settings
@@ -25,8 +26,9 @@ def inspect_upload(upload) -> str:
         raise UploadRefused(_("The file “%(name)s” is empty.") % {"name": upload.name})
     if size > limit:
         raise UploadRefused(
-            _("The file “%(name)s” is %(size).1f MB; files may be at most %(limit)d MB.")
-            % {"name": upload.name, "size": size / 1024 / 1024, "limit": limit // 1024 // 1024}
+            _("The file “%(name)s” is %(size)s MB; files may be at most %(limit)d MB.")
+            % {"name": upload.name, "size": f"{math.ceil(size / 1024 / 1024 * 10) / 10:.1f}",
+               "limit": limit // 1024 // 1024}
         )
     upload.seek(0)
     head = upload.read(8192)
@@ -43,10 +45,14 @@ def inspect_upload(upload) -> str:
             raise UploadRefused(_("The PDF “%(name)s” is damaged or incomplete.") % {"name": upload.name})
     else:
         upload.seek(0)
+        data = upload.read()
         try:
-            with Image.open(io.BytesIO(upload.read())) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            # verify() checks the structure only; decoding catches images cut short
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
             raise UploadRefused(_("The image “%(name)s” is damaged or incomplete.") % {"name": upload.name}) from None
     upload.seek(0)
     return content_type
