@@ -1,1 +1,312 @@
-urlpatterns = []
+"""The vetting team's pages: the queue, the vetting screen of one application, the statistics.
+
+Thin views: parse the request, check a named permission, call a selector or a service, render.
+Every page runs a fixed number of queries, whatever the number of rows.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from credentialing import selectors, services
+from credentialing.criteria import criteria_for_role
+from credentialing.enums import TRANSITIONS, ApplicationAction, ApplicationState, Criterion, EvidenceCheck, Verdict
+from credentialing.exceptions import CredentialingError, StaleApplication
+from credentialing.filters import QUEUE_STATES, ApplicationQueueFilter
+from credentialing.forms.vetting import VETTING_ACTIONS, AssignForm, DecisionForm, EvidenceCheckForm
+from credentialing.models import EVIDENCE_MODELS, Application, Evidence
+
+QUEUE_PAGE_SIZE = 50
+# Short names for the four small verdict badges of a queue row; the full label is the badge's title.
+CRITERION_SHORT_NAMES = {
+    Criterion.QUALIFICATION: gettext_lazy("Qualification"),
+    Criterion.ETHICS: gettext_lazy("Ethics"),
+    Criterion.SPECIAL_TRAINING: gettext_lazy("Crisis training"),
+    Criterion.PRACTICE: gettext_lazy("Practice"),
+}
+# The audit trail records application states and evidence checks; both are shown by their labels.
+STATE_LABELS = {**dict(ApplicationState.choices), **dict(EvidenceCheck.choices)}
+# Fields every evidence record has; the vetting screen lists them apart from the kind's own fields.
+COMMON_EVIDENCE_FIELDS = {field.name for field in Evidence._meta.get_fields()} | {"id"}
+
+
+def staff_permission_required(perm: str):
+    """Anonymous people are sent to sign in; signed-in people without the permission get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+@staff_permission_required("credentialing.view_queue")
+def queue(request):
+    staff = list(selectors.vetting_staff())
+    applications = selectors.review_queue()
+    queue_filter = ApplicationQueueFilter(request.GET or None, queryset=applications, staff=staff,
+                                          user=request.user)
+    page = Paginator(queue_filter.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for application in page:
+        application.criterion_badges = [
+            (CRITERION_SHORT_NAMES[criterion], Criterion(criterion).label, verdict)
+            for criterion, verdict in application.criterion_verdicts().items() if verdict
+        ]
+    filters_query = request.GET.copy()
+    filters_query.pop("page", None)
+    return render(request, "credentialing/vetting/queue.html", {
+        "filter": queue_filter,
+        "page": page,
+        "state_counts": _state_counts(applications),
+        "filters_query": filters_query.urlencode(),
+        "assign_form": AssignForm(staff=staff, initial={"next": request.GET.urlencode()}),
+        "final_states": ApplicationState.final(),
+    })
+
+
+def _state_counts(applications) -> list[dict]:
+    """How many applications are in each state of the queue, in one aggregate query."""
+    counts = applications.order_by().aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state, _label in QUEUE_STATES}
+    )
+    return [{"state": state, "label": label, "count": counts[state]} for state, label in QUEUE_STATES]
+
+
+@require_POST
+@staff_permission_required("credentialing.assign_reviewers")
+def queue_assign(request):
+    form = AssignForm(request.POST, staff=list(selectors.vetting_staff()))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_queue(form)
+    try:
+        changed = services.applications_assign(
+            application_ids=form.cleaned_data["application_ids"],
+            reviewer=form.reviewer_for(request.user),
+            actor=request.user,
+        )
+    except CredentialingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ngettext("%(count)d application was assigned.",
+                                           "%(count)d applications were assigned.", changed) % {"count": changed})
+    return _back_to_queue(form)
+
+
+def _back_to_queue(form: AssignForm):
+    query = form.query_string()
+    return redirect(reverse("queue") + (f"?{query}" if query else ""))
+
+
+# --- the vetting screen of one application --------------------------------------------------
+
+
+def _application_or_404(pk: int) -> Application:
+    try:
+        return selectors.application_with_evidence(pk)
+    except Application.DoesNotExist:
+        raise Http404
+
+
+def _evidence_details(item: Evidence) -> list[tuple[str, object]]:
+    """Every field of the item's own kind, as (label, display value)."""
+    details = []
+    for field in item._meta.concrete_fields:
+        if field.name in COMMON_EVIDENCE_FIELDS:
+            continue
+        if field.choices:
+            value = getattr(item, f"get_{field.name}_display")()
+        elif field.get_internal_type() == "BooleanField":
+            value = _("Yes") if getattr(item, field.name) else _("No")
+        else:
+            value = getattr(item, field.name)
+        details.append((capfirst(field.verbose_name), value if value not in (None, "") else "—"))
+    return details
+
+
+def _criterion_sections(application: Application, declared, verified, check_forms: dict) -> list[dict]:
+    """Per criterion: both verdicts and the evidence items with their check forms."""
+    items_by_criterion: dict[str, list] = {}
+    for kind, model in EVIDENCE_MODELS.items():
+        for item in getattr(application, f"{kind}_set").all():
+            items_by_criterion.setdefault(model.criterion, []).append({
+                "item": item,
+                "details": _evidence_details(item),
+                "check_form": check_forms.get((kind, item.pk)) or EvidenceCheckForm(
+                    initial={"check_state": item.check_state, "note": item.check_note}),
+            })
+    return [
+        {
+            "criterion": criterion,
+            "label": Criterion(criterion).label,
+            "declared": declared.result(criterion),
+            "declared_label": Verdict(declared.result(criterion).verdict).label,
+            "verified": verified.result(criterion),
+            "verified_label": Verdict(verified.result(criterion).verdict).label,
+            "items": items_by_criterion.get(criterion, []),
+        }
+        for criterion in criteria_for_role(application.role)
+    ]
+
+
+def _render_review(request, application: Application, *, decision_form: DecisionForm | None = None,
+                   check_forms: dict | None = None, stale_notice: str = ""):
+    thresholds = selectors.thresholds_for_application(application)
+    declared = selectors.evaluate_application(application, thresholds=thresholds)
+    verified = selectors.evaluate_application(application, verified_only=True, thresholds=thresholds)
+    offered = [action for action in VETTING_ACTIONS if application.state in TRANSITIONS[action][0]]
+    return render(request, "credentialing/vetting/review.html", {
+        "application": application,
+        "declared": declared,
+        "verified": verified,
+        "sections": _criterion_sections(application, declared, verified, check_forms or {}),
+        "can_vet": request.user.has_perm("credentialing.vet_application", application),
+        "offered_actions": offered,
+        "can_approve": verified.verdict == Verdict.MET,
+        "open_reasons": [reason for result in verified.failing() for reason in result.reasons],
+        "decision_form": decision_form or DecisionForm(initial={"version": application.version}),
+        "stale_notice": stale_notice,
+        "audit_trail": [
+            (entry, STATE_LABELS.get(entry.from_state, entry.from_state),
+             STATE_LABELS.get(entry.to_state, entry.to_state))
+            for entry in selectors.audit_trail(application)
+        ],
+        "ACTION": ApplicationAction,
+        "STATE": ApplicationState,
+    })
+
+
+@staff_permission_required("credentialing.view_queue")
+def review(request, pk: int):
+    return _render_review(request, _application_or_404(pk))
+
+
+@require_POST
+@staff_permission_required("credentialing.view_queue")
+def review_action(request, pk: int):
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and try again."))
+        return redirect("review", pk=pk)
+    expected_version = form.cleaned_data["version"]
+    try:
+        application = services.application_transition(
+            application_id=pk, action=form.cleaned_data["action"], actor=request.user,
+            reason=form.cleaned_data["reason"], expected_version=expected_version,
+        )
+    except Application.DoesNotExist:
+        raise Http404
+    except CredentialingError as error:
+        # Show the page again as it is now, with what the reviewer typed still in the form.
+        messages.error(request, error.message)
+        application = _application_or_404(pk)
+        fresh = DecisionForm(initial={"version": application.version, "reason": form.cleaned_data["reason"]})
+        return _render_review(request, application, decision_form=fresh,
+                              stale_notice=_stale_notice(request, application, expected_version, error))
+    messages.success(request, _("Done: the application is now “%(state)s”.")
+                     % {"state": application.get_state_display()})
+    return redirect("review", pk=pk)
+
+
+def _stale_notice(request, application: Application, expected_version: int, error: CredentialingError) -> str:
+    """Say plainly that somebody else got there first (the service names a state conflict before a stale form)."""
+    if isinstance(error, StaleApplication) or application.version == expected_version:
+        return ""
+    latest = application.audit_entries.order_by("-created_at", "-pk").select_related("actor").first()
+    if latest is None or latest.actor_id == request.user.pk:
+        return ""
+    return _("%(person)s changed this application since you opened this page; it is now “%(state)s”. "
+             "Nothing of yours was saved: your text is kept below.") % {
+        "person": latest.actor or _("Somebody else"), "state": application.get_state_display()}
+
+
+@require_POST
+@staff_permission_required("credentialing.view_queue")
+def evidence_check(request, pk: int, kind: str, evidence_pk: int):
+    model = EVIDENCE_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    evidence = get_object_or_404(model, pk=evidence_pk, application_id=pk)
+    form = EvidenceCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_check(evidence=evidence, actor=request.user, check_state=form.cleaned_data["check_state"],
+                                    note=form.cleaned_data["note"])
+        except CredentialingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("“%(item)s” is now marked “%(check)s”.")
+                             % {"item": evidence, "check": evidence.get_check_state_display()})
+            return redirect(reverse("review", kwargs={"pk": pk}) + f"#evidence-{kind}-{evidence_pk}")
+    return _render_review(request, _application_or_404(pk), check_forms={(kind, evidence.pk): form})
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+@staff_permission_required("credentialing.view_statistics")
+def statistics(request):
+    numbers = selectors.funnel_statistics()
+    counts = numbers["counts"]
+    applied = counts["applied"]
+    funnel = [
+        {"label": _("Applied"), "count": applied, "percent": 100 if applied else 0},
+        {"label": _("Met the criteria"), "count": counts["met"], "percent": _share(counts["met"], applied)},
+        {"label": _("Approved"), "count": counts["approved"], "percent": _share(counts["approved"], applied)},
+    ]
+    states = [
+        {"state": state, "label": label, "count": counts[key], "percent": _share(counts[key], applied)}
+        for state, label, key in (
+            (ApplicationState.SUBMITTED, _("Waiting for review"), "waiting"),
+            (ApplicationState.IN_REVIEW, ApplicationState.IN_REVIEW.label, "in_review"),
+            (ApplicationState.CHANGES_REQUESTED, ApplicationState.CHANGES_REQUESTED.label, "changes_requested"),
+            (ApplicationState.APPROVED, ApplicationState.APPROVED.label, "approved"),
+            (ApplicationState.REJECTED, ApplicationState.REJECTED.label, "rejected"),
+            (ApplicationState.WITHDRAWN, ApplicationState.WITHDRAWN.label, "withdrawn"),
+        )
+    ]
+    by_criterion = [
+        {**row, "not_met_percent": _share(row["not_met"], applied),
+         "needs_review_percent": _share(row["needs_review"], applied)}
+        for row in numbers["by_criterion"]
+    ]
+    return render(request, "credentialing/vetting/statistics.html", {
+        "counts": counts, "funnel": funnel, "states": states, "by_criterion": by_criterion,
+    })
+
+
+urlpatterns = [
+    path("vetting/", queue, name="queue"),
+    path("vetting/assign/", queue_assign, name="queue_assign"),
+    path("vetting/statistics/", statistics, name="statistics"),
+    path("vetting/<int:pk>/", review, name="review"),
+    path("vetting/<int:pk>/action/", review_action, name="review_action"),
+    path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/check/", evidence_check, name="evidence_check"),
+]
