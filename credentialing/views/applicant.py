@@ -1,11 +1,416 @@
-from django.shortcuts import render
-from django.urls import path
+"""The applicant's pages: landing page and dashboard, profile and evidence, submit and withdraw, own data.
+
+Thin views: parse the request, check a named permission, call a service or selector, render.
+An applicant only ever reaches their own application (there is no application id in these URLs);
+evidence and files of other people answer 404.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from credentialing import services
+from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role
+from credentialing.enums import ApplicationAction, ApplicationState, Criterion, EvidenceCheck, SpecialTopic, Verdict
+from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused
+from credentialing.forms.applicant import (
+    ApplicationProfileForm,
+    ProfileSettingsForm,
+    WithdrawForm,
+    evidence_field_names,
+    evidence_form_class,
+)
+from credentialing.models import EVIDENCE_MODELS, Application, Evidence
+from credentialing.personal_data import applicant_history, personal_data_export
+from credentialing.selectors import (
+    active_criteria_set,
+    application_with_evidence,
+    current_application_of,
+    evaluate_application,
+    thresholds_from,
+)
+
+# --- helpers shared by the pages ------------------------------------------------------------
 
 
-def home(request):
-    return render(request, "credentialing/applicant/home.html")
+@dataclass(frozen=True)
+class CriterionRow:
+    """One line of the live checklist."""
+
+    criterion: str
+    title: str
+    verdict: str
+    verdict_label: str
+    reasons: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: CriterionResult) -> CriterionRow:
+        return cls(result.criterion, str(Criterion(result.criterion).label), result.verdict,
+                   str(Verdict(result.verdict).label), result.reasons)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    rows: list[CriterionRow]
+    verdict: str
+    verdict_label: str
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> Checklist:
+        return cls([CriterionRow.of(result) for result in evaluation.results], evaluation.verdict,
+                   str(Verdict(evaluation.verdict).label))
+
+    def row(self, criterion: str) -> CriterionRow | None:
+        return next((row for row in self.rows if row.criterion == criterion), None)
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    record: Evidence
+    details: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class EvidenceSection:
+    """One criterion on the application page: its verdict and the evidence given for it."""
+
+    kind: str
+    criterion: str
+    title: str
+    verdict: CriterionRow | None
+    items: list[EvidenceItem]
+
+
+def _display_value(record: Model, name: str) -> str:
+    value = getattr(record, name)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return date_format(value)
+    if hasattr(record, f"get_{name}_display"):
+        return str(getattr(record, f"get_{name}_display")())
+    return str(value)
+
+
+def _evidence_item(record: Evidence) -> EvidenceItem:
+    details = [
+        (str(record._meta.get_field(name).verbose_name), _display_value(record, name))
+        for name in evidence_field_names(record.kind)
+    ]
+    return EvidenceItem(record, details)
+
+
+def _evidence_sections(application: Application, checklist: Checklist) -> list[EvidenceSection]:
+    """A section per criterion of the role, and for any other kind the applicant has already given."""
+    criteria = set(criteria_for_role(application.role))
+    sections = []
+    for kind, model in EVIDENCE_MODELS.items():
+        records = list(getattr(application, f"{kind}_set").all())
+        if model.criterion in criteria or records:
+            sections.append(EvidenceSection(
+                kind=kind,
+                criterion=model.criterion,
+                title=str(Criterion(model.criterion).label),
+                verdict=checklist.row(model.criterion),
+                items=[_evidence_item(record) for record in records],
+            ))
+    return sections
+
+
+def _application_context(request: HttpRequest, application: Application) -> dict:
+    """What the dashboard and the application page both show: checklist, evidence, next step."""
+    checklist = Checklist.of(evaluate_application(application))
+    sections = _evidence_sections(application, checklist)
+    reviewed = [item for section in sections for item in section.items
+                if item.record.check_state != EvidenceCheck.PENDING or item.record.check_note]
+    return {
+        "application": application,
+        "checklist": checklist,
+        "sections": sections,
+        "reviewed_items": reviewed,
+        "can_edit": request.user.has_perm("credentialing.edit_application", application),
+        "can_withdraw": request.user.has_perm("credentialing.withdraw_application", application),
+        "submit_action": _submit_action(application),
+    }
+
+
+def _submit_action(application: Application) -> str:
+    if application.state == ApplicationState.CHANGES_REQUESTED:
+        return ApplicationAction.RESUBMIT
+    return ApplicationAction.SUBMIT
+
+
+def _own_application(request: HttpRequest) -> Application | None:
+    current = current_application_of(request.user)
+    return application_with_evidence(current.pk) if current else None
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _evidence_model(kind: str) -> type[Evidence]:
+    try:
+        return EVIDENCE_MODELS[kind]
+    except KeyError:
+        raise Http404(_("Unknown kind of evidence."))
+
+
+def _no_application(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("You have no application yet. Start one here."))
+    return redirect("home")
+
+
+# --- landing page and dashboard -------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        thresholds = thresholds_from(active_criteria_set())
+        return render(request, "credentialing/applicant/landing.html", {
+            "thresholds": thresholds,
+            "required_topics": [topic.label for topic in SpecialTopic if topic in thresholds.required_topics],
+        })
+    application = _own_application(request)
+    context = _application_context(request, application) if application else {}
+    can_start = application is None or application.state in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
+    return render(request, "credentialing/applicant/dashboard.html", {**context, "can_start": can_start})
+
+
+@login_required
+@require_POST
+def application_start(request: HttpRequest) -> HttpResponse:
+    services.application_start(applicant=request.user)
+    return redirect("application_edit")
+
+
+# --- the application: profile, evidence, submit, withdraw -----------------------------------
+
+
+@login_required
+def application_edit(request: HttpRequest) -> HttpResponse:
+    application = _own_application(request)
+    if application is None:
+        return _no_application(request)
+    form = ApplicationProfileForm(initial=ApplicationProfileForm.initial_for(application))
+    if request.method == "POST":
+        if not request.user.has_perm("credentialing.edit_application", application):
+            messages.error(request, _("This application cannot be edited now (it is “%(state)s”).")
+                           % {"state": application.get_state_display()})
+            return redirect("application_edit")
+        form = ApplicationProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.application_update_profile(
+                    application_id=application.pk, actor=request.user, data=form.profile_data(),
+                    institution_name=form.cleaned_data["institution_name"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleApplication as error:
+                messages.error(request, error.message)
+                messages.info(request, _("Your input is kept below: check it and save again."))
+                application = application_with_evidence(application.pk)
+                form = ApplicationProfileForm({**request.POST.dict(), "version": application.version})
+            except CredentialingError as error:
+                messages.error(request, error.message)
+                return redirect("application_edit")
+            else:
+                messages.success(request, _("Your profile was saved."))
+                return redirect("application_edit")
+    return render(request, "credentialing/applicant/application_edit.html", {
+        **_application_context(request, application), "form": form,
+    })
+
+
+@login_required
+def evidence_add(request: HttpRequest, kind: str) -> HttpResponse:
+    model = _evidence_model(kind)
+    application = current_application_of(request.user)
+    if application is None:
+        return _no_application(request)
+    if not request.user.has_perm("credentialing.edit_application", application):
+        messages.error(request, _("Evidence can only be added while the application is a draft "
+                                  "or changes were requested."))
+        return redirect("application_edit")
+    form_class = evidence_form_class(kind)
+    form = form_class()
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.evidence_add(application_id=application.pk, actor=request.user,
+                                      evidence=form.save(commit=False), upload=form.cleaned_data["upload"])
+            except UploadRefused as error:
+                form.add_error("upload", error.message)
+            except CredentialingError as error:
+                form.add_error(None, error.message)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Your evidence was added."))
+                return redirect(reverse("application_edit") + f"#{kind}")
+    return render(request, "credentialing/applicant/evidence_form.html", {
+        "form": form, "kind": kind, "criterion": Criterion(model.criterion).label,
+        "title": model._meta.verbose_name, "application": application,
+    })
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = _evidence_model(kind)
+    # Only the person's own records are looked up, so the message below tells nothing about other people's.
+    evidence = model.objects.filter(pk=pk, application__applicant=request.user).first()
+    if evidence is None:  # typically the second click of a double click
+        messages.info(request, _("This evidence is not there any more; perhaps it was already removed."))
+        return redirect(reverse("application_edit") + f"#{kind}")
+    try:
+        services.evidence_remove(evidence=evidence, actor=request.user)
+    except CredentialingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The evidence “%(name)s” was removed.") % {"name": evidence.original_name})
+    return redirect(reverse("application_edit") + f"#{kind}")
+
+
+def _transition(request: HttpRequest, application: Application, action: str, success: str,
+                reason: str = "") -> None:
+    """Run the applicant's own action; a refused one (a double click, say) becomes a message."""
+    try:
+        services.application_transition(application_id=application.pk, action=action, actor=request.user,
+                                         reason=reason, expected_version=_posted_version(request))
+    except CredentialingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest) -> HttpResponse:
+    application = current_application_of(request.user)
+    if application is None:
+        return _no_application(request)
+    action = _submit_action(application)
+    _transition(request, application, action, _("Your application was sent to the vetting team. "
+                                                 "We will write to you when there is news."))
+    return redirect("home")
+
+
+@login_required
+def application_withdraw(request: HttpRequest) -> HttpResponse:
+    application = current_application_of(request.user)
+    if application is None:
+        return _no_application(request)
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        _transition(request, application, ApplicationAction.WITHDRAW,
+                    _("Your application was withdrawn. You may apply again at any time."), reason)
+        return redirect("home")
+    if not request.user.has_perm("credentialing.withdraw_application", application):
+        messages.info(request, _("An application that is “%(state)s” cannot be withdrawn.")
+                      % {"state": application.get_state_display()})
+        return redirect("home")
+    form = WithdrawForm(initial={"version": application.version})
+    return render(request, "credentialing/applicant/withdraw_confirm.html",
+                  {"form": form, "application": application})
+
+
+@login_required
+@require_GET
+def application_history(request: HttpRequest) -> HttpResponse:
+    application = current_application_of(request.user)
+    if application is None:
+        return _no_application(request)
+    return render(request, "credentialing/applicant/history.html", {
+        "application": application, "lines": applicant_history(application, request.user),
+    })
+
+
+# --- files and personal data ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """The only way an evidence file leaves the server."""
+    model = _evidence_model(kind)
+    evidence = model.objects.select_related("application").filter(pk=pk).first()
+    if evidence is None or not evidence.file or not request.user.has_perm("credentialing.view_evidence", evidence):
+        raise Http404(_("No such file."))
+    try:
+        stored = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("No such file."))
+    response = FileResponse(stored, as_attachment=True, filename=evidence.original_name or evidence.file.name,
+                            content_type=evidence.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(personal_data_export(request.user), encoder=DjangoJSONEncoder,
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    form = ProfileSettingsForm(instance=request.user)
+    if request.method == "POST":
+        form = ProfileSettingsForm(request.POST, instance=request.user)
+        if form.is_valid():
+            user = form.save()
+            # As Django's set_language view does: activate now and remember it in the cookie.
+            translation.activate(user.language)
+            messages.success(request, _("Your settings were saved."))
+            response = redirect("profile_settings")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+            return response
+    return render(request, "credentialing/applicant/settings.html", {"form": form})
 
 
 urlpatterns = [
     path("", home, name="home"),
+    path("application/start/", application_start, name="application_start"),
+    path("application/", application_edit, name="application_edit"),
+    path("application/evidence/<str:kind>/add/", evidence_add, name="evidence_add"),
+    path("application/evidence/<str:kind>/<int:pk>/remove/", evidence_remove, name="evidence_remove"),
+    path("application/submit/", application_submit, name="application_submit"),
+    path("application/withdraw/", application_withdraw, name="application_withdraw"),
+    path("application/history/", application_history, name="application_history"),
+    path("evidence/<str:kind>/<int:pk>/file/", evidence_download, name="evidence_download"),
+    path("me/data/", my_data, name="my_data"),
+    path("me/settings/", profile_settings, name="profile_settings"),
 ]

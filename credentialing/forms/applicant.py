@@ -1,0 +1,185 @@
+"""Forms of the applicant's pages. They parse and validate input; the services decide and save."""
+from __future__ import annotations
+
+import functools
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from credentialing.models import (
+    EVIDENCE_MODELS,
+    Application,
+    Evidence,
+    Qualification,
+    QualificationKind,
+    SpecialTraining,
+    User,
+    validate_timezone,
+)
+
+# The platform's zone first, then where overseas volunteers mostly live.
+COMMON_TIMEZONES = (
+    "Asia/Shanghai",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Asia/Tokyo",
+)
+OTHER_TIMEZONE = "other"
+ACCEPTED_UPLOAD_SUFFIXES = ".pdf,.jpg,.jpeg,.png"
+# What every evidence record has besides its own facts: filled in by the services, never by the applicant.
+EVIDENCE_BOOKKEEPING_FIELDS = tuple(field.name for field in Evidence._meta.get_fields())
+
+
+class TimezoneFieldsMixin(forms.Form):
+    """A select of the common zones plus a free field for any other zone; ``cleaned_data["timezone"]`` is the zone."""
+
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(zone, zone) for zone in COMMON_TIMEZONES]
+        + [(OTHER_TIMEZONE, _("Another time zone (type it below)"))],
+    )
+    timezone_other = forms.CharField(
+        label=_("Other time zone (if yours is not in the list)"), required=False, max_length=64,
+        help_text=_("For example Europe/Paris or America/Toronto."),
+    )
+
+    @staticmethod
+    def timezone_initial(zone: str) -> dict:
+        if zone in COMMON_TIMEZONES:
+            return {"timezone": zone}
+        return {"timezone": OTHER_TIMEZONE, "timezone_other": zone}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("timezone") == OTHER_TIMEZONE:
+            other = (cleaned.get("timezone_other") or "").strip()
+            if not other:
+                self.add_error("timezone_other", _("Please name your time zone."))
+            else:
+                try:
+                    validate_timezone(other)
+                except ValidationError as error:
+                    self.add_error("timezone_other", error)
+                else:
+                    cleaned["timezone"] = other
+        return cleaned
+
+
+class ApplicationProfileForm(TimezoneFieldsMixin, forms.ModelForm):
+    """The applicant's profile. Never saved by itself: ``profile_data()`` goes to the profile service."""
+
+    institution_name = forms.CharField(
+        label=_("Institution"), required=False, max_length=200,
+        help_text=_("The university, hospital or other institution where you work or study."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    field_order = ["role", "full_name", "phone", "institution_name", "province", "city", "timezone",
+                   "timezone_other", "languages", "serves_voice", "serves_text"]
+
+    class Meta:
+        model = Application
+        fields = ["role", "full_name", "phone", "province", "city", "languages", "serves_voice", "serves_text"]
+        widgets = {
+            "role": forms.RadioSelect,
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    @classmethod
+    def initial_for(cls, application: Application) -> dict:
+        initial = {name: getattr(application, name) for name in cls._meta.fields}
+        initial["institution_name"] = application.institution.name if application.institution else ""
+        initial["version"] = application.version
+        return initial | cls.timezone_initial(application.timezone)
+
+    def profile_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in [*self._meta.fields, "timezone"]}
+
+
+class ProfileSettingsForm(TimezoneFieldsMixin, forms.ModelForm):
+    """A person's own time zone and language."""
+
+    field_order = ["language", "timezone", "timezone_other"]
+
+    class Meta:
+        model = User
+        fields = ["language"]
+
+    def __init__(self, *args, instance: User, **kwargs):
+        kwargs.setdefault("initial", self.timezone_initial(instance.timezone))
+        super().__init__(*args, instance=instance, **kwargs)
+
+    def save(self, commit: bool = True) -> User:
+        self.instance.timezone = self.cleaned_data["timezone"]
+        return super().save(commit=commit)
+
+
+class EvidenceForm(forms.ModelForm):
+    """The facts of one evidence record and its file; the upload service checks the file's content."""
+
+    upload = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("A PDF, JPEG or PNG scan or export, at most %(limit)d MB.")
+        % {"limit": settings.MAX_UPLOAD_BYTES // 1024 // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_UPLOAD_SUFFIXES}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        if "qualification_kind" in self.fields:
+            self.fields["qualification_kind"].queryset = QualificationKind.objects.filter(active=True)
+
+
+# The database constraints say the same; an error on a field spares the applicant the constraint's raw message.
+class QualificationForm(EvidenceForm):
+    def clean(self):
+        cleaned = super().clean()
+        issued_on, expires_on = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if issued_on and expires_on and expires_on < issued_on:
+            self.add_error("expires_on", _("The expiry date cannot be before the date of issue."))
+        return cleaned
+
+
+class SpecialTrainingForm(EvidenceForm):
+    TOPIC_FIELDS = ("covers_trauma", "covers_first_aid", "covers_crisis")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in self.TOPIC_FIELDS):
+            self.add_error(self.TOPIC_FIELDS[0], _("Tick at least one topic the training covered."))
+        return cleaned
+
+
+FORM_BASES: dict[type[Evidence], type[EvidenceForm]] = {
+    Qualification: QualificationForm,
+    SpecialTraining: SpecialTrainingForm,
+}
+
+
+@functools.cache
+def evidence_form_class(kind: str) -> type[EvidenceForm]:
+    model = EVIDENCE_MODELS[kind]
+    return forms.modelform_factory(model, form=FORM_BASES.get(model, EvidenceForm),
+                                   exclude=EVIDENCE_BOOKKEEPING_FIELDS)
+
+
+def evidence_field_names(kind: str) -> list[str]:
+    """The fields the applicant fills in for this kind of evidence, in form order."""
+    return [name for name in evidence_form_class(kind).base_fields if name != "upload"]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
