@@ -323,6 +323,7 @@ class Qualification(Evidence):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="qualification_expires_after_issue",
+                violation_error_message=_("The expiry date must not be before the issue date."),
             )
         ]
 
@@ -363,6 +364,7 @@ class SpecialTraining(Evidence):
             models.CheckConstraint(
                 condition=Q(covers_trauma=True) | Q(covers_first_aid=True) | Q(covers_crisis=True),
                 name="special_training_has_a_topic",
+                violation_error_message=_("Tick at least one topic the training covered."),
             ),
             models.CheckConstraint(condition=Q(hours__gt=0), name="special_training_hours_positive"),
         ]

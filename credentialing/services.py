@@ -279,7 +279,7 @@ def application_transition(*, application_id: int, action: str, actor: User, rea
     if action == ApplicationAction.START_REVIEW and application.reviewer_id is None:
         application.reviewer = actor
         fields.append("reviewer")
-    if action in ACTIONS_NEEDING_REASON or action == ApplicationAction.APPROVE:
+    if action in ACTIONS_NEEDING_REASON or action in (ApplicationAction.APPROVE, ApplicationAction.RESUBMIT):
         application.decision_reason = reason.strip()
         fields.append("decision_reason")
     if target in (ApplicationState.APPROVED, ApplicationState.REJECTED):

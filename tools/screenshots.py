@@ -1,0 +1,104 @@
+#!/usr/bin/env python
+"""Screenshots of the main pages in both languages, for people to look at.
+
+Run against a running app with the demo data (scripts/demo in another terminal):
+    .venv/bin/python tools/screenshots.py [--base http://127.0.0.1:8000] [--out var/screenshots]
+Staff sign in with the demo TOTP secret, exactly as a person would.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+PASSWORD = "demo-password-2026"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def totp(secret: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/2fa/" in page.url or page.locator("input[name=code]").count():
+        page.fill("input[name=code]", totp(DEMO_TOTP_SECRET))
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+
+def shoot(page: Page, out: Path, name: str) -> None:
+    path = out / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(path)
+
+
+def first_link(page: Page, pattern: str) -> str | None:
+    for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+        if re.search(pattern, href or ""):
+            return href
+    return None
+
+
+def run(base: str, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for language in ("zh-hans", "en"):
+            for device, viewport in (("desk", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
+                tag = f"{language}-{device}"
+                context = browser.new_context(viewport=viewport)
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                page = context.new_page()
+                page.goto(f"{base}/")
+                shoot(page, out, f"{tag}-01-landing")
+                page.goto(f"{base}/accounts/signup/")
+                shoot(page, out, f"{tag}-02-signup")
+                sign_in(page, base, "applicant@demo.example")
+                page.goto(f"{base}/")
+                shoot(page, out, f"{tag}-03-applicant-home")
+                page.goto(f"{base}/application/")
+                shoot(page, out, f"{tag}-04-application")
+                page.goto(f"{base}/application/evidence/ethicstraining/add/")
+                shoot(page, out, f"{tag}-05-add-evidence")
+                context.clear_cookies()
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                sign_in(page, base, "vetting@demo.example")
+                page.goto(f"{base}/vetting/")
+                shoot(page, out, f"{tag}-06-queue")
+                page.goto(f"{base}/vetting/?state=in_review")
+                review = first_link(page, r"^/vetting/\d+/$")
+                if review:
+                    page.goto(f"{base}{review}")
+                    shoot(page, out, f"{tag}-07-review")
+                page.goto(f"{base}/vetting/statistics/")
+                shoot(page, out, f"{tag}-08-statistics")
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", default="var/screenshots", type=Path)
+    arguments = parser.parse_args()
+    run(arguments.base.rstrip("/"), arguments.out)
