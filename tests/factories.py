@@ -168,12 +168,12 @@ def complete_application(**kwargs) -> Application:
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
-def with_totp(user: User, secret: str = TOTP_SECRET) -> str:
-    """Give a user an authenticator app (as allauth's MFA stores it); returns the secret."""
+def with_totp(user: User, secret: str = TOTP_SECRET) -> User:
+    """Give a user an authenticator app (as allauth's MFA stores it); ``totp_now(secret)`` is its code."""
     from allauth.mfa.totp.internal.auth import TOTP
 
     TOTP.activate(user, secret)
-    return secret
+    return user
 
 
 def totp_now(secret: str = TOTP_SECRET) -> str:
@@ -184,8 +184,6 @@ def totp_now(secret: str = TOTP_SECRET) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def staff_member(role: str = StaffRole.VETTING, **kwargs) -> User:
-    """A staff member who has set up two-factor authentication, as the middleware demands."""
-    user = UserFactory(roles=[role], **kwargs)
-    with_totp(user)
-    return user
+def staff_member(*roles: str, **kwargs) -> User:
+    """A staff member (vetting by default) with an authenticator app, as StaffMustUseTwoFactorMiddleware demands."""
+    return with_totp(UserFactory(roles=list(roles or [StaffRole.VETTING]), **kwargs))

@@ -1,34 +1,11 @@
-"""Reference data every installation needs: the recognised qualifications and the default criteria."""
-from decimal import Decimal
-
 from django.db import migrations
 
-QUALIFICATION_KINDS = [
-    # code, English, Chinese, qualifies counselor, qualifies supervisor, recognised automatically
-    ("registered-psychologist",
-     "Registered counselor or psychologist (national clinical and counseling psychology registration system)",
-     "注册心理师（中国心理学会临床与咨询心理学注册系统）", True, False, True),
-    ("registered-supervisor",
-     "Registered supervisor (national clinical and counseling psychology registration system)",
-     "注册督导师（中国心理学会临床与咨询心理学注册系统）", True, True, True),
-    ("counselor-level-2",
-     "Second-level psychological counselor certificate (labour ministry)",
-     "国家二级心理咨询师证书（劳动和社会保障部）", True, False, True),
-    ("other", "Other qualification (judged by the vetting team)", "其他资质（由审核团队评定）", True, False, False),
-]
+from credentialing.reference_data import load_reference_data
 
 
 def load(apps, schema_editor):
-    QualificationKind = apps.get_model("credentialing", "QualificationKind")
-    CriteriaSet = apps.get_model("credentialing", "CriteriaSet")
-    for code, name_en, name_zh, counselor, supervisor, automatic in QUALIFICATION_KINDS:
-        QualificationKind.objects.update_or_create(code=code, defaults={
-            "name_en": name_en, "name_zh": name_zh, "qualifies_counselor": counselor,
-            "qualifies_supervisor": supervisor, "recognised_automatically": automatic,
-        })
-    if not CriteriaSet.objects.exists():
-        CriteriaSet.objects.create(name="Admission criteria 2026", min_ethics_hours=Decimal("16"),
-                                   min_practice_hours=Decimal("500"), is_active=True)
+    load_reference_data(apps.get_model("credentialing", "QualificationKind"),
+                        apps.get_model("credentialing", "CriteriaSet"))
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,18 @@
 """Roster engine: turns a roster-problem/1 into the best valid roster it can prove, without Django.
 
-    from rostering.engine import solve
-    solution = solve(problem_dict, seconds=30, on_progress=print, stop=threading.Event())
-    document = solution.to_json()
+    import threading
+    from rostering.engine import PinConflictError, ProblemError, solve
+
+    stop = threading.Event()  # set it from another thread to stop early and keep the best roster
+    try:
+        solution = solve(problem_dict, seconds=60, workers=2, on_progress=report, stop=stop)
+    except ProblemError as error:  # the document breaks the SPEC; str(error) names the entry
+        ...
+    except PinConflictError as error:  # pinned pairs break hard rules; error.conflicts says which
+        ...
+    document = solution.to_json()  # roster-solution/1 plus penalty, bound, gap, status, shortfalls
+
+`report` receives :class:`Progress` (elapsed, penalty, bound, source) at each improvement.
 """
 
 from .explain import PinConflict, PinConflictError, Reason, Shortfall, explain_shortfalls, pin_conflicts

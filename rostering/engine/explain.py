@@ -14,6 +14,10 @@ from .verify import Assignment
 
 @dataclass(frozen=True, slots=True)
 class Reason:
+    """Why a shift is short. `code` is one of no_one_available, few_available, busy_elsewhere,
+    rest, hour_limit, supervisor_ratio, supervisors_short, penalty_tradeoff; `count` is how many
+    people (or supervisor shifts) the reason concerns."""
+
     code: str
     message: str
     count: int = 0
@@ -42,8 +46,11 @@ class PinConflict:
     message: str
 
     def to_json(self) -> dict:
-        return {"rule": self.rule, "pairs": [{"shift": s, "person": p} for s, p in self.pairs],
-                "message": self.message}
+        return {
+            "rule": self.rule,
+            "pairs": [{"shift": s, "person": p} for s, p in self.pairs],
+            "message": self.message,
+        }
 
 
 class PinConflictError(Exception):
@@ -56,8 +63,7 @@ class PinConflictError(Exception):
 
 def _on_duty_capacity(problem: Problem, pairs: Pairs, moment: float) -> int:
     """An upper bound on the supervisors who could be on duty at `moment`."""
-    active = [i for i, s in enumerate(problem.shifts)
-              if s.role == "supervisor" and s.start <= moment < s.end]
+    active = [i for i, s in enumerate(problem.shifts) if s.role == "supervisor" and s.start <= moment < s.end]
     mask = np.isin(pairs.shift, active)
     distinct_people = len(set(pairs.person[mask].tolist()))
     seats = sum(min(problem.shifts[i].max, int((pairs.shift == i).sum())) for i in active)
@@ -85,42 +91,70 @@ def pin_conflicts(problem: Problem, pairs: Pairs) -> list[PinConflict]:
         by_person[pair[1]].append(pair)
     for shift_index, pins in by_shift.items():
         if len(pins) > shifts[shift_index].max:
-            conflicts.append(PinConflict("max", tuple(map(ids, pins)),
-                                         f"{len(pins)} people pinned to {shifts[shift_index].id}, "
-                                         f"whose max is {shifts[shift_index].max}"))
+            conflicts.append(
+                PinConflict(
+                    "max",
+                    tuple(map(ids, pins)),
+                    f"{len(pins)} people pinned to {shifts[shift_index].id}, "
+                    f"whose max is {shifts[shift_index].max}",
+                )
+            )
     rest = problem.min_rest_hours * HOUR
     for person_index, pins in by_person.items():
         person = people[person_index]
         pins.sort(key=lambda pair: shifts[pair[0]].start)
         for k, before in enumerate(pins):
-            for after in pins[k + 1:]:
+            for after in pins[k + 1 :]:
                 first, second = shifts[before[0]], shifts[after[0]]
                 if second.start >= first.end + rest:
                     break
                 rule = "overlap" if second.start < first.end else "rest"
-                text = ("overlap" if rule == "overlap"
-                        else f"are less than {problem.min_rest_hours:g} h apart (min_rest_hours)")
-                conflicts.append(PinConflict(rule, (ids(before), ids(after)),
-                                             f"{person.id} is pinned to {first.id} and {second.id}, which {text}"))
+                text = (
+                    "overlap"
+                    if rule == "overlap"
+                    else f"are less than {problem.min_rest_hours:g} h apart (min_rest_hours)"
+                )
+                conflicts.append(
+                    PinConflict(
+                        rule,
+                        (ids(before), ids(after)),
+                        f"{person.id} is pinned to {first.id} and {second.id}, which {text}",
+                    )
+                )
         total = sum(shifts[s].hours for s, _ in pins)
         if total > person.max_hours + 1e-9:
-            conflicts.append(PinConflict("max_hours", tuple(map(ids, pins)),
-                                         f"{person.id} is pinned to {total:g} h, more than max_hours "
-                                         f"{person.max_hours:g}"))
+            conflicts.append(
+                PinConflict(
+                    "max_hours",
+                    tuple(map(ids, pins)),
+                    f"{person.id} is pinned to {total:g} h, more than max_hours {person.max_hours:g}",
+                )
+            )
     ratio = problem.supervisor_ratio
     if ratio is not None:
-        moments = sorted({shifts[s].start for s, _ in problem.pinned if shifts[s].role == "counselor"}
-                         | {shifts[s].end for s, _ in problem.pinned if shifts[s].role == "supervisor"})
+        moments = sorted(
+            {shifts[s].start for s, _ in problem.pinned if shifts[s].role == "counselor"}
+            | {shifts[s].end for s, _ in problem.pinned if shifts[s].role == "supervisor"}
+        )
         for moment in moments:
-            on_duty = [pair for pair in problem.pinned if shifts[pair[0]].role == "counselor"
-                       and shifts[pair[0]].start <= moment < shifts[pair[0]].end]
+            on_duty = [
+                pair
+                for pair in problem.pinned
+                if shifts[pair[0]].role == "counselor"
+                and shifts[pair[0]].start <= moment < shifts[pair[0]].end
+            ]
             if not on_duty:
                 continue
             capacity = _on_duty_capacity(problem, pairs, moment)
             if len(on_duty) > ratio * capacity:
-                conflicts.append(PinConflict("supervisor_ratio", tuple(map(ids, on_duty)),
-                                             f"{len(on_duty)} counselors are pinned on duty at the same time but at "
-                                             f"most {capacity} supervisors can be, allowing {ratio * capacity}"))
+                conflicts.append(
+                    PinConflict(
+                        "supervisor_ratio",
+                        tuple(map(ids, on_duty)),
+                        f"{len(on_duty)} counselors are pinned on duty at the same time but at "
+                        f"most {capacity} supervisors can be, allowing {ratio * capacity}",
+                    )
+                )
                 break
     return conflicts
 
@@ -137,16 +171,21 @@ def explain_shortfalls(problem: Problem, pairs: Pairs, assignments: list[Assignm
         busy[person_index].append(shift_index)
     rest = problem.min_rest_hours * HOUR
     candidates: dict[int, list[int]] = defaultdict(list)
-    for shift_index, person_index in zip(pairs.shift.tolist(), pairs.person.tolist()):
+    for shift_index, person_index in zip(pairs.shift.tolist(), pairs.person.tolist(), strict=True):
         candidates[shift_index].append(person_index)
 
     # counselors and supervisors on duty over each elementary interval
     boundaries = np.unique(np.r_[pairs.shift_start, pairs.shift_end])
-    level = {"counselor": np.zeros(max(len(boundaries) - 1, 0)), "supervisor": np.zeros(max(len(boundaries) - 1, 0))}
+    level = {
+        "counselor": np.zeros(max(len(boundaries) - 1, 0)),
+        "supervisor": np.zeros(max(len(boundaries) - 1, 0)),
+    }
 
     def span(shift_index: int) -> slice:
-        return slice(int(np.searchsorted(boundaries, shifts[shift_index].start)),
-                     int(np.searchsorted(boundaries, shifts[shift_index].end)))
+        return slice(
+            int(np.searchsorted(boundaries, shifts[shift_index].start)),
+            int(np.searchsorted(boundaries, shifts[shift_index].end)),
+        )
 
     for shift_index, _ in assignments:
         level[shifts[shift_index].role][span(shift_index)] += 1
@@ -162,9 +201,13 @@ def explain_shortfalls(problem: Problem, pairs: Pairs, assignments: list[Assignm
         if not pool:
             reasons.append(Reason("no_one_available", f"No {who} are available for the whole shift.", 0))
         elif len(pool) < shift.min:
-            reasons.append(Reason("few_available",
-                                  f"Only {len(pool)} {who} are available for the whole shift; {shift.min} are wanted.",
-                                  len(pool)))
+            reasons.append(
+                Reason(
+                    "few_available",
+                    f"Only {len(pool)} {who} are available for the whole shift; {shift.min} are wanted.",
+                    len(pool),
+                )
+            )
         at_limit = clash = rested = free = 0
         for person_index in pool:
             if (shift_index, person_index) in chosen:
@@ -179,33 +222,68 @@ def explain_shortfalls(problem: Problem, pairs: Pairs, assignments: list[Assignm
             else:
                 free += 1
         if clash:
-            reasons.append(Reason("busy_elsewhere", f"{clash} of the available {who} work another shift at that "
-                                  "time.", clash))
+            reasons.append(
+                Reason(
+                    "busy_elsewhere",
+                    f"{clash} of the available {who} work another shift at that time.",
+                    clash,
+                )
+            )
         if rested:
-            reasons.append(Reason("rest", f"{rested} of the available {who} would not get "
-                                  f"{problem.min_rest_hours:g} h of rest between shifts.", rested))
+            reasons.append(
+                Reason(
+                    "rest",
+                    f"{rested} of the available {who} would not get "
+                    f"{problem.min_rest_hours:g} h of rest between shifts.",
+                    rested,
+                )
+            )
         if at_limit:
-            reasons.append(Reason("hour_limit", f"{at_limit} of the available {who} are at their hour limit "
-                                  "(max_hours).", at_limit))
+            reasons.append(
+                Reason(
+                    "hour_limit",
+                    f"{at_limit} of the available {who} are at their hour limit (max_hours).",
+                    at_limit,
+                )
+            )
         if free and shift.role == "counselor" and problem.supervisor_ratio is not None:
             window = span(shift_index)
             headroom = problem.supervisor_ratio * level["supervisor"][window] - level["counselor"][window]
             if headroom.min(initial=np.inf) < 1:
                 supervisors = int(level["supervisor"][window].min(initial=0))
-                overlapping = [i for i, s in enumerate(shifts) if s.role == "supervisor"
-                               and s.start < shift.end and shift.start < s.end]
+                overlapping = [
+                    i
+                    for i, s in enumerate(shifts)
+                    if s.role == "supervisor" and s.start < shift.end and shift.start < s.end
+                ]
                 short_supervisors = [shifts[i].id for i in overlapping if assigned.get(i, 0) < shifts[i].min]
-                reasons.append(Reason("supervisor_ratio",
-                                      f"The supervisor ratio is reached: {supervisors} supervisor(s) on duty allow "
-                                      f"{problem.supervisor_ratio * supervisors} counselors; {free} more could "
-                                      "work if more supervisors were on duty.", free))
+                reasons.append(
+                    Reason(
+                        "supervisor_ratio",
+                        f"The supervisor ratio is reached: {supervisors} supervisor(s) on duty allow "
+                        f"{problem.supervisor_ratio * supervisors} counselors; {free} more could "
+                        "work if more supervisors were on duty.",
+                        free,
+                    )
+                )
                 if short_supervisors:
-                    reasons.append(Reason("supervisors_short",
-                                          f"The supervisor shifts at that time are short themselves: "
-                                          f"{', '.join(short_supervisors)}.", len(short_supervisors)))
+                    reasons.append(
+                        Reason(
+                            "supervisors_short",
+                            f"The supervisor shifts at that time are short themselves: "
+                            f"{', '.join(short_supervisors)}.",
+                            len(short_supervisors),
+                        )
+                    )
                 free = 0
         if free:
-            reasons.append(Reason("penalty_tradeoff", f"{free} of the available {who} could work it, but "
-                                  "adding them costs more than the gap under the current weights.", free))
+            reasons.append(
+                Reason(
+                    "penalty_tradeoff",
+                    f"{free} of the available {who} could work it, but "
+                    "adding them costs more than the gap under the current weights.",
+                    free,
+                )
+            )
         shortfalls.append(Shortfall(shift.id, shift.min, count, shift.min - count, tuple(reasons)))
     return shortfalls

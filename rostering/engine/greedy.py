@@ -27,21 +27,34 @@ class RosterState:
     supervisors_on: np.ndarray
     assigned: list[int]
     hours: list[float]
-    busy: dict[int, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    busy: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # person -> pair positions
     chosen: set[int] = field(default_factory=set)  # pair positions
+    options: list[int] = field(default_factory=list)  # candidate pairs per person
+    pinned: set[int] | None = None  # pinned pair positions, filled on first use
 
     @classmethod
     def empty(cls, problem: Problem, pairs: Pairs) -> RosterState:
         boundaries = np.unique(np.r_[pairs.shift_start, pairs.shift_end])
         intervals = max(len(boundaries) - 1, 0)
-        return cls(problem, pairs, problem.min_rest_hours * HOUR, boundaries,
-                   np.zeros(intervals), np.zeros(intervals),
-                   [0] * len(problem.shifts), [0.0] * len(problem.people))
+        options = np.bincount(pairs.person, minlength=len(problem.people)).tolist()
+        return cls(
+            problem,
+            pairs,
+            problem.min_rest_hours * HOUR,
+            boundaries,
+            np.zeros(intervals),
+            np.zeros(intervals),
+            [0] * len(problem.shifts),
+            [0.0] * len(problem.people),
+            options=options,
+        )
 
     def span(self, shift_index: int) -> slice:
         shift = self.problem.shifts[shift_index]
-        return slice(int(np.searchsorted(self.boundaries, shift.start)),
-                     int(np.searchsorted(self.boundaries, shift.end)))
+        return slice(
+            int(np.searchsorted(self.boundaries, shift.start)),
+            int(np.searchsorted(self.boundaries, shift.end)),
+        )
 
     def fits(self, position: int, *, check_ratio: bool = True) -> bool:
         """Whether adding candidate pair `position` keeps every hard rule."""
@@ -53,18 +66,40 @@ class RosterState:
             return False
         if self.hours[person_index] + shift.hours > person.max_hours + 1e-9:
             return False
-        for start, end in self.busy[person_index]:
-            if shift.start < end + self.rest and start < shift.end + self.rest:
-                return False
+        if self.conflicts(position):
+            return False
         return not check_ratio or self.ratio_allows(shift_index)
 
-    def ratio_allows(self, shift_index: int) -> bool:
-        """Whether one more person on the shift keeps the supervisor ratio."""
+    def conflicts(self, position: int) -> list[int]:
+        """The person's chosen pairs that overlap the pair's shift or leave too little rest."""
+        shift = self.problem.shifts[int(self.pairs.shift[position])]
+        person_index = int(self.pairs.person[position])
+        clashing = []
+        for other in self.busy[person_index]:
+            start, end = (
+                self.pairs.shift_start[self.pairs.shift[other]],
+                self.pairs.shift_end[self.pairs.shift[other]],
+            )
+            if shift.start < end + self.rest and start < shift.end + self.rest:
+                clashing.append(other)
+        return clashing
+
+    def removable(self, position: int) -> bool:
+        """Whether dropping the pair keeps the supervisor ratio (only supervisors matter)."""
+        ratio = self.problem.supervisor_ratio
+        shift_index = int(self.pairs.shift[position])
+        if ratio is None or self.problem.shifts[shift_index].role != "supervisor":
+            return True
+        span = self.span(shift_index)
+        return bool(np.all(self.counselors_on[span] <= ratio * (self.supervisors_on[span] - 1)))
+
+    def ratio_allows(self, shift_index: int, extra: int = 1) -> bool:
+        """Whether `extra` more people on the shift keep the supervisor ratio."""
         ratio = self.problem.supervisor_ratio
         if ratio is None or self.problem.shifts[shift_index].role != "counselor":
             return True
         span = self.span(shift_index)
-        return bool(np.all(self.counselors_on[span] + 1 <= ratio * self.supervisors_on[span]))
+        return bool(np.all(self.counselors_on[span] + extra <= ratio * self.supervisors_on[span]))
 
     def add(self, position: int) -> None:
         shift_index = int(self.pairs.shift[position])
@@ -73,9 +108,20 @@ class RosterState:
         self.chosen.add(position)
         self.assigned[shift_index] += 1
         self.hours[person_index] += shift.hours
-        self.busy[person_index].append((shift.start, shift.end))
+        self.busy[person_index].append(position)
         on_duty = self.counselors_on if shift.role == "counselor" else self.supervisors_on
         on_duty[self.span(shift_index)] += 1
+
+    def remove(self, position: int) -> None:
+        shift_index = int(self.pairs.shift[position])
+        person_index = int(self.pairs.person[position])
+        shift = self.problem.shifts[shift_index]
+        self.chosen.remove(position)
+        self.assigned[shift_index] -= 1
+        self.hours[person_index] -= shift.hours
+        self.busy[person_index].remove(position)
+        on_duty = self.counselors_on if shift.role == "counselor" else self.supervisors_on
+        on_duty[self.span(shift_index)] -= 1
 
     def assignments(self) -> list[Assignment]:
         return sorted((int(self.pairs.shift[k]), int(self.pairs.person[k])) for k in self.chosen)
@@ -92,28 +138,109 @@ def _marginal_cost(state: RosterState, position: int) -> float:
     change = -hours if state.pairs.previous[position] else hours
     if not state.problem.has_previous:
         change = 0.0
-    return (weights.unpreferred * float(state.pairs.unpreferred_hours[position])
-            + weights.target_deviation * deviation + weights.change * change)
+    return (
+        weights.unpreferred * float(state.pairs.unpreferred_hours[position])
+        + weights.target_deviation * deviation
+        + weights.change * change
+    )
 
 
-def _fill(state: RosterState, by_shift: dict[int, list[int]], shift_order: list[int], *, to_max: bool) -> None:
-    """Fill each shift towards its min (or max when that lowers the penalty) with the cheapest fitting people."""
+def _fill(
+    state: RosterState, by_shift: dict[int, list[int]], shift_order: list[int], *, to_max: bool
+) -> None:
+    """Fill each shift towards its min (or its max where that lowers the penalty), cheapest people first."""
     for shift_index in shift_order:
         shift = state.problem.shifts[shift_index]
         goal = shift.max if to_max else shift.min
         uncovered_gain = state.problem.weights.uncovered * shift.hours
-        while state.assigned[shift_index] < goal and state.ratio_allows(shift_index):
-            best, best_cost = -1, np.inf
-            for position in by_shift[shift_index]:
-                if not state.fits(position, check_ratio=False):
-                    continue
-                cost = _marginal_cost(state, position)
-                if cost < best_cost:
-                    best, best_cost = position, cost
-            below_min = state.assigned[shift_index] < shift.min
-            if best < 0 or best_cost - (uncovered_gain if below_min else 0.0) >= 0:
+        if state.assigned[shift_index] >= goal:
+            continue
+        # adding someone to this shift changes no other candidate's cost for it: rank once
+        # equal costs: the person with the fewest other options first, keeping flexible people free
+        ranked = sorted(
+            (_marginal_cost(state, position), state.options[int(state.pairs.person[position])], position)
+            for position in by_shift[shift_index]
+            if state.fits(position, check_ratio=False)
+        )
+        for cost, _, position in ranked:
+            if state.assigned[shift_index] >= goal or not state.ratio_allows(shift_index):
                 break
-            state.add(best)
+            below_min = state.assigned[shift_index] < shift.min
+            if cost - (uncovered_gain if below_min else 0.0) >= 0:
+                break
+            state.add(position)
+
+
+def _move_to_short_shifts(state: RosterState, by_shift: dict[int, list[int]], shift_order: list[int]) -> None:
+    """Cover short shifts by moving someone off a clashing shift and, if that one falls short,
+    refilling it with a person who is free then (an augmenting path of length two)."""
+    problem = state.problem
+    for shift_index in shift_order:
+        shift = problem.shifts[shift_index]
+        uncovered_gain = problem.weights.uncovered * shift.hours
+        for position in sorted(
+            by_shift[shift_index], key=lambda k: state.options[int(state.pairs.person[k])]
+        ):
+            if state.assigned[shift_index] >= shift.min or not state.ratio_allows(shift_index):
+                break
+            if position in state.chosen:
+                continue
+            clashing = state.conflicts(position)
+            if len(clashing) != 1 or clashing[0] in problem_pinned(state) or not state.removable(clashing[0]):
+                continue
+            (other,) = clashing
+            other_shift = int(state.pairs.shift[other])
+            state.remove(other)
+            if not state.fits(position):
+                state.add(other)
+                continue
+            delta = _marginal_cost(state, position) - _marginal_cost(state, other) - uncovered_gain
+            state.add(position)
+            refill = None
+            if state.assigned[other_shift] < problem.shifts[other_shift].min:
+                fitting = [k for k in by_shift[other_shift] if k != other and state.fits(k)]
+                refill = min(fitting, key=lambda k: _marginal_cost(state, k), default=None)
+                if refill is None:
+                    delta = np.inf
+                else:
+                    delta += _marginal_cost(state, refill)
+            if delta < 0:
+                if refill is not None:
+                    state.add(refill)
+            else:
+                state.remove(position)
+                state.add(other)
+
+
+def problem_pinned(state: RosterState) -> set[int]:
+    """Pair positions of the pinned pairs (never moved)."""
+    if state.pinned is None:
+        index = state.pairs.index() if state.problem.pinned else {}
+        state.pinned = {index[pair] for pair in state.problem.pinned}
+    return state.pinned
+
+
+def _add_supervisors_over(
+    state: RosterState,
+    by_shift: dict[int, list[int]],
+    supervisor_shifts: list[int],
+    shift_index: int,
+    *,
+    extra: int,
+) -> None:
+    """Add supervisors on shifts overlapping `shift_index` until `extra` more counselors fit the ratio."""
+    shift = state.problem.shifts[shift_index]
+    for supervisor_shift in supervisor_shifts:
+        candidate = state.problem.shifts[supervisor_shift]
+        if not (candidate.start < shift.end and shift.start < candidate.end):
+            continue
+        while not state.ratio_allows(shift_index, extra):
+            fitting = [k for k in by_shift[supervisor_shift] if state.fits(k)]
+            if not fitting:
+                break
+            state.add(min(fitting, key=lambda k: _marginal_cost(state, k)))
+        if state.ratio_allows(shift_index, extra):
+            return
 
 
 def greedy_roster(problem: Problem, pairs: Pairs) -> list[Assignment]:
@@ -130,25 +257,24 @@ def greedy_roster(problem: Problem, pairs: Pairs) -> list[Assignment]:
     def scarcity(shift_index: int) -> float:
         return len(by_shift[shift_index]) / max(problem.shifts[shift_index].min, 1)
 
-    supervisor_shifts = sorted((i for i, s in enumerate(problem.shifts) if s.role == "supervisor"), key=scarcity)
-    counselor_shifts = sorted((i for i, s in enumerate(problem.shifts) if s.role == "counselor"), key=scarcity)
+    supervisor_shifts = sorted(
+        (i for i, s in enumerate(problem.shifts) if s.role == "supervisor"), key=scarcity
+    )
+    counselor_shifts = sorted(
+        (i for i, s in enumerate(problem.shifts) if s.role == "counselor"), key=scarcity
+    )
     _fill(state, by_shift, supervisor_shifts, to_max=False)
+    # pinned counselors may need more supervisors than the shifts' min
+    for shift_index in sorted({s for s, _ in problem.pinned}):
+        _add_supervisors_over(state, by_shift, supervisor_shifts, shift_index, extra=0)
     _fill(state, by_shift, counselor_shifts, to_max=False)
     if problem.supervisor_ratio is not None:
         # counselor shifts still short only because of the ratio: add supervisors over them, then retry
         for shift_index in counselor_shifts:
-            if state.assigned[shift_index] >= problem.shifts[shift_index].min:
-                continue
-            overlapping = [i for i in supervisor_shifts
-                           if problem.shifts[i].start < problem.shifts[shift_index].end
-                           and problem.shifts[shift_index].start < problem.shifts[i].end]
-            for supervisor_shift in overlapping:
-                if state.ratio_allows(shift_index):
-                    break
-                fitting = [k for k in by_shift[supervisor_shift] if state.fits(k)]
-                if fitting:
-                    state.add(min(fitting, key=lambda k: _marginal_cost(state, k)))
-            _fill(state, by_shift, [shift_index], to_max=False)
+            if state.assigned[shift_index] < problem.shifts[shift_index].min:
+                _add_supervisors_over(state, by_shift, supervisor_shifts, shift_index, extra=1)
+                _fill(state, by_shift, [shift_index], to_max=False)
+    _move_to_short_shifts(state, by_shift, supervisor_shifts + counselor_shifts)
     # extra hands where they bring people closer to their target
     _fill(state, by_shift, supervisor_shifts + counselor_shifts, to_max=True)
     return state.assignments()

@@ -16,6 +16,7 @@ Python objects):
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,9 +35,11 @@ class MipModel:
     count_offset: int  # first shift-count variable
     granularity: float  # every penalty is a multiple of this (0: unknown)
 
-    @property
-    def pair_count(self) -> int:
-        return len(self.pairs)
+
+def _fraction_gcd(a: Fraction, b: Fraction) -> Fraction:
+    """The largest fraction whose integer multiples include both a and b (gcd(0, b) = b)."""
+    denominator = a.denominator * b.denominator
+    return Fraction(math.gcd(a.numerator * b.denominator, b.numerator * a.denominator), denominator)
 
 
 def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
@@ -44,20 +47,23 @@ def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
     weights = problem.weights
     atoms: list[float] = []
     hours = [s.hours for s in problem.shifts]
-    for weight in (weights.uncovered, weights.change if problem.has_previous else 0, weights.target_deviation):
+    for weight in (
+        weights.uncovered,
+        weights.change if problem.has_previous else 0,
+        weights.target_deviation,
+    ):
         if weight:
             atoms += [weight * h for h in set(hours)]
     if weights.target_deviation:
         atoms += [weights.target_deviation * t for t in {p.target_hours for p in problem.people}]
     if weights.unpreferred:
-        atoms += [weights.unpreferred * u for u in set(np.round(pairs.unpreferred_hours, 9).tolist())]
+        atoms += [weights.unpreferred * u for u in set(np.round(pairs.unpreferred_hours, 12).tolist())]
     step = Fraction(0)
     for atom in atoms:
         fraction = Fraction(atom).limit_denominator(3600)
-        if abs(float(fraction) - atom) > 1e-9:
+        if abs(float(fraction) - atom) > 1e-9 * max(1.0, abs(atom)):
             return 0.0
-        step = Fraction(np.gcd(step.numerator * fraction.denominator, fraction.numerator * step.denominator),
-                        step.denominator * fraction.denominator) if step else abs(fraction)
+        step = _fraction_gcd(step, abs(fraction))
     return float(step) if step and float(step) >= 1e-3 else 0.0
 
 
@@ -69,7 +75,7 @@ def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.nda
     rows: list[int] = []
     members: list[int] = []
     row = 0
-    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)]):
+    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)], strict=True):
         if hi - lo < 2:
             continue
         person_starts = starts[lo:hi].tolist()
@@ -85,7 +91,7 @@ def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.nda
                 continue
             if previous and set(previous) <= set(clique):
                 # the previous row is dominated: overwrite it
-                del rows[-len(previous):], members[-len(previous):]
+                del rows[-len(previous) :], members[-len(previous) :]
                 row -= 1
             rows += [row] * len(clique)
             members += [lo + k for k in clique]
@@ -163,7 +169,9 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     row_upper: list[np.ndarray] = []
     n_rows = 0
 
-    def add_rows(rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+    def add_rows(
+        rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    ) -> None:
         nonlocal n_rows
         row_parts.append(rows + n_rows)
         col_parts.append(cols)
@@ -175,28 +183,46 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     pair_ids = np.arange(n_pairs)
     shift_ids = np.arange(n_shifts)
     # count: y_s - sum x = 0
-    add_rows(np.r_[shift_ids, pairs.shift], np.r_[count0 + shift_ids, pair_ids],
-             np.r_[np.ones(n_shifts), -np.ones(n_pairs)], np.zeros(n_shifts), np.zeros(n_shifts))
+    add_rows(
+        np.r_[shift_ids, pairs.shift],
+        np.r_[count0 + shift_ids, pair_ids],
+        np.r_[np.ones(n_shifts), -np.ones(n_pairs)],
+        np.zeros(n_shifts),
+        np.zeros(n_shifts),
+    )
     # cover: y_s + short_s >= min_s
     covered = np.flatnonzero(shift_min > 0)
     local = np.arange(len(covered))
-    add_rows(np.r_[local, local], np.r_[count0 + covered, short0 + covered], np.ones(2 * len(covered)),
-             shift_min[covered], np.full(len(covered), np.inf))
+    add_rows(
+        np.r_[local, local],
+        np.r_[count0 + covered, short0 + covered],
+        np.ones(2 * len(covered)),
+        shift_min[covered],
+        np.full(len(covered), np.inf),
+    )
     # target: sum h x - over + under = target
     person_ids = np.arange(n_people)
-    add_rows(np.r_[pairs.person, person_ids, person_ids], np.r_[pair_ids, over0 + person_ids, under0 + person_ids],
-             np.r_[pairs.hours, -np.ones(n_people), np.ones(n_people)], target, target)
+    add_rows(
+        np.r_[pairs.person, person_ids, person_ids],
+        np.r_[pair_ids, over0 + person_ids, under0 + person_ids],
+        np.r_[pairs.hours, -np.ones(n_people), np.ones(n_people)],
+        target,
+        target,
+    )
     # rest and overlap cliques
     clique_rows, clique_pairs = _rest_cliques(pairs, problem.min_rest_hours * HOUR)
     n_cliques = int(clique_rows[-1]) + 1 if len(clique_rows) else 0
-    add_rows(clique_rows, clique_pairs, np.ones(len(clique_rows)), np.full(n_cliques, -np.inf), np.ones(n_cliques))
+    add_rows(
+        clique_rows, clique_pairs, np.ones(len(clique_rows)), np.full(n_cliques, -np.inf), np.ones(n_cliques)
+    )
     # supervisor ratio
     ratio_rows = _ratio_rows(problem)
     if ratio_rows:
         rows = np.concatenate([np.full(len(c) + len(s), k) for k, (c, s) in enumerate(ratio_rows)])
         cols = np.concatenate([np.r_[c, s] for c, s in ratio_rows]) + count0
-        coefs = np.concatenate([np.r_[np.ones(len(c)), np.full(len(s), -float(problem.supervisor_ratio))]
-                                for c, s in ratio_rows])
+        coefs = np.concatenate(
+            [np.r_[np.ones(len(c)), np.full(len(s), -float(problem.supervisor_ratio))] for c, s in ratio_rows]
+        )
         add_rows(rows, cols, coefs, np.full(len(ratio_rows), -np.inf), np.zeros(len(ratio_rows)))
 
     all_rows = np.concatenate(row_parts)
@@ -220,5 +246,6 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     matrix.row_ids.extend(all_rows[order].tolist())
     matrix.column_ids.extend(all_cols[order].tolist())
     matrix.coefficients.extend(all_coefs[order].tolist())
-    return MipModel(proto=proto, pairs=pairs, count_offset=count0,
-                    granularity=penalty_granularity(problem, pairs))
+    return MipModel(
+        proto=proto, pairs=pairs, count_offset=count0, granularity=penalty_granularity(problem, pairs)
+    )

@@ -32,7 +32,7 @@ class Pairs:
 
     def index(self) -> dict[tuple[int, int], int]:
         """Map (shift, person) to the pair's position."""
-        return {(int(s), int(p)): k for k, (s, p) in enumerate(zip(self.shift, self.person))}
+        return {(int(s), int(p)): k for k, (s, p) in enumerate(zip(self.shift, self.person, strict=True))}
 
 
 def shift_group(shift: Shift) -> tuple[str, str | None]:
@@ -48,7 +48,10 @@ def pair_rule_failure(shift: Shift, person: Person) -> str | None:
     if not inside(shift.start, shift.end, person.available):
         return f"availability: {shift.id} is not inside {person.id}'s availability"
     if shift.hours > person.max_hours + 1e-9:
-        return f"max_hours: {shift.id} lasts {shift.hours:g} h, more than {person.id}'s max_hours {person.max_hours:g}"
+        return (
+            f"max_hours: {shift.id} lasts {shift.hours:g} h, "
+            f"more than {person.id}'s max_hours {person.max_hours:g}"
+        )
     return None
 
 
@@ -102,9 +105,15 @@ def build_pairs(problem: Problem) -> Pairs:
     person_array = np.asarray(people_out, dtype=np.int32)
     shift_start = np.asarray([s.start for s in problem.shifts], dtype=np.float64)
     shift_end = np.asarray([s.end for s in problem.shifts], dtype=np.float64)
-    previous_mask = np.fromiter(
-        ((s, p) in previous for s, p in zip(shifts_out, people_out)), dtype=bool, count=len(shifts_out)
-    ) if previous else np.zeros(len(shifts_out), dtype=bool)
+    previous_mask = (
+        np.fromiter(
+            ((s, p) in previous for s, p in zip(shifts_out, people_out, strict=True)),
+            dtype=bool,
+            count=len(shifts_out),
+        )
+        if previous
+        else np.zeros(len(shifts_out), dtype=bool)
+    )
     return Pairs(
         shift=shift_array,
         person=person_array,

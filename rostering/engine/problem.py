@@ -115,8 +115,11 @@ def _number(value: Any, where: str, key: str, *, integer: bool = False, minimum:
     if integer and value != int(value):
         raise ProblemError(f"{where}: {key} must be a whole number, got {value!r}")
     if value < minimum:
-        raise ProblemError(f"{where}: {key} {value!r} is negative" if minimum == 0
-                           else f"{where}: {key} {value!r} is below {minimum}")
+        raise ProblemError(
+            f"{where}: {key} {value!r} is negative"
+            if minimum == 0
+            else f"{where}: {key} {value!r} is below {minimum}"
+        )
     return int(value) if integer else float(value)
 
 
@@ -204,8 +207,9 @@ def _parse_person(entry: Any, index: int, seen: set[str]) -> Person:
     )
 
 
-def _parse_pairs(value: Any, key: str, shift_ids: dict[str, int], person_ids: dict[str, int]
-                 ) -> tuple[tuple[int, int], ...]:
+def _parse_pairs(
+    value: Any, key: str, shift_ids: dict[str, int], person_ids: dict[str, int]
+) -> tuple[tuple[int, int], ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -252,10 +256,12 @@ def parse_problem(document: Any) -> Problem:
     rest = _number(rules.get("min_rest_hours", 0), "rules", "min_rest_hours")
 
     weights_doc = _mapping(document.get("weights", {}), "weights")
-    weights = Weights(**{
-        key: _number(weights_doc.get(key, 0), "weights", key)
-        for key in ("uncovered", "unpreferred", "target_deviation", "change")
-    })
+    weights = Weights(
+        **{
+            key: _number(weights_doc.get(key, 0), "weights", key)
+            for key in ("uncovered", "unpreferred", "target_deviation", "change")
+        }
+    )
 
     shifts_doc = _require(document, "shifts", "problem")
     people_doc = _require(document, "people", "problem")

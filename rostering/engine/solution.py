@@ -9,6 +9,11 @@ from .explain import Reason, Shortfall
 from .problem import SOLUTION_FORMAT
 
 
+def number_text(value: float | None) -> str:
+    """A penalty or bound for people: every digit up to 10 significant ones, '-' when unknown."""
+    return "-" if value is None else f"{value:.10g}"
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """One improvement while solving: `penalty` of the best roster so far and the best proven `bound`."""
@@ -19,9 +24,10 @@ class Progress:
     source: str  # "greedy" or the solver's name
 
     def line(self) -> str:
-        penalty = "-" if self.penalty is None else f"{self.penalty:g}"
-        bound = "-" if self.bound is None else f"{self.bound:g}"
-        return f"{self.elapsed:7.2f}s  penalty {penalty:>12}  bound {bound:>12}  ({self.source})"
+        return (
+            f"{self.elapsed:7.2f}s  penalty {number_text(self.penalty):>12}  "
+            f"bound {number_text(self.bound):>12}  ({self.source})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +72,9 @@ class Solution:
             "status": self.status,
             "solver": self.solver,
             "build_seconds": round(self.build_seconds, 3),
-            "first_roster_seconds": (None if self.first_roster_seconds is None
-                                     else round(self.first_roster_seconds, 3)),
+            "first_roster_seconds": (
+                None if self.first_roster_seconds is None else round(self.first_roster_seconds, 3)
+            ),
             "parts": self.parts,
             "shortfalls": [s.to_json() for s in self.shortfalls],
         }
@@ -84,8 +91,13 @@ class Solution:
             status=document.get("status", "unknown"),
             parts=dict(document.get("parts", {})),
             shortfalls=tuple(
-                Shortfall(s["shift"], s["min"], s["assigned"], s["short"],
-                          tuple(Reason(**r) for r in s.get("reasons", [])))
+                Shortfall(
+                    s["shift"],
+                    s["min"],
+                    s["assigned"],
+                    s["short"],
+                    tuple(Reason(**r) for r in s.get("reasons", [])),
+                )
                 for s in document.get("shortfalls", [])
             ),
             solver=document.get("solver", ""),

@@ -26,7 +26,7 @@ from .model import MipModel, build_model
 from .pairs import Pairs, build_pairs
 from .problem import Problem, parse_problem
 from .solution import Progress, Solution
-from .verify import Assignment, evaluate
+from .verify import Assignment, Evaluation, evaluate
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -35,6 +35,7 @@ _HIGHS_PROGRESS = re.compile(
     r"^\s*[A-Za-z]?\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+(?P<bound>\S+)\s+(?P<solution>\S+)\s+\S+"
 )
 POSTPROCESS_SECONDS = 0.4  # kept back from the time limit to check and explain the roster
+ABANDON_AFTER = 0.3  # seconds HiGHS gets to honour an interrupt before the caller moves on
 
 
 def _finite(text: str) -> float | None:
@@ -55,6 +56,9 @@ class _Tracker:
         self.penalty: float | None = None
         self.bound: float | None = None
         self.first_roster: float | None = None
+        self.lock = threading.Lock()  # reports come from the greedy and the solver threads
+        self.closed = False
+        self.callback_error: Exception | None = None
 
     def rounded_bound(self, bound: float) -> float:
         """Every penalty is a multiple of the granularity, so the bound rounds up to the next one."""
@@ -63,6 +67,16 @@ class _Tracker:
         return round(bound, 6)
 
     def report(self, source: str, penalty: float | None = None, bound: float | None = None) -> None:
+        with self.lock:
+            if not self.closed:
+                self._report(source, penalty, bound)
+
+    def close(self) -> None:
+        """No more reports: an abandoned HiGHS thread may still log after solve() returned."""
+        with self.lock:
+            self.closed = True
+
+    def _report(self, source: str, penalty: float | None, bound: float | None) -> None:
         improved = False
         if penalty is not None and (self.penalty is None or penalty < self.penalty - 1e-9):
             self.penalty = penalty
@@ -77,7 +91,14 @@ class _Tracker:
                 self.bound = bound
                 improved = True
         if improved and self.on_progress is not None:
-            self.on_progress(Progress(round(time.perf_counter() - self.started, 3), self.penalty, self.bound, source))
+            progress = Progress(
+                round(time.perf_counter() - self.started, 3), self.penalty, self.bound, source
+            )
+            try:
+                self.on_progress(progress)
+            except Exception as error:  # noqa: BLE001 - must not unwind through HiGHS; re-raised by solve()
+                self.callback_error = error
+                self.on_progress = None
 
     def highs_log(self, lines: list[str]) -> None:
         for line in lines:
@@ -86,48 +107,86 @@ class _Tracker:
                 self.report("highs", penalty=_finite(match["solution"]), bound=_finite(match["bound"]))
 
 
-def _solve_mip(model: MipModel, hint: list[int], seconds: float, workers: int, tracker: _Tracker,
-               stop: threading.Event | None) -> result_pb2.SolveResultProto | None:
-    """Run HiGHS on the model for at most `seconds`; None when there is no time or `stop` is set."""
-    if seconds <= 0 or (stop is not None and stop.is_set()):
-        return None
-    params = mathopt.SolveParameters(
-        time_limit=timedelta(seconds=seconds),
-        relative_gap_tolerance=0.0,
-        # penalties are multiples of the granularity: closing the gap below it proves optimality
-        absolute_gap_tolerance=0.5 * model.granularity if model.granularity else 1e-6,
-        enable_output=True,
-        threads=max(1, workers),
-    )
-    # an interior-point root LP is several times faster than dual simplex on the multi-week models
-    params.highs.string_options["mip_lp_solver"] = "ipm"
-    model_params = model_parameters_pb2.ModelSolveParametersProto()
-    if hint:
-        model_params.solution_hints.add().variable_values.ids.extend(hint)
-        model_params.solution_hints[0].variable_values.values.extend([1.0] * len(hint))
-    interrupter = SolveInterrupter()
-    finished = threading.Event()
+IPM_FROM_NONZEROS = 60_000  # measured: dual simplex wins on one week (49 k), interior point from two
 
-    def watch() -> None:
-        while not finished.wait(0.05):
-            if stop is not None and stop.is_set():
-                interrupter.interrupt()
-                return
 
-    watcher = threading.Thread(target=watch, daemon=True) if stop is not None else None
-    if watcher:
-        watcher.start()
-    try:
-        return core_solver.solve(
-            model.proto, mathopt.SolverType.HIGHS.value,
-            init_arguments.StreamableSolverInitArguments().to_proto(),
-            params.to_proto(), model_params, tracker.highs_log,
-            callback.CallbackRegistration().to_proto(), None, interrupter.pybind_interrupter,
+def highs_options(model: MipModel) -> dict[str, str]:
+    """HiGHS settings measured on make_instance.py shapes (CPU seconds, see bench/README.md).
+
+    Presolve removes only ~10% of this model and costs more than it saves on every instance.
+    The root LP decides the run time: dual simplex is fastest on one week but grows
+    superlinearly (39 s on four weeks), the interior-point method takes 7.9 s there.
+    """
+    options = {"presolve": "off"}
+    if len(model.proto.linear_constraint_matrix.row_ids) >= IPM_FROM_NONZEROS:
+        options["mip_lp_solver"] = "ipm"
+    return options
+
+
+class _HighsRun:
+    """HiGHS on a daemon thread that the caller can abandon.
+
+    HiGHS only polls its interrupter between LP solves, so a root LP of several seconds would
+    hold up `stop` and the time limit; the caller stops waiting instead and the thread ends at
+    HiGHS's next check.
+    """
+
+    def __init__(self, model: MipModel, tracker: _Tracker):
+        self.model = model
+        self.tracker = tracker
+        self.interrupter = SolveInterrupter()
+        self.result: result_pb2.SolveResultProto | None = None
+        self.error: Exception | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self, seconds: float) -> None:
+        if seconds > 0:
+            self.thread = threading.Thread(target=self._run, args=(seconds,), daemon=True, name="highs")
+            self.thread.start()
+
+    def _run(self, seconds: float) -> None:
+        params = mathopt.SolveParameters(
+            time_limit=timedelta(seconds=seconds),
+            relative_gap_tolerance=0.0,
+            # penalties are multiples of the granularity: closing the gap below it proves optimality
+            absolute_gap_tolerance=0.5 * self.model.granularity if self.model.granularity else 1e-6,
+            enable_output=True,
         )
-    finally:
-        finished.set()
-        if watcher:
-            watcher.join()
+        for option, value in highs_options(self.model).items():
+            params.highs.string_options[option] = value
+        try:
+            self.result = core_solver.solve(
+                self.model.proto,
+                mathopt.SolverType.HIGHS.value,
+                init_arguments.StreamableSolverInitArguments().to_proto(),
+                params.to_proto(),
+                # no solution hint: HiGHS completes hints with a sub-MIP that costs more than it saves
+                model_parameters_pb2.ModelSolveParametersProto(),
+                self.tracker.highs_log,
+                callback.CallbackRegistration().to_proto(),
+                None,
+                self.interrupter.pybind_interrupter,
+            )
+        except Exception as error:  # noqa: BLE001 - reported to the caller, who keeps the greedy roster
+            self.error = error
+
+    def wait(self, deadline: float, stop: threading.Event | None) -> result_pb2.SolveResultProto | None:
+        """The result, or None when HiGHS did not run or was abandoned at `stop` or past `deadline`."""
+        if self.thread is None:
+            return None
+        interrupted_at = None
+        while self.thread.is_alive():
+            self.thread.join(0.05)
+            now = time.perf_counter()
+            stopping = (stop is not None and stop.is_set()) or self.tracker.callback_error is not None
+            if interrupted_at is None and (stopping or now > deadline):
+                self.interrupter.interrupt()
+                interrupted_at = now
+            if interrupted_at is not None and now - interrupted_at > ABANDON_AFTER:
+                return None
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 def _mip_assignments(result: result_pb2.SolveResultProto, pairs: Pairs) -> list[Assignment] | None:
@@ -136,8 +195,62 @@ def _mip_assignments(result: result_pb2.SolveResultProto, pairs: Pairs) -> list[
             values = candidate.primal_solution.variable_values
             ids = np.asarray(values.ids, dtype=np.int64)
             chosen = ids[(np.asarray(values.values) > 0.5) & (ids < len(pairs))]
-            return sorted(zip(pairs.shift[chosen].tolist(), pairs.person[chosen].tolist()))
+            return sorted(zip(pairs.shift[chosen].tolist(), pairs.person[chosen].tolist(), strict=True))
     return None
+
+
+def _combined_pin_conflict(problem: Problem, violations: tuple[str, ...] = ()) -> PinConflict:
+    detail = f" ({'; '.join(violations[:3])})" if violations else " (the supervisor ratio around them)"
+    return PinConflict(
+        "combined",
+        tuple((problem.shifts[s].id, problem.people[p].id) for s, p in problem.pinned),
+        "the pinned pairs cannot all be kept together with the hard rules" + detail,
+    )
+
+
+def _search(
+    problem: Problem,
+    pairs: Pairs,
+    highs: _HighsRun,
+    time_limit: float,
+    workers: int,
+    stop: threading.Event | None,
+) -> tuple[list[Assignment], Evaluation, float | None, str]:
+    """Greedy and HiGHS: the best valid roster found, its evaluation, the proven bound, its source."""
+    tracker = highs.tracker
+    # HiGHS stops itself at `deadline`; it is abandoned if it has not returned ABANDON_AFTER later
+    deadline = time_limit - POSTPROCESS_SECONDS - ABANDON_AFTER
+    # HiGHS releases the GIL: with two workers it runs beside the greedy instead of after it
+    if workers >= 2 and not (stop is not None and stop.is_set()):
+        highs.start(deadline - time.perf_counter())
+    best = greedy_roster(problem, pairs)
+    best_eval = evaluate(problem, best)
+    solver_name = "greedy"
+    if best_eval.valid:
+        tracker.report("greedy", penalty=best_eval.penalty)
+    if workers < 2 and not (stop is not None and stop.is_set()):
+        highs.start(deadline - time.perf_counter())
+    try:
+        result = highs.wait(deadline, stop)
+    except Exception as error:  # noqa: BLE001 - the greedy roster stands if the MIP solver fails
+        return best, best_eval, None, f"greedy (HiGHS failed: {error})"
+    if result is None:
+        return best, best_eval, None, solver_name
+    if result.termination.reason in (
+        result_pb2.TERMINATION_REASON_INFEASIBLE,
+        result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED,
+    ):
+        raise PinConflictError([_combined_pin_conflict(problem)])
+    mip_roster = _mip_assignments(result, pairs)
+    if mip_roster is not None:
+        mip_eval = evaluate(problem, mip_roster)
+        if mip_eval.valid and (not best_eval.valid or mip_eval.penalty <= best_eval.penalty + 1e-9):
+            best, best_eval, solver_name = mip_roster, mip_eval, "highs"
+    dual = result.termination.objective_bounds.dual_bound
+    if not math.isfinite(dual):
+        return best, best_eval, None, solver_name
+    tracker.report("highs", penalty=best_eval.penalty, bound=dual)
+    return best, best_eval, tracker.rounded_bound(dual), solver_name
 
 
 def solve(
@@ -150,9 +263,13 @@ def solve(
 ) -> Solution:
     """Return the best valid roster found within `seconds`, with its penalty and a proven lower bound.
 
-    `problem` is a roster-problem/1 document (dict) or a parsed :class:`Problem`. `on_progress`
-    is called from the solving thread at each improvement. Setting `stop` from another thread
-    ends the search early and keeps the best roster so far.
+    `problem` is a roster-problem/1 document (dict) or a parsed :class:`Problem`. `workers` >= 2
+    runs HiGHS (single-threaded branch-and-bound) beside the greedy first roster; 1 runs them in
+    turn. `on_progress` is called at each improvement, from the calling thread or the solver's
+    thread (never both at once); an exception it raises stops the search and is re-raised here.
+    Setting `stop` from another thread ends the search early and keeps the best roster so far;
+    HiGHS polls it only between LP solves, so a long root LP is abandoned (it finishes on a
+    daemon thread) rather than waited for.
 
     Raises ProblemError for an invalid document and PinConflictError when the pinned pairs
     break a hard rule (no roster is possible then).
@@ -169,36 +286,17 @@ def solve(
     build_seconds = time.perf_counter() - started
     tracker.granularity = model.granularity
 
-    best = greedy_roster(problem, pairs)
-    best_eval = evaluate(problem, best)
-    if not best_eval.valid:  # a bug in the greedy: fall back to the pinned pairs alone
-        best = sorted(problem.pinned)
-        best_eval = evaluate(problem, best)
-    solver_name = "greedy"
-    tracker.report("greedy", penalty=best_eval.penalty)
-
-    index = pairs.index()
-    hint = [index[pair] for pair in best]
-    remaining = seconds - (time.perf_counter() - started) - POSTPROCESS_SECONDS
-    result = _solve_mip(model, hint, remaining, workers, tracker, stop)
-    bound = None
-    if result is not None:
-        reason = result.termination.reason
-        if reason in (result_pb2.TERMINATION_REASON_INFEASIBLE, result_pb2.TERMINATION_REASON_INFEASIBLE_OR_UNBOUNDED):
-            if problem.pinned:
-                raise PinConflictError([PinConflict(
-                    "combined", tuple((problem.shifts[s].id, problem.people[p].id) for s, p in problem.pinned),
-                    "the pinned pairs cannot all be kept together with the hard rules "
-                    "(the supervisor ratio or rest around them)")])
-        mip_roster = _mip_assignments(result, pairs)
-        if mip_roster is not None:
-            mip_eval = evaluate(problem, mip_roster)
-            if mip_eval.valid and mip_eval.penalty <= best_eval.penalty + 1e-9:
-                best, best_eval, solver_name = mip_roster, mip_eval, "highs"
-        dual = result.termination.objective_bounds.dual_bound
-        if math.isfinite(dual):
-            bound = tracker.rounded_bound(dual)
-        tracker.report("highs", penalty=best_eval.penalty, bound=dual if math.isfinite(dual) else None)
+    highs = _HighsRun(model, tracker)
+    try:
+        best, best_eval, bound, solver_name = _search(problem, pairs, highs, started + seconds, workers, stop)
+    finally:
+        tracker.close()
+        highs.interrupter.interrupt()  # a no-op when HiGHS has returned; ends an abandoned run early
+    if tracker.callback_error is not None:
+        raise tracker.callback_error
+    if not best_eval.valid:
+        # only pinned pairs the greedy could not build around get here: no valid roster was found
+        raise PinConflictError([_combined_pin_conflict(problem, best_eval.violations)])
     if bound is not None:
         bound = min(bound, best_eval.penalty)
     status = "optimal" if bound is not None and best_eval.penalty <= bound + 1e-6 else "feasible"

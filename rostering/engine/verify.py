@@ -94,9 +94,11 @@ def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
     for person_index, mine in per_person.items():
         person = people[person_index]
         mine.sort(key=lambda i: shifts[i].start)
-        for before, after in zip(mine, mine[1:]):
+        for before, after in zip(mine, mine[1:], strict=False):
             if shifts[after].start < shifts[before].end + rest:
-                violations.append(f"5-overlap-or-rest: {person.id}: {shifts[before].id} then {shifts[after].id}")
+                violations.append(
+                    f"5-overlap-or-rest: {person.id}: {shifts[before].id} then {shifts[after].id}"
+                )
         hours[person_index] = sum(shifts[i].end - shifts[i].start for i in mine) / HOUR
         if hours[person_index] > person.max_hours + 1e-9:
             violations.append(f"6-max-hours: {person.id}: {hours[person_index]:g} > {person.max_hours:g}")
@@ -109,11 +111,15 @@ def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
             violations.append(f"8-pinned-missing: {shifts[shift_index].id}/{people[person_index].id}")
 
     changed = sum(shifts[s].hours for s, _ in set(problem.previous) ^ seen) if problem.has_previous else 0.0
-    uncovered = sum(max(0, s.min - n) * s.hours for s, n in zip(shifts, assigned))
-    target = sum(abs(h - p.target_hours) for h, p in zip(hours, people))
+    uncovered = sum(max(0, s.min - n) * s.hours for s, n in zip(shifts, assigned, strict=True))
+    target = sum(abs(h - p.target_hours) for h, p in zip(hours, people, strict=True))
     weights = problem.weights
-    penalty = (weights.uncovered * uncovered + weights.unpreferred * unpreferred
-               + weights.target_deviation * target + weights.change * changed)
+    penalty = (
+        weights.uncovered * uncovered
+        + weights.unpreferred * unpreferred
+        + weights.target_deviation * target
+        + weights.change * changed
+    )
     return Evaluation(
         violations=tuple(violations),
         penalty=round(penalty, 6),

@@ -348,13 +348,13 @@ def test_another_time_zone_must_be_a_real_one(applicant, applicant_client):
     assert application.timezone == "Europe/Paris"
 
 
-@pytest.mark.parametrize("page", ["home", "application_edit", "my_data"])
-def test_a_page_runs_the_same_queries_for_one_or_three_records(applicant, applicant_client, page):
+@pytest.mark.parametrize("url_name", ["home", "application_edit", "my_data"])
+def test_a_page_runs_the_same_queries_for_one_or_three_records(applicant, applicant_client, url_name):
     application = complete_application(applicant=applicant)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as context:
-            assert applicant_client.get(reverse(page)).status_code == 200
+            assert applicant_client.get(reverse(url_name)).status_code == 200
         return len(context)
 
     with_one = queries()

@@ -2,33 +2,21 @@
 import json
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
 from credentialing.enums import StaffRole
-from credentialing.models import User
-from tests.factories import ApplicationFactory, QualificationFactory, UserFactory
+from tests.factories import ApplicationFactory, QualificationFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
-
-
-def with_authenticator(user: User) -> User:
-    """Staff must have a TOTP authenticator, or StaffMustUseTwoFactorMiddleware sends them to set one up."""
-    TOTP.activate(user, generate_totp_secret())
-    return user
-
-
-def staff(role: str) -> User:
-    return with_authenticator(UserFactory(roles=[role]))
 
 
 VISITORS = {
     "anonymous": lambda: None,
     "owner": None,  # filled in by the fixture: the owner of the application under test
     "other applicant": lambda: ApplicationFactory(full_name="Other Person").applicant,
-    "vetting member": lambda: staff(StaffRole.VETTING),
-    "scheduler": lambda: staff(StaffRole.SCHEDULER),
-    "coordinator": lambda: staff(StaffRole.COORDINATOR),
+    "vetting member": lambda: staff_member(StaffRole.VETTING),
+    "scheduler": lambda: staff_member(StaffRole.SCHEDULER),
+    "coordinator": lambda: staff_member(StaffRole.COORDINATOR),
 }
 LOGIN = "login"
 HOME = "home"
@@ -60,16 +48,16 @@ def url_of(page: str, evidence) -> str:
     }[page]
 
 
-@pytest.mark.parametrize("page, visitor", CASES, ids=[f"{page} by {visitor}" for page, visitor in CASES])
-def test_access(client, owners_evidence, page, visitor):
+@pytest.mark.parametrize("target, visitor", CASES, ids=[f"{target} by {visitor}" for target, visitor in CASES])
+def test_access(client, owners_evidence, target, visitor):
     owner = owners_evidence.application.applicant
     user = owner if visitor == "owner" else VISITORS[visitor]()
     if user is not None:
         client.force_login(user)
 
-    response = client.get(url_of(page, owners_evidence))
+    response = client.get(url_of(target, owners_evidence))
 
-    expected = EXPECTED[page][visitor]
+    expected = EXPECTED[target][visitor]
     if expected == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
@@ -78,13 +66,13 @@ def test_access(client, owners_evidence, page, visitor):
         assert response.url == reverse("home")
     else:
         assert response.status_code == expected
-    if response.status_code == 200 and page != "evidence download":
-        # a page that answers shows the visitor's own data, never the owner's unless it is theirs
+    if response.status_code == 200 and target != "evidence download":
+        # a target that answers shows the visitor's own data, never the owner's unless it is theirs
         body = response.content.decode()
         assert ("Owner Unique-Name" in body) == (visitor == "owner")
         if visitor != "owner":
             assert owner.email not in body
-    if page == "my data" and response.status_code == 200:
+    if target == "my data" and response.status_code == 200:
         assert json.loads(response.content)["user"]["email"] == user.email
 
 
@@ -98,6 +86,6 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, owners_ev
 @pytest.mark.parametrize("role, sees_queue", [(None, False), (StaffRole.SCHEDULER, False),
                                               (StaffRole.VETTING, True), (StaffRole.COORDINATOR, True)])
 def test_only_vetting_staff_find_the_queue_on_their_page(client, role, sees_queue):
-    client.force_login(staff(role) if role else UserFactory())
+    client.force_login(staff_member(role) if role else UserFactory())
     body = client.get(reverse("home")).content.decode()
     assert (f'class="button" href="{reverse("queue")}"' in body) == sees_queue

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from credentialing.enums import ApplicationState, StaffRole, Verdict
 from credentialing.models import Application, User
-from tests.credentialing.factories_staff import staff_member
 from tests.credentialing.factories_vetting import verified_application
 from tests.factories import (
     EthicsTrainingFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     PracticeRecordFactory,
     QualificationFactory,
     SpecialTrainingFactory,
+    staff_member,
 )
 
 pytestmark = pytest.mark.django_db

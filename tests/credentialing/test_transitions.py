@@ -323,7 +323,7 @@ def test_only_the_vetting_team_can_assign():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_reviewers_deciding_at_once_one_wins():
     application = verified_application(S.IN_REVIEW)
     reviewers = {A.APPROVE: vetting_member(), A.REJECT: vetting_member()}

@@ -21,9 +21,15 @@ from credentialing.enums import (
 from credentialing.exceptions import TransitionRefused
 from credentialing.models import EVIDENCE_MODELS, Application, AuditEntry, Volunteer
 from credentialing.services import application_transition
-from tests.credentialing.factories_staff import staff_member, with_authenticator
 from tests.credentialing.factories_vetting import verified_application
-from tests.factories import ApplicationFactory, InstitutionFactory, UserFactory, complete_application
+from tests.factories import (
+    ApplicationFactory,
+    InstitutionFactory,
+    UserFactory,
+    complete_application,
+    staff_member,
+    with_totp,
+)
 
 A, S = ApplicationAction, ApplicationState
 REASON = "The ethics certificate is cut off; please upload all pages."
@@ -171,7 +177,7 @@ def test_anonymous_people_are_sent_to_sign_in(client):
 @pytest.mark.parametrize("roles", [[StaffRole.SCHEDULER], []], ids=["scheduler", "applicant"])
 def test_people_outside_the_vetting_team_are_refused(client, roles):
     application = submitted()
-    client.force_login(with_authenticator(UserFactory(roles=roles)))
+    client.force_login(with_totp(UserFactory(roles=roles)))
     for method, url in vetting_urls(application):
         assert getattr(client, method)(url).status_code == 403, url
     application.refresh_from_db()

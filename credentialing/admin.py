@@ -1,0 +1,263 @@
+"""The coordinators' admin. Application states change only on the vetting screens, so they are read-only here."""
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import admin, messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from import_export.results import Result
+
+from credentialing import services
+from credentialing.exceptions import CredentialingError
+from credentialing.importing import import_applications_file
+from credentialing.models import (
+    Application,
+    AuditEntry,
+    CriteriaSet,
+    EthicsTraining,
+    Institution,
+    PracticeRecord,
+    Qualification,
+    QualificationKind,
+    SpecialTraining,
+    User,
+    Volunteer,
+)
+from credentialing.resources import ApplicationResource
+
+# Imports larger than this run in the background worker once confirmed; the dry run stays in the request.
+BACKGROUND_IMPORT_ROWS = 500
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("email", "full_name", "roles", "is_active", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    search_fields = ("email", "full_name")
+    ordering = ("email",)
+    # Staff roles are groups; passwords (and their hashes) are never shown: people reset their own.
+    fields = ("email", "full_name", "timezone", "language", "is_active", "is_staff", "is_superuser", "groups",
+              "last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ("groups",)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("staff roles"))
+    def roles(self, user: User) -> str:
+        return ", ".join(sorted(group.name for group in user.groups.all()))
+
+    def save_model(self, request, obj: User, form, change):
+        if not change:
+            obj.set_unusable_password()  # the person sets a password through "forgot password"
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        for action, roles in (("staff.role_granted", after - before), ("staff.role_revoked", before - after)):
+            for role in sorted(roles):
+                services.audit_log(actor=request.user, action=action, obj=form.instance, data={"role": role})
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "province", "city", "application_count")
+    list_filter = ("kind", "province")
+    search_fields = ("name", "city")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(application_count=Count("applications"))
+
+    @admin.display(description=_("applications"), ordering="application_count")
+    def application_count(self, institution) -> int:
+        return institution.application_count
+
+
+@admin.register(QualificationKind)
+class QualificationKindAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_zh", "qualifies_counselor", "qualifies_supervisor",
+                    "recognised_automatically", "active")
+    list_filter = ("active", "qualifies_supervisor", "recognised_automatically")
+    search_fields = ("code", "name_en", "name_zh")
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = ("name", "min_ethics_hours", "min_practice_hours", "requires_trauma", "requires_first_aid",
+                    "requires_crisis", "is_active", "created_at")
+    readonly_fields = ("is_active", "created_at")
+    actions = ("make_active",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Submitted applications keep the set they were judged by: a set in use is never edited, only replaced.
+        if obj is not None and (obj.is_active or obj.application_set.exists()):
+            return [f.name for f in CriteriaSet._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not (obj.is_active or obj.application_set.exists())
+
+    @admin.action(description=_("Make the selected criteria set the active one"))
+    def make_active(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one criteria set."), messages.ERROR)
+            return
+        try:
+            criteria_set = services.criteria_set_activate(criteria_set=queryset.get(), actor=request.user)
+        except CredentialingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, _("“%(name)s” is now the active criteria set.") % {"name": criteria_set.name})
+
+
+class EvidenceInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class QualificationInline(EvidenceInline):
+    model = Qualification
+    fields = ("qualification_kind", "number", "issuing_body", "issued_on", "expires_on", "original_name",
+              "check_state")
+
+
+class EthicsTrainingInline(EvidenceInline):
+    model = EthicsTraining
+    fields = ("provider", "hours", "approved_by_registry", "completed_on", "original_name", "check_state")
+
+
+class SpecialTrainingInline(EvidenceInline):
+    model = SpecialTraining
+    fields = ("title", "provider", "hours", "covers_trauma", "covers_first_aid", "covers_crisis", "original_name",
+              "check_state")
+
+
+class PracticeRecordInline(EvidenceInline):
+    model = PracticeRecord
+    fields = ("hours", "evidence_kind", "description", "original_name", "check_state")
+
+
+@admin.register(Application)
+class ApplicationAdmin(ImportExportModelAdmin):
+    resource_classes = [ApplicationResource]
+    list_display = ("__str__", "state", "verdict", "role", "institution", "province", "reviewer", "submitted_at")
+    list_filter = ("state", "verdict", "role", "serves_voice", "serves_text", "verdict_qualification",
+                   "verdict_ethics", "verdict_special_training", "verdict_practice")
+    search_fields = ("full_name", "applicant__email", "phone", "institution__name", "city")
+    list_select_related = ("applicant", "institution", "reviewer")
+    raw_id_fields = ("applicant", "institution", "reviewer")
+    date_hierarchy = "submitted_at"
+    show_full_result_count = False
+    readonly_fields = ("applicant", "state", "version", "criteria_set", "verdict", "verdict_qualification",
+                       "verdict_ethics", "verdict_special_training", "verdict_practice", "ethics_hours",
+                       "practice_hours", "decision_reason", "created_at", "updated_at", "submitted_at", "decided_at")
+    inlines = (QualificationInline, EthicsTrainingInline, SpecialTrainingInline, PracticeRecordInline)
+
+    def has_add_permission(self, request):
+        return False  # applications come from applicants themselves or from an import
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting would take the audit trail with it; withdraw or reject instead
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj: Application, form, change):
+        # Profile corrections by a coordinator: bump the version (open forms become stale) and record it.
+        obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])
+        services.audit_log(actor=request.user, action="application.edited_in_admin", application=obj,
+                           data={"fields": sorted(form.changed_data)})
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """The confirmed import: small files at once, large ones in the background worker."""
+        if len(dataset) <= BACKGROUND_IMPORT_ROWS:
+            return super().process_dataset(dataset, form, request, **kwargs)
+        stored_name = default_storage.save(f"imports/{uuid.uuid4().hex}.csv",
+                                           ContentFile(dataset.export("csv").encode("utf-8")))
+        transaction.on_commit(lambda: import_applications_file.enqueue(stored_name, request.user.pk))
+        result = Result()
+        result.queued_rows = len(dataset)
+        return result
+
+    def add_success_message(self, result, request):
+        if getattr(result, "queued_rows", None):
+            self.message_user(request, ngettext(
+                "%(count)d row is being imported in the background; the audit trail records the outcome.",
+                "%(count)d rows are being imported in the background; the audit trail records the outcome.",
+                result.queued_rows) % {"count": result.queued_rows})
+            return
+        super().add_success_message(result, request)
+
+
+class EvidenceAdmin(admin.ModelAdmin):
+    """Evidence is the applicant's; the reviewer's check is made on the vetting screen, not here."""
+
+    list_display = ("__str__", "application", "check_state", "checked_by", "checked_at")
+    list_filter = ("check_state",)
+    list_select_related = ("application", "checked_by")
+    search_fields = ("application__full_name", "application__applicant__email")
+    raw_id_fields = ("application",)
+    readonly_fields = ("application", "file", "original_name", "content_type", "size", "check_state", "check_note",
+                       "checked_by", "checked_at", "created_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.register(Qualification, EvidenceAdmin, list_select_related=("application", "checked_by",
+                                                                       "qualification_kind"))
+admin.site.register(EthicsTraining, EvidenceAdmin)
+admin.site.register(SpecialTraining, EvidenceAdmin)
+admin.site.register(PracticeRecord, EvidenceAdmin)
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "status", "serves_voice", "serves_text", "since")
+    list_filter = ("role", "status", "serves_voice", "serves_text")
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "application", "role", "since")
+
+    def has_add_permission(self, request):
+        return False  # a volunteer is made by approving an application
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor", "application", "from_state", "to_state")
+    list_filter = ("action",)
+    search_fields = ("action", "actor__email", "application__full_name", "reason")
+    list_select_related = ("actor", "application__applicant")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

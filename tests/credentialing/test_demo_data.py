@@ -1,0 +1,136 @@
+"""The demo data set: deterministic, complete, consistent with the criteria functions, and usable to sign in."""
+import io
+from collections import Counter
+
+import pytest
+from allauth.mfa.totp.internal.auth import validate_totp_code
+from allauth.mfa.utils import decrypt
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from credentialing import demo
+from credentialing.enums import ApplicationState, EvidenceCheck, RoleApplied, StaffRole, Verdict
+from credentialing.models import (
+    EVIDENCE_MODELS,
+    Application,
+    AuditEntry,
+    Institution,
+    User,
+    Volunteer,
+)
+from credentialing.selectors import application_with_evidence, evaluate_application
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--applications", "200", *args, stdout=out)
+    return out.getvalue()
+
+
+def census() -> dict:
+    return {
+        "states": Counter(Application.objects.values_list("state", flat=True)),
+        "verdicts": Counter(Application.objects.values_list("verdict", flat=True)),
+        "roles": Counter(Application.objects.values_list("role", flat=True)),
+        "institutions": sorted(Institution.objects.values_list("name", flat=True)),
+        "names": sorted(Application.objects.values_list("full_name", flat=True)),
+        "audit": AuditEntry.objects.count(),
+        "evidence": sum(model.objects.count() for model in EVIDENCE_MODELS.values()),
+    }
+
+
+def test_the_same_seed_gives_the_same_data_and_reset_replaces_it():
+    output = seed()
+    first = census()
+    assert "coordinator@demo.example" in output and demo.DEMO_PASSWORD in output
+
+    with pytest.raises(CommandError):
+        seed()  # refuses to add a second demo data set
+    seed("--reset")
+    assert census() == first
+    seed("--reset", "--seed", "2")
+    assert census()["names"] != first["names"]
+
+
+def test_every_state_is_present_and_the_shape_is_plausible():
+    seed()
+    states = Counter(Application.objects.values_list("state", flat=True))
+    assert set(states) == set(ApplicationState.values)
+    assert sum(states.values()) == 200
+    met = Application.objects.filter(verdict=Verdict.MET).count()
+    assert 0.35 * 200 <= met <= 0.55 * 200  # about 1,700 of 3,800 at full size
+    universities = Institution.objects.filter(kind="university").count()
+    assert universities / Institution.objects.count() == pytest.approx(0.82, abs=0.03)
+    assert Application.objects.exclude(timezone="Asia/Shanghai").exists()  # overseas volunteers
+
+    approved = Application.objects.filter(state=ApplicationState.APPROVED)
+    assert Volunteer.objects.count() == approved.count()
+    assert approved.filter(role=RoleApplied.SUPERVISOR, applicant__volunteer__isnull=False).count() == round(
+        200 * 200 / 3800)
+    assert not Application.objects.filter(state=ApplicationState.APPROVED).exclude(verdict=Verdict.MET).exists()
+    assert not Application.objects.filter(state__in=[ApplicationState.REJECTED, ApplicationState.CHANGES_REQUESTED],
+                                          decision_reason="").exists()
+
+
+def test_stored_verdicts_agree_with_the_criteria_functions_and_approvals_are_verified():
+    seed()
+    for application in Application.objects.order_by("pk")[:60]:
+        fresh = application_with_evidence(application.pk)
+        assert evaluate_application(fresh).verdict == application.verdict, application.pk
+        if application.state == ApplicationState.APPROVED:
+            assert evaluate_application(fresh, verified_only=True).verdict == Verdict.MET
+
+
+def test_evidence_files_are_stored_once_and_can_be_read():
+    seed()
+    names = Counter(record.file.name for model in EVIDENCE_MODELS.values() for record in model.objects.all())
+    shared = [name for name, count in names.items() if count > 1]
+    assert sorted(shared) == ["demo/evidence-sample.pdf", "demo/evidence-sample.png"]
+    with default_storage.open("demo/evidence-sample.pdf", "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    # the demo applicant may remove evidence from the draft (which deletes the file): it has copies of its own
+    applicant = Application.objects.get(applicant__email="applicant@demo.example")
+    own = [record.file.name for model in EVIDENCE_MODELS.values() for record in model.objects.filter(
+        application=applicant)]
+    assert own and all(name.startswith(demo.OWN_FILES_PREFIX) for name in own)
+    assert all(default_storage.exists(name) for name in own)
+    assert EVIDENCE_MODELS["qualification"].objects.filter(check_state=EvidenceCheck.NOT_ACCEPTABLE).exists()
+
+
+@pytest.mark.parametrize("email, state, role", [
+    ("applicant@demo.example", ApplicationState.DRAFT, None),
+    ("counselor@demo.example", ApplicationState.APPROVED, None),
+    ("supervisor@demo.example", ApplicationState.APPROVED, None),
+    ("vetting@demo.example", None, StaffRole.VETTING),
+    ("scheduler@demo.example", None, StaffRole.SCHEDULER),
+    ("coordinator@demo.example", None, StaffRole.COORDINATOR),
+])
+def test_demo_accounts_can_sign_in(client, email, state, role):
+    seed()
+    assert client.login(email=email, password=demo.DEMO_PASSWORD)
+    user = User.objects.get(email=email)
+    assert user.emailaddress_set.get().verified
+    if state:
+        assert Application.objects.get(applicant=user).state == state
+    if role:
+        assert role in user.staff_roles()
+        # the two-factor middleware lets staff with an authenticator through
+        assert client.get("/").status_code == 200
+
+
+def test_totp_code_prints_a_code_allauth_accepts():
+    seed()
+    out = io.StringIO()
+    call_command("totp_code", "vetting@demo.example", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    authenticator = demo.totp_authenticator(User.objects.get(email="vetting@demo.example"))
+    secret = decrypt(authenticator.data["secret"])
+    assert secret == demo.DEMO_TOTP_SECRET
+    assert validate_totp_code(secret, code)
+    assert not validate_totp_code(secret, f"{(int(code) + 1) % 1000000:06d}")
+    with pytest.raises(CommandError):
+        call_command("totp_code", "applicant@demo.example")
