@@ -37,7 +37,7 @@ from credentialing.enums import (
     StaffRole,
     VolunteerStatus,
 )
-from credentialing.importing import COLUMNS, facts_from_records, stored_verdict, unusable_password
+from credentialing.importing import COLUMNS, unusable_password
 from credentialing.models import (
     EVIDENCE_MODELS,
     Application,
@@ -52,7 +52,8 @@ from credentialing.models import (
     User,
     Volunteer,
 )
-from credentialing.selectors import active_criteria_set, platform_today, thresholds_from
+from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
+from credentialing.services import stored_verdict
 
 DEMO_DOMAIN = "demo.example"
 DEMO_PASSWORD = "demo-password-2026"

@@ -21,14 +21,6 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from credentialing.criteria import (
-    ApplicationFacts,
-    EthicsFact,
-    Evaluation,
-    PracticeFact,
-    QualificationFact,
-    SpecialTrainingFact,
-)
 from credentialing.enums import ApplicationState, Channel, InstitutionKind, RoleApplied, SpecialTopic
 from credentialing.models import (
     PLATFORM_TIMEZONE,
@@ -51,10 +43,6 @@ COLUMNS = (
 # Later states are reached only through the vetting screens, where a person decides and is recorded.
 IMPORTABLE_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
 LIST_SEPARATORS = re.compile(r"[,;，；、\s]+")
-# Imported declarations say neither when nor where a training took place, nor how long a special training
-# was: the records say "not stated", carry the import date, and the smallest number of hours the model allows.
-NOT_STATED = "—"
-UNSTATED_TRAINING_HOURS = Decimal("0.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +60,12 @@ class Declaration:
     special_topics: frozenset[str] = frozenset()
     practice_hours: Decimal = Decimal(0)
 
-    def evidence_records(self, declared_on: date) -> list[Evidence]:
-        """One unsaved record per declared item (ethics hours approved and not approved are two records)."""
+    def evidence_records(self) -> list[Evidence]:
+        """One unsaved record per declared item (ethics hours approved and not approved are two records).
+
+        A spreadsheet says neither when nor where a training took place, nor how long a special training was:
+        those fields stay empty, and the reviewer sees that they were not stated.
+        """
         records: list[Evidence] = []
         if self.qualification_kind is not None:
             records.append(Qualification(
@@ -83,40 +75,17 @@ class Declaration:
             ))
         for hours, approved in ((self.ethics_hours_approved, True), (self.ethics_hours_other, False)):
             if hours > 0:
-                records.append(EthicsTraining(provider=NOT_STATED, hours=hours, approved_by_registry=approved,
-                                              completed_on=declared_on))
+                records.append(EthicsTraining(hours=hours, approved_by_registry=approved))
         if self.special_topics:
             records.append(SpecialTraining(
                 title=_("Declared in an import: %(topics)s") % {"topics": ", ".join(sorted(self.special_topics))},
-                provider=NOT_STATED, hours=UNSTATED_TRAINING_HOURS,
-                completed_on=declared_on,
                 covers_trauma=SpecialTopic.TRAUMA in self.special_topics,
                 covers_first_aid=SpecialTopic.FIRST_AID in self.special_topics,
                 covers_crisis=SpecialTopic.CRISIS in self.special_topics,
             ))
         if self.practice_hours > 0:
-            records.append(PracticeRecord(hours=self.practice_hours, description=NOT_STATED))
+            records.append(PracticeRecord(hours=self.practice_hours))
         return records
-
-
-def facts_from_records(role: str, records: Iterable[Evidence]) -> ApplicationFacts:
-    """Facts for the criteria functions from evidence records in memory (unsaved ones included)."""
-    qualifications, ethics, trainings, practice = [], [], [], []
-    for record in records:
-        common = {"check": record.check_state, "has_file": bool(record.file)}
-        if isinstance(record, Qualification):
-            kind = record.qualification_kind
-            qualifications.append(QualificationFact(
-                kind_name=kind.name, qualifies_for_role=kind.qualifies_for(role),
-                recognised_automatically=kind.recognised_automatically, expires_on=record.expires_on, **common))
-        elif isinstance(record, EthicsTraining):
-            ethics.append(EthicsFact(hours=record.hours, approved_by_registry=record.approved_by_registry, **common))
-        elif isinstance(record, SpecialTraining):
-            trainings.append(SpecialTrainingFact(topics=record.topics(), **common))
-        elif isinstance(record, PracticeRecord):
-            practice.append(PracticeFact(hours=record.hours, **common))
-    return ApplicationFacts(role=role, qualifications=tuple(qualifications), ethics=tuple(ethics),
-                            special_trainings=tuple(trainings), practice=tuple(practice))
 
 
 def institution_kind(name: str) -> str:
@@ -132,17 +101,6 @@ def institution_kind(name: str) -> str:
 def unusable_password() -> str:
     """What ``set_unusable_password`` stores, made without its per-character random calls (thousands per import)."""
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20)
-
-
-def stored_verdict(evaluation: Evaluation) -> dict:
-    """The verdict columns of an application, as ``services.application_refresh_verdict`` stores them."""
-    values = {"verdict": evaluation.verdict, "verdict_qualification": "", "verdict_ethics": "",
-              "verdict_special_training": "", "verdict_practice": ""}
-    for result in evaluation.results:
-        values[f"verdict_{result.criterion}"] = result.verdict
-        if result.criterion in ("ethics", "practice"):
-            values[f"{result.criterion}_hours"] = result.hours
-    return values
 
 
 # --- parsing one row ---------------------------------------------------------------------------

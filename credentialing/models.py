@@ -331,12 +331,14 @@ class Qualification(Evidence):
         return f"{self.qualification_kind} {self.number}"
 
 
+# Provider, dates and a special training's hours may be empty only on imported records (a spreadsheet
+# does not say them); the applicant's forms require them.
 class EthicsTraining(Evidence):
     criterion = Criterion.ETHICS
-    provider = models.CharField(_("provider"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)])
     approved_by_registry = models.BooleanField(_("approved by the registration system"), default=False)
-    completed_on = models.DateField(_("completed on"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta(Evidence.Meta):
         verbose_name = _("ethics training")
@@ -350,9 +352,10 @@ class EthicsTraining(Evidence):
 class SpecialTraining(Evidence):
     criterion = Criterion.SPECIAL_TRAINING
     title = models.CharField(_("course title"), max_length=200)
-    provider = models.CharField(_("provider"), max_length=200)
-    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)])
-    completed_on = models.DateField(_("completed on"))
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)],
+                                null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
     covers_trauma = models.BooleanField(_("trauma treatment"), default=False)
     covers_first_aid = models.BooleanField(_("psychological first aid"), default=False)
     covers_crisis = models.BooleanField(_("crisis intervention"), default=False)
@@ -366,7 +369,8 @@ class SpecialTraining(Evidence):
                 name="special_training_has_a_topic",
                 violation_error_message=_("Tick at least one topic the training covered."),
             ),
-            models.CheckConstraint(condition=Q(hours__gt=0), name="special_training_hours_positive"),
+            models.CheckConstraint(condition=Q(hours__isnull=True) | Q(hours__gt=0),
+                                   name="special_training_hours_positive"),
         ]
 
     def __str__(self) -> str:

@@ -20,9 +20,7 @@ from credentialing.importing import (
     COLUMNS,
     ImportedApplicant,
     RowParser,
-    facts_from_records,
     institution_kind,
-    stored_verdict,
     unusable_password,
 )
 from credentialing.models import (
@@ -37,7 +35,8 @@ from credentialing.models import (
     SpecialTraining,
     User,
 )
-from credentialing.selectors import active_criteria_set, platform_today, thresholds_from
+from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
+from credentialing.services import stored_verdict
 
 # Only what a row shows: an export of the full intake loads some 27,000 evidence records.
 _EXPORTED = ("application_id", "check_state")
@@ -101,7 +100,7 @@ class ApplicationResource(resources.ModelResource):
 
     def import_instance(self, instance: Application, row, **kwargs):
         applicant = self.parser.parse(row, kwargs.get("row_number", 0))
-        records = applicant.declaration.evidence_records(self.today)
+        records = applicant.declaration.evidence_records()
         evaluation = evaluate(facts_from_records(applicant.role, records), self.thresholds, self.today)
         for name in ("full_name", "phone", "province", "city", "timezone", "languages", "serves_voice",
                      "serves_text", "state"):

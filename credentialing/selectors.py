@@ -1,6 +1,7 @@
 """Reads. Each selector runs a fixed number of queries, whatever the number of rows."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -22,6 +23,7 @@ from credentialing.models import (
     AuditEntry,
     CriteriaSet,
     EthicsTraining,
+    Evidence,
     PracticeRecord,
     Qualification,
     SpecialTraining,
@@ -54,35 +56,32 @@ def active_criteria_set() -> CriteriaSet | None:
     return CriteriaSet.objects.filter(is_active=True).first()
 
 
+def facts_from_records(role: str, records: Iterable[Evidence]) -> ApplicationFacts:
+    """Facts for the criteria functions from evidence records in memory (unsaved ones included)."""
+    qualifications, ethics, trainings, practice = [], [], [], []
+    for record in records:
+        common = {"check": record.check_state, "has_file": bool(record.file)}
+        if isinstance(record, Qualification):
+            kind = record.qualification_kind
+            qualifications.append(QualificationFact(
+                kind_name=kind.name, qualifies_for_role=kind.qualifies_for(role),
+                recognised_automatically=kind.recognised_automatically, expires_on=record.expires_on, **common))
+        elif isinstance(record, EthicsTraining):
+            ethics.append(EthicsFact(hours=record.hours, approved_by_registry=record.approved_by_registry, **common))
+        elif isinstance(record, SpecialTraining):
+            trainings.append(SpecialTrainingFact(topics=record.topics(), **common))
+        elif isinstance(record, PracticeRecord):
+            practice.append(PracticeFact(hours=record.hours, **common))
+    return ApplicationFacts(role=role, qualifications=tuple(qualifications), ethics=tuple(ethics),
+                            special_trainings=tuple(trainings), practice=tuple(practice))
+
+
 def facts_for_application(application: Application) -> ApplicationFacts:
     """Plain facts for the criteria functions; uses the prefetched evidence when present."""
-    return ApplicationFacts(
-        role=application.role,
-        qualifications=tuple(
-            QualificationFact(
-                kind_name=q.qualification_kind.name,
-                qualifies_for_role=q.qualification_kind.qualifies_for(application.role),
-                recognised_automatically=q.qualification_kind.recognised_automatically,
-                expires_on=q.expires_on,
-                check=q.check_state,
-                has_file=bool(q.file),
-            )
-            for q in application.qualification_set.all()
-        ),
-        ethics=tuple(
-            EthicsFact(hours=e.hours, approved_by_registry=e.approved_by_registry, check=e.check_state,
-                       has_file=bool(e.file))
-            for e in application.ethicstraining_set.all()
-        ),
-        special_trainings=tuple(
-            SpecialTrainingFact(topics=s.topics(), check=s.check_state, has_file=bool(s.file))
-            for s in application.specialtraining_set.all()
-        ),
-        practice=tuple(
-            PracticeFact(hours=p.hours, check=p.check_state, has_file=bool(p.file))
-            for p in application.practicerecord_set.all()
-        ),
-    )
+    return facts_from_records(application.role, [
+        *application.qualification_set.all(), *application.ethicstraining_set.all(),
+        *application.specialtraining_set.all(), *application.practicerecord_set.all(),
+    ])
 
 
 def thresholds_for_application(application: Application) -> Thresholds:

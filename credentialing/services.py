@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credentialing import tasks
+from credentialing.criteria import Evaluation
 from credentialing.enums import (
     ACTIONS_NEEDING_REASON,
     APPLICANT_ACTIONS,
@@ -186,26 +187,22 @@ def evidence_remove(*, evidence: Evidence, actor: User) -> None:
     application_refresh_verdict(application)
 
 
+def stored_verdict(evaluation: Evaluation) -> dict:
+    """The verdict columns of an application; criteria that do not apply to the role are blank."""
+    values = {"verdict": evaluation.verdict, "verdict_qualification": "", "verdict_ethics": "",
+              "verdict_special_training": "", "verdict_practice": "", "ethics_hours": 0, "practice_hours": 0}
+    for result in evaluation.results:
+        values[f"verdict_{result.criterion}"] = result.verdict
+        if result.criterion in ("ethics", "practice"):
+            values[f"{result.criterion}_hours"] = result.hours
+    return values
+
+
 def application_refresh_verdict(application: Application) -> Application:
     """Store the automatic verdict (used by the queue filters and the statistics)."""
     fresh = Application.objects.prefetch_related(*EVIDENCE_PREFETCH).select_related("criteria_set").get(
         pk=application.pk)
-    evaluation = evaluate_application(fresh)
-    values = {
-        "verdict": evaluation.verdict,
-        "verdict_qualification": "",
-        "verdict_ethics": "",
-        "verdict_special_training": "",
-        "verdict_practice": "",
-        "ethics_hours": 0,
-        "practice_hours": 0,
-    }
-    for result in evaluation.results:
-        values[f"verdict_{result.criterion}"] = result.verdict
-        if result.criterion == "ethics":
-            values["ethics_hours"] = result.hours
-        if result.criterion == "practice":
-            values["practice_hours"] = result.hours
+    values = stored_verdict(evaluate_application(fresh))
     Application.objects.filter(pk=application.pk).update(**values)
     for name, value in values.items():
         setattr(application, name, value)

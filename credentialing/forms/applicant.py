@@ -123,6 +123,9 @@ class ProfileSettingsForm(TimezoneFieldsMixin, forms.ModelForm):
 class EvidenceForm(forms.ModelForm):
     """The facts of one evidence record and its file; the upload service checks the file's content."""
 
+    # Optional in the model only for imported records; an applicant states them.
+    REQUIRED_FROM_APPLICANTS = ("provider", "hours", "completed_on")
+
     upload = forms.FileField(
         label=_("Evidence file"),
         help_text=_("A PDF, JPEG or PNG scan or export, at most %(limit)d MB.")
@@ -135,6 +138,9 @@ class EvidenceForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for name in self.REQUIRED_FROM_APPLICANTS:
+            if name in self.fields:
+                self.fields[name].required = True
         if "qualification_kind" in self.fields:
             self.fields["qualification_kind"].queryset = QualificationKind.objects.filter(active=True)
 

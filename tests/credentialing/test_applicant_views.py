@@ -444,3 +444,15 @@ def test_settings_change_time_zone_and_language(applicant, applicant_client):
     assert refused.status_code == 200
     applicant.refresh_from_db()
     assert applicant.language == "zh-hans"
+
+
+@pytest.mark.parametrize("kind_name, missing", [("ethicstraining", "provider"), ("ethicstraining", "completed_on"),
+                                                ("specialtraining", "hours"), ("specialtraining", "completed_on")])
+def test_facts_only_imports_may_leave_empty_are_required_from_applicants(applicant, applicant_client, kind_name,
+                                                                        missing):
+    application = ApplicationFactory(applicant=applicant)
+    response = applicant_client.post(reverse("evidence_add", args=[kind_name]),
+                                     {**evidence_post(kind_name), missing: ""})
+    assert response.status_code == 200
+    assert missing in response.context["form"].errors
+    assert evidence_count(application) == 0
