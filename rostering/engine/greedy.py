@@ -1,4 +1,5 @@
-"""A fast first roster: fill supervisors, then counselors within the ratio, then top up targets.
+"""A fast first roster: supervisors, then counselors within the ratio, then short shifts covered
+by moving people, then extra hands where they bring people closer to their target.
 
 Every step keeps every hard rule, so the result is valid whatever the solver later does.
 """
@@ -186,9 +187,11 @@ def _move_to_short_shifts(state: RosterState, by_shift: dict[int, list[int]], sh
             if position in state.chosen:
                 continue
             clashing = state.conflicts(position)
-            if len(clashing) != 1 or clashing[0] in problem_pinned(state) or not state.removable(clashing[0]):
+            if len(clashing) != 1:
                 continue
             (other,) = clashing
+            if other in _pinned_positions(state) or not state.removable(other):
+                continue
             other_shift = int(state.pairs.shift[other])
             state.remove(other)
             if not state.fits(position):
@@ -212,7 +215,7 @@ def _move_to_short_shifts(state: RosterState, by_shift: dict[int, list[int]], sh
                 state.add(other)
 
 
-def problem_pinned(state: RosterState) -> set[int]:
+def _pinned_positions(state: RosterState) -> set[int]:
     """Pair positions of the pinned pairs (never moved)."""
     if state.pinned is None:
         index = state.pairs.index() if state.problem.pinned else {}
