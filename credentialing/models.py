@@ -16,6 +16,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from credentialing.enums import (
+    ApplicationAction,
     ApplicationState,
     Channel,
     Criterion,
@@ -432,6 +433,22 @@ class Volunteer(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+AUDIT_ACTION_LABELS = {
+    "application.created": _("Application started"),
+    "application.profile_updated": _("Profile updated"),
+    "application.assigned": _("Reviewer assigned"),
+    "application.imported": _("Imported from a spreadsheet"),
+    "application.edited_in_admin": _("Edited in the administration"),
+    "evidence.added": _("Evidence added"),
+    "evidence.removed": _("Evidence removed"),
+    "evidence.checked": _("Evidence checked"),
+    "criteria.activated": _("Criteria set made active"),
+    "staff.role_granted": _("Staff role granted"),
+    "import.finished": _("Import finished"),
+    **{f"application.{action}": label for action, label in ApplicationAction.choices},
+}
+
+
 class AuditEntry(models.Model):
     """One recorded action: who did what to which record, when, from which state, and why."""
 
@@ -456,3 +473,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))

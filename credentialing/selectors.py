@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from credentialing.criteria import (
@@ -127,7 +127,7 @@ def review_queue() -> QuerySet[Application]:
     return (
         Application.objects.exclude(state=ApplicationState.DRAFT)
         .select_related("applicant", "institution", "reviewer")
-        .order_by("submitted_at", "pk")
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
     )
 
 

@@ -508,3 +508,18 @@ def test_a_nonsense_filter_value_shows_the_form_error_not_a_crash(reviewer_clien
     response = reviewer_client.get(reverse("queue"), {"state": "bogus", "reviewer": "999999", "page": "x"})
     assert response.status_code == 200
     assert response.context["filter"].form.errors.keys() == {"state", "reviewer"}
+
+
+def test_the_queue_opens_on_what_is_still_open_and_puts_undated_applications_last(client):
+    reviewer = staff_member(StaffRole.VETTING)
+    client.force_login(reviewer)
+    waiting = ApplicationFactory(state=ApplicationState.SUBMITTED, submitted_at=timezone.now())
+    ApplicationFactory(state=ApplicationState.APPROVED, submitted_at=timezone.now())
+    never_submitted = ApplicationFactory(state=ApplicationState.WITHDRAWN, submitted_at=None)
+
+    opened = client.get(reverse("queue"))
+    assert [a.pk for a in opened.context["page"]] == [waiting.pk]
+
+    everything = client.get(reverse("queue"), {"state": ""})
+    assert len(everything.context["page"]) == 3
+    assert everything.context["page"][2].pk == never_submitted.pk
