@@ -18,6 +18,7 @@ from playwright.sync_api import Page, sync_playwright
 
 PASSWORD = "demo-password-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+VIEWPORTS = (("desk", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844}))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -71,7 +72,7 @@ def run(base: str, out: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for language in ("zh-hans", "en"):
-            for device, viewport in (("desk", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
+            for device, viewport in VIEWPORTS:
                 tag = f"{language}-{device}"
                 context = browser.new_context(viewport=viewport)
                 context.add_cookies([{"name": "django_language", "value": language, "url": base}])

@@ -48,8 +48,8 @@ def queries_for(client, url, params=None) -> int:
     return len(captured)
 
 
-FILTERS = {"state": "", "reviewer": "me", "q": "applicant", "verdict": "met", "institution": "institution", "province": "hub",
-           "role": "counselor", "sort": "newest"}
+FILTERS = {"state": "", "reviewer": "me", "q": "applicant", "verdict": "met", "institution": "institution",
+           "province": "hub", "role": "counselor", "sort": "newest"}
 
 
 @pytest.mark.parametrize("params", [{}, {"state": "", "page": "2"}, FILTERS],

@@ -338,7 +338,7 @@ def test_the_review_page_shows_the_profile_the_evidence_and_the_trail(reviewer_c
                  "Professional qualification", item.number, item.issuing_body, "registration.pdf",
                  reverse("evidence_download", args=["qualification", item.pk]),
                  "600", "University counseling centre", "Not yet verified",
-                 "Start review", "application.submit", "Draft → Submitted"):
+                 "Start review", "Submit", "Draft → Submitted"):
         assert text in html, text
     assert f'value="{A.APPROVE}"' not in html  # only once the review started
 
