@@ -110,6 +110,12 @@ def _counts(check: str, verified_only: bool) -> bool:
     return check == EvidenceCheck.VERIFIED if verified_only else True
 
 
+def list_in_words(names) -> str:
+    """Names joined the way the active language lists them ("a, b, c" / "甲、乙、丙")."""
+    # Translators: the separator between the items of a list.
+    return _(", ").join(str(name) for name in names)
+
+
 def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
@@ -212,7 +218,7 @@ def check_special_training(facts: ApplicationFacts, thresholds: Thresholds, *,
     elif verdict == Verdict.NEEDS_REVIEW:
         reason = _("Some training records have no evidence file; a reviewer must confirm them.")
     else:
-        reason = _("Missing training in: %(topics)s.") % {"topics": ", ".join(str(TOPIC_NAMES[t]) for t in missing)}
+        reason = _("Missing training in: %(topics)s.") % {"topics": list_in_words(TOPIC_NAMES[t] for t in missing)}
     return CriterionResult(Criterion.SPECIAL_TRAINING, verdict, (reason,))
 
 

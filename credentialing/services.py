@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credentialing import tasks
-from credentialing.criteria import Evaluation
+from credentialing.criteria import Evaluation, list_in_words
 from credentialing.enums import (
     ACTIONS_NEEDING_REASON,
     APPLICANT_ACTIONS,
@@ -230,7 +230,7 @@ def _guard_action(application: Application, action: str, reason: str) -> None:
         missing = [Application._meta.get_field(name).verbose_name for name in REQUIRED_FOR_SUBMISSION
                    if not getattr(application, name)]
         if missing:
-            raise TransitionRefused(_("Please fill in: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
+            raise TransitionRefused(_("Please fill in: %(fields)s.") % {"fields": list_in_words(missing)})
         if not application.channels and application.role == "counselor":
             raise TransitionRefused(_("Choose at least one channel (voice or text)."))
     if action == ApplicationAction.APPROVE:

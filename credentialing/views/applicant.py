@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from credentialing import services
-from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role
+from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role, list_in_words
 from credentialing.enums import ApplicationAction, ApplicationState, Criterion, EvidenceCheck, SpecialTopic, Verdict
 from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused
 from credentialing.forms.applicant import (
@@ -188,7 +188,8 @@ def home(request: HttpRequest) -> HttpResponse:
         thresholds = thresholds_from(active_criteria_set())
         return render(request, "credentialing/applicant/landing.html", {
             "thresholds": thresholds,
-            "required_topics": [topic.label for topic in SpecialTopic if topic in thresholds.required_topics],
+            "required_topics": list_in_words(
+                topic.label for topic in SpecialTopic if topic in thresholds.required_topics),
         })
     application = _own_application(request)
     context = _application_context(request, application) if application else {}
