@@ -12,9 +12,21 @@ DAY = "2026-03-02"
 
 
 def shared_dir() -> Path:
-    """The shared roster tools (SPEC, referee, generator), beside the repository."""
+    """The shared roster tools (SPEC, referee, generator), beside the repository.
+
+    A clone without them skips the tests that need the referee, saying so; CI (CI or REQUIRE_ROSTER_REFEREE
+    set) fails instead, so the referee can never silently drop out of the suite.
+    """
+    import pytest
+
     override = os.environ.get("ROSTER_SHARED_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[4] / "shared" / "roster"
+    folder = Path(override) if override else Path(__file__).resolve().parents[4] / "shared" / "roster"
+    if not (folder / "check_roster.py").exists():
+        message = f"the shared roster referee is not at {folder}: set ROSTER_SHARED_DIR to the folder holding it"
+        if os.environ.get("CI") or os.environ.get("REQUIRE_ROSTER_REFEREE"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return folder
 
 
 @cache
