@@ -26,6 +26,7 @@ def test_sign_up_sends_the_verification_mail_from_the_worker_and_the_link_signs_
         callback()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new.applicant@example.org"]
+    assert "Hello from Counselor Service!" in mailoutbox[0].body
 
     # unverified: signing in is refused until the link is followed
     assert not EmailAddress.objects.get(email="new.applicant@example.org").verified
