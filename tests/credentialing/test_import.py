@@ -207,3 +207,27 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows():
         assert result.totals["new"] == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_excel_workbook_with_typed_cells_imports(tmp_path):
+    """Spreadsheets from earlier intakes come from Excel: numbers are numbers and dates are dates there."""
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    typed = {"phone": 13800001111, "qualification_issued_on": date(2019, 6, 1), "ethics_hours_approved": 16,
+             "ethics_hours_other": 4.5, "practice_hours": 650, "qualification_expires_on": None, "state": None}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(COLUMNS))
+    sheet.append([typed.get(column, row()[column]) if column in typed else row()[column] for column in COLUMNS])
+    path = tmp_path / "intake.xlsx"
+    workbook.save(path)
+
+    call_command("import_applications", str(path), stdout=io.StringIO())
+
+    application = Application.objects.get()
+    assert application.phone == "13800001111"
+    assert application.qualification_set.get().issued_on == date(2019, 6, 1)
+    assert application.practice_hours == Decimal("650")
+    assert application.verdict_ethics == Verdict.NEEDS_REVIEW  # imported hours have no file until verified
