@@ -95,3 +95,12 @@ def test_with_totp_helper_creates_a_working_authenticator():
     user = UserFactory()
     with_totp(user)
     assert TOTP(Authenticator.objects.get(user=user)).validate_code(totp_now())
+
+
+def test_the_admin_login_cannot_skip_the_second_factor(client):
+    coordinator = staff_member(StaffRole.COORDINATOR, is_staff=True)
+    response = client.post(reverse("admin:login"), {"username": coordinator.email, "password": PASSWORD,
+                                                     "next": "/admin/"})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
