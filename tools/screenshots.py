@@ -23,6 +23,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+# Who signs in (nobody first), then which pages to take, in order.
+JOURNEY = (
+    (None, (("/", "01-landing"), ("/accounts/signup/", "02-signup"))),
+    ("applicant@demo.example", (("/", "03-applicant-home"), ("/application/", "04-application"),
+                                ("/application/evidence/ethicstraining/add/", "05-add-evidence"))),
+    ("vetting@demo.example", (("/vetting/", "06-queue"), ("{review}", "07-review"),
+                              ("/vetting/statistics/", "08-statistics"))),
+)
+
+
 def totp(secret: str) -> str:
     import base64
     import hashlib
@@ -77,27 +87,18 @@ def run(base: str, out: Path) -> None:
                 context = browser.new_context(viewport=viewport)
                 context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                 page = context.new_page()
-                page.goto(f"{base}/")
-                shoot(page, out, f"{tag}-01-landing")
-                page.goto(f"{base}/accounts/signup/")
-                shoot(page, out, f"{tag}-02-signup")
-                sign_in(page, base, "applicant@demo.example")
-                page.goto(f"{base}/")
-                shoot(page, out, f"{tag}-03-applicant-home")
-                page.goto(f"{base}/application/")
-                shoot(page, out, f"{tag}-04-application")
-                page.goto(f"{base}/application/evidence/ethicstraining/add/")
-                shoot(page, out, f"{tag}-05-add-evidence")
-                sign_in(page, base, "vetting@demo.example")
-                page.goto(f"{base}/vetting/")
-                shoot(page, out, f"{tag}-06-queue")
-                page.goto(f"{base}/vetting/?state=in_review")
-                review = first_link(page, r"^/vetting/\d+/$")
-                if review:
-                    page.goto(f"{base}{review}")
-                    shoot(page, out, f"{tag}-07-review")
-                page.goto(f"{base}/vetting/statistics/")
-                shoot(page, out, f"{tag}-08-statistics")
+                for who, pages in JOURNEY:
+                    if who:
+                        sign_in(page, base, who)
+                    for path, name in pages:
+                        if "{review}" in path:
+                            page.goto(f"{base}/vetting/?state=in_review")
+                            review = first_link(page, r"^/vetting/\d+/$")
+                            if not review:
+                                continue
+                            path = path.format(review=review)
+                        page.goto(f"{base}{path}")
+                        shoot(page, out, f"{tag}-{name}")
                 context.close()
         browser.close()
 
