@@ -19,6 +19,8 @@ from credentialing import services
 from credentialing.audit import CredentialingAction
 from credentialing.exceptions import CredentialingError
 from credentialing.models import (
+    REQUIRED_TOPIC_COLUMNS,
+    TOPIC_COLUMNS,
     Application,
     CriteriaSet,
     EthicsTraining,
@@ -59,8 +61,8 @@ class QualificationKindAdmin(RulesModelAdmin):
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(RulesModelAdmin):
-    list_display = ("name", "min_ethics_hours", "min_practice_hours", "requires_trauma", "requires_first_aid",
-                    "requires_crisis", "is_active", "created_at")
+    list_display = ("name", "min_ethics_hours", "min_practice_hours", *REQUIRED_TOPIC_COLUMNS.values(), "is_active",
+                    "created_at")
     readonly_fields = ("is_active", "created_at")
     actions = ("make_active",)
 
@@ -113,7 +115,7 @@ class EthicsTrainingInline(EvidenceInline):
 
 class SpecialTrainingInline(EvidenceInline):
     model = SpecialTraining
-    fields = ("title", "provider", "hours", "covers_trauma", "covers_first_aid", "covers_crisis", "original_name",
+    fields = ("title", "provider", "hours", *TOPIC_COLUMNS.values(), "original_name",
               "check_state")
 
 
