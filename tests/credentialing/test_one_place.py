@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -100,13 +101,13 @@ def test_the_form_the_import_and_the_database_say_the_same_about_expiry_before_i
                                         "qualification_number": "R-1", "qualification_issuer": "Registry",
                                         "qualification_issued_on": "2020-01-01",
                                         "qualification_expires_on": "2019-01-01"}
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         RowParser(emails_in_file=[]).parse(row, 1)
     assert refused.value.message_dict["qualification_expires_on"] == [str(EXPIRES_BEFORE_ISSUE)]
 
     record = QualificationFactory.build(application=ApplicationFactory(), issued_on=date(2020, 1, 1),
                                         expires_on=date(2019, 1, 1))
-    with pytest.raises(Exception) as constraint:
+    with pytest.raises(ValidationError) as constraint:
         record.validate_constraints()
     assert str(EXPIRES_BEFORE_ISSUE) in str(constraint.value)
     with pytest.raises(IntegrityError), transaction.atomic():
