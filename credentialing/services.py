@@ -355,6 +355,21 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
 # --- management -------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def application_correct(*, application: Application, fields, actor: User) -> Application:
+    """A coordinator's correction in the administration: saves the changed fields, makes open forms stale and
+    records which fields changed (not their values: personal data stay out of the trail)."""
+    if not actor.has_perm("credentialing.change_application", application):
+        raise CredentialingError(_("Only a coordinator can correct an application."))
+    fields = sorted(fields)
+    current = _locked(application.pk)
+    application.version = current.version
+    _bump(application, *fields)
+    _log(application, CredentialingAction.EDITED_IN_ADMIN, actor=actor, data={"fields": fields})
+    application_refresh_verdict(application)
+    return application
+
+
 def applications_refresh_verdicts(applications, thresholds) -> int:
     """Store the automatic verdict of many applications with a fixed number of queries (one load with the
     evidence prefetched, one bulk update), all judged by the same ``thresholds``."""
