@@ -15,7 +15,7 @@ from import_export.results import Result
 
 from credentialing import services
 from credentialing.exceptions import CredentialingError
-from credentialing.importing import import_applications_file
+from credentialing.importing import import_applications_file, read_failure_message
 from credentialing.models import (
     Application,
     AuditEntry,
@@ -30,6 +30,7 @@ from credentialing.models import (
     Volunteer,
 )
 from credentialing.resources import ApplicationResource
+from credentialing.spreadsheets import SPREADSHEET_FORMATS
 
 # Imports larger than this run in the background worker once confirmed; the dry run stays in the request.
 BACKGROUND_IMPORT_ROWS = 500
@@ -157,6 +158,11 @@ class PracticeRecordInline(EvidenceInline):
 @admin.register(Application)
 class ApplicationAdmin(ImportExportModelAdmin):
     resource_classes = [ApplicationResource]
+    # Only formats that can import (no HTML), and exports escaped against formula injection.
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    # The library's page shows a Python traceback under a problem with the whole file; ours shows the message.
+    import_template_name = "admin/credentialing/application/import.html"
     list_display = ("__str__", "state", "verdict", "role", "institution", "province", "reviewer", "submitted_at")
     list_filter = ("state", "verdict", "role", "serves_voice", "serves_text", "verdict_qualification",
                    "verdict_ethics", "verdict_special_training", "verdict_practice")
@@ -186,6 +192,9 @@ class ApplicationAdmin(ImportExportModelAdmin):
         obj.refresh_from_db(fields=["version"])
         services.audit_log(actor=request.user, action="application.edited_in_admin", application=obj,
                            data={"fields": sorted(form.changed_data)})
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        form.add_error("import_file", read_failure_message(error))
 
     def process_dataset(self, dataset, form, request, **kwargs):
         """The confirmed import: small files at once, large ones in the background worker."""

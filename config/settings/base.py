@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -92,6 +93,11 @@ TEMPLATES = [
 
 # Database: embedded SQLite by default; DATABASE_URL selects PostgreSQL in production.
 DATA_DIR = env.data_dir
+# The data directory holds the SQLite file, evidence, static files and mail: a fresh one is created.
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as error:
+    raise ImproperlyConfigured(f"APP_DATA_DIR {DATA_DIR} does not exist and cannot be created: {error}") from error
 DATABASES = {
     "default": dj_database_url.parse(
         env.database_url or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",

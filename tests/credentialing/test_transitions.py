@@ -14,10 +14,9 @@ from credentialing.enums import (
     StaffRole,
     VolunteerStatus,
 )
-from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
+from credentialing.exceptions import BulkActionRefused, CredentialingError, StaleApplication, TransitionRefused
 from credentialing.models import AuditEntry, CriteriaSet, Volunteer
 from credentialing.selectors import active_criteria_set
-from credentialing.exceptions import BulkActionRefused
 from credentialing.services import application_transition, applications_assign, criteria_set_activate
 from tests.credentialing.factories_vetting import actor_for, verified_application
 from tests.factories import UserFactory, vetting_member
