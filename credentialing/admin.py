@@ -229,6 +229,11 @@ class EvidenceAdmin(admin.ModelAdmin):
                        "checked_by", "checked_at", "created_at")
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Hours count towards the application's stored totals, whose limits only the evidence service guards.
+        hours = ("hours",) if obj is not None and hasattr(obj, "hours") else ()
+        return (*self.readonly_fields, *hours)
+
     def has_add_permission(self, request):
         return False
 

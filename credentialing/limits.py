@@ -27,6 +27,9 @@ MAX_SPECIAL_TRAINING_HOURS = Decimal("2000")
 MAX_REASON_LENGTH = 2000
 MAX_NOTE_LENGTH = 1000
 
+# The version a form carries back (a PositiveIntegerField in the database).
+MAX_VERSION = 2**31 - 1
+
 # Dates. Nobody practising today qualified before 1950; a certificate may be valid for decades ahead.
 EARLIEST_DATE = date(1950, 1, 1)
 LATEST_DATE = date(2100, 12, 31)

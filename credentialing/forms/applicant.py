@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from credentialing.limits import MAX_NOTE_LENGTH, validate_not_in_future
+from credentialing.limits import MAX_NOTE_LENGTH, MAX_VERSION, validate_not_in_future
 from credentialing.models import (
     EVIDENCE_MODELS,
     Application,
@@ -79,7 +79,7 @@ class ApplicationProfileForm(TimezoneFieldsMixin, forms.ModelForm):
         label=_("Institution"), required=False, max_length=200,
         help_text=_("The university, hospital or other institution where you work or study."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
     field_order = ["role", "full_name", "phone", "institution_name", "province", "city", "timezone",
                    "timezone_other", "languages", "serves_voice", "serves_text"]
@@ -215,4 +215,4 @@ class WithdrawForm(forms.Form):
         label=_("Why are you withdrawing? (optional)"), required=False, max_length=MAX_NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from credentialing.enums import ApplicationAction, EvidenceCheck
-from credentialing.limits import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
+from credentialing.limits import MAX_NOTE_LENGTH, MAX_REASON_LENGTH, MAX_VERSION
 from credentialing.models import User
 
 ME = "me"
@@ -51,7 +51,7 @@ class AssignForm(forms.Form):
     application_ids = IdListField(label=_("Applications"), error_messages={
         "required": _("Tick at least one application first.")})
     reviewer = forms.ChoiceField(label=_("Reviewer"))
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +78,7 @@ class DecisionForm(forms.Form):
         help_text=_("Required to request changes or to reject; the applicant reads it."),
     )
     # The version of the application the reviewer saw; a change by somebody else since then is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
 
 
 class EvidenceCheckForm(forms.Form):
