@@ -9,7 +9,7 @@ from credentialing.models import User
 
 ME = "me"
 MAX_ID = 2**63 - 1
-MAX_IDS = 1000  # one bulk action; the queue shows 50 rows a page
+MAX_IDS = 500  # one bulk action; the queue shows 50 rows a page
 NOBODY = "nobody"
 # The decisions taken on the vetting screen (the applicant's own actions are not offered here).
 VETTING_ACTIONS = (
