@@ -29,7 +29,7 @@ EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".pn
 # embedded files and forms that send data. "OpenAction" itself may just open a page; when it runs a script,
 # the script's /JS or /JavaScript is found.
 ACTIVE_PDF_NAMES = frozenset({b"JS", b"JavaScript", b"Launch", b"AA", b"RichMedia", b"XFA", b"SubmitForm",
-                              b"ImportData", b"GoToE", b"EmbeddedFile"})
+                              b"ImportData", b"GoToE", b"EmbeddedFile", b"EmbeddedFiles"})
 PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # "stream" inside "endstream" starts nothing: without the look-behind, the bytes between two objects would
