@@ -18,16 +18,22 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 ESCAPE = "'"
 
 
+def _runs_as_formula(text: str) -> bool:
+    """True for text a spreadsheet would run, or text that only looks escaped (so escaping can be undone)."""
+    text = text.lstrip(ESCAPE)
+    return text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
+
+
 def escape_formula(value):
     """The value as a spreadsheet must show it: text that would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)):
+    if isinstance(value, str) and _runs_as_formula(value):
         return ESCAPE + value
     return value
 
 
 def unescape_formula(text: str) -> str:
-    """Undo ``escape_formula`` on an imported cell."""
-    if text.startswith(ESCAPE) and escape_formula(text[1:]) == text:
+    """Undo ``escape_formula`` on an imported cell: ``unescape_formula(escape_formula(text)) == text``."""
+    if text.startswith(ESCAPE) and _runs_as_formula(text[1:]):
         return text[1:]
     return text
 
