@@ -237,6 +237,11 @@ class EvidenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Removing evidence (one or a ticked batch) would skip the audit trail, the verdict and the stored file;
+        # the applicant removes their own through the evidence service.
+        return False
+
 
 admin.site.register(Qualification, EvidenceAdmin, list_select_related=("application", "checked_by",
                                                                        "qualification_kind"))

@@ -346,3 +346,13 @@ def test_a_date_is_plausible_exactly_between_the_limits(value):
     else:
         plausible = True
     assert plausible == (limits.EARLIEST_DATE <= value <= limits.LATEST_DATE)
+
+
+def test_evidence_cannot_be_deleted_in_bulk_from_the_admin(coordinator_client):
+    """Deleting ticked evidence in the admin would skip the audit trail, the stored totals and the files."""
+    application = verified_application(S.IN_REVIEW)
+    records = list(PracticeRecord.objects.filter(application=application).values_list("pk", flat=True))
+    response = coordinator_client.post("/admin/credentialing/practicerecord/", {
+        "action": "delete_selected", "_selected_action": records, "post": "yes"})
+    assert response.status_code in (200, 302, 403)
+    assert PracticeRecord.objects.filter(pk__in=records).count() == len(records)
