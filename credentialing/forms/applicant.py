@@ -8,7 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from credentialing.limits import MAX_NOTE_LENGTH, MAX_VERSION, validate_not_in_future
+from credentialing.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_NOTE_LENGTH,
+    MAX_VERSION,
+    validate_not_in_future,
+)
 from credentialing.models import (
     EVIDENCE_MODELS,
     Application,
@@ -141,7 +147,8 @@ class EvidenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                field.widget = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat(),
+                                                      "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d")
         for name in self.REQUIRED_FROM_APPLICANTS:
             if name in self.fields:
                 self.fields[name].required = True
