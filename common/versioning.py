@@ -7,6 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 
+# The largest version a form may post back (PositiveIntegerField's range on every database).
+MAX_VERSION = 2**31 - 1
+
 
 class Versioned(models.Model):
     # Bumped by every change; a form that carries an older version is refused instead of overwriting.
@@ -35,6 +38,7 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_VERSION)  # a PositiveIntegerField: a larger posted value is refused
         super().__init__(**kwargs)
 
 

@@ -16,6 +16,7 @@ from import_export.results import Result
 from common.admin import RulesAdminMixin, RulesModelAdmin
 from credentialing import services
 from credentialing.exceptions import CredentialingError
+from credentialing.importing import read_failure_message
 from credentialing.models import (
     REQUIRED_TOPIC_COLUMNS,
     TOPIC_COLUMNS,
@@ -29,6 +30,7 @@ from credentialing.models import (
     SpecialTraining,
 )
 from credentialing.resources import ApplicationResource
+from credentialing.spreadsheets import SPREADSHEET_FORMATS
 from credentialing.tasks import import_applications_file
 
 # Imports larger than this run in the background worker once confirmed; the dry run stays in the request.
@@ -125,6 +127,11 @@ class PracticeRecordInline(EvidenceInline):
 @admin.register(Application)
 class ApplicationAdmin(RulesAdminMixin, ImportExportModelAdmin):
     resource_classes = [ApplicationResource]
+    # Only formats that can import (no HTML), and exports escaped against formula injection.
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    # The library's page shows a Python traceback under a problem with the whole file; ours shows the message.
+    import_template_name = "admin/credentialing/application/import.html"
     list_display = ("__str__", "state", "verdict", "role", "institution", "province", "reviewer", "submitted_at")
     list_filter = ("state", "verdict", "role", "serves_voice", "serves_text", "verdict_qualification",
                    "verdict_ethics", "verdict_special_training", "verdict_practice")
@@ -147,6 +154,9 @@ class ApplicationAdmin(RulesAdminMixin, ImportExportModelAdmin):
     def save_model(self, request, obj: Application, form, change):
         # Profile corrections by a coordinator: through the service (stale forms, audit), not a bare save().
         services.application_correct(application=obj, fields=form.changed_data, actor=request.user)
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        form.add_error("import_file", read_failure_message(error))
 
     def process_dataset(self, dataset, form, request, **kwargs):
         """The confirmed import: small files at once, large ones in the background worker."""
@@ -181,7 +191,17 @@ class EvidenceAdmin(RulesModelAdmin):
                        "checked_by", "checked_at", "created_at")
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Hours count towards the application's stored totals, whose limits only the evidence service guards.
+        hours = ("hours",) if obj is not None and hasattr(obj, "hours") else ()
+        return (*self.readonly_fields, *hours)
+
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing evidence (one or a ticked batch) would skip the audit trail, the verdict and the stored file;
+        # the applicant removes their own through the evidence service.
         return False
 
 

@@ -16,3 +16,11 @@ class StaleApplication(CredentialingError):
 
 class UploadRefused(CredentialingError):
     """An uploaded file is not an acceptable PDF, JPEG or PNG within the size limit."""
+
+
+class BulkActionRefused(CredentialingError):
+    """One or more items of a bulk action cannot be acted on: nothing was done; the message names each."""
+
+    def __init__(self, message, *, refused_ids=()):
+        super().__init__(message)
+        self.refused_ids = list(refused_ids)

@@ -22,6 +22,12 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from credentialing.enums import ApplicationState, Channel, InstitutionKind, RoleApplied, SpecialTopic
+from credentialing.limits import (
+    MAX_ETHICS_HOURS_PER_RECORD,
+    MAX_ETHICS_HOURS_TOTAL,
+    MAX_PRACTICE_HOURS_PER_RECORD,
+    validate_plausible_date,
+)
 from credentialing.models import (
     EXPIRES_BEFORE_ISSUE,
     PLATFORM_TIMEZONE,
@@ -34,6 +40,7 @@ from credentialing.models import (
     SpecialTraining,
     expires_before_issue,
 )
+from credentialing.spreadsheets import unescape_formula
 from people.models import User
 
 COLUMNS = (
@@ -42,6 +49,17 @@ COLUMNS = (
     "qualification_expires_on", "ethics_hours_approved", "ethics_hours_other", "special_topics", "practice_hours",
     "state",
 )
+# The hours columns become one evidence record each: a record's limit applies.
+HOURS_LIMITS = {
+    "ethics_hours_approved": MAX_ETHICS_HOURS_PER_RECORD,
+    "ethics_hours_other": MAX_ETHICS_HOURS_PER_RECORD,
+    "practice_hours": MAX_PRACTICE_HOURS_PER_RECORD,
+}
+# Text columns and the longest text each may hold (what the database stores); longer text is refused, not cut.
+TEXT_LIMITS = {
+    "email": 254, "full_name": 100, "phone": 30, "institution": 200, "province": 50, "city": 50, "languages": 200,
+    "qualification_number": 100, "qualification_issuer": 200,
+}
 # Later states are reached only through the vetting screens, where a person decides and is recorded.
 IMPORTABLE_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
 LIST_SEPARATORS = re.compile(r"[,;，；、\s]+")
@@ -132,7 +150,7 @@ def _text(row: dict, column: str) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():  # spreadsheets turn phone numbers into floats
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(unescape_formula(str(value)).split())
 
 
 class RowParser:
@@ -204,8 +222,13 @@ class RowParser:
             if expires_before_issue(issued_on, expires_on):
                 fail("qualification_expires_on", str(EXPIRES_BEFORE_ISSUE))
 
-        hours = {column: self._hours(row, column, fail)
-                 for column in ("ethics_hours_approved", "ethics_hours_other", "practice_hours")}
+        hours = {column: self._hours(row, column, fail) for column in HOURS_LIMITS}
+        if hours["ethics_hours_approved"] + hours["ethics_hours_other"] > MAX_ETHICS_HOURS_TOTAL:
+            fail("ethics_hours_other", _("Ethics hours may add up to at most %(limit)s.")
+                 % {"limit": f"{MAX_ETHICS_HOURS_TOTAL:f}"})
+        for column, limit in TEXT_LIMITS.items():
+            if len(_text(row, column)) > limit:
+                fail(column, _("At most %(limit)d characters.") % {"limit": limit})
         applicant = ImportedApplicant(
             email=email, full_name=_text(row, "full_name")[:100], phone=_text(row, "phone")[:30],
             institution=_text(row, "institution")[:200], province=_text(row, "province")[:50],
@@ -234,17 +257,22 @@ class RowParser:
     def _date(row: dict, column: str, fail) -> date | None:
         value = row.get(column)
         if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = _text(row, column)
-        if not text:
-            return None
+            value = value.date()
+        elif not isinstance(value, date):
+            text = _text(row, column)
+            if not text:
+                return None
+            try:
+                value = date.fromisoformat(text)
+            except ValueError:
+                fail(column, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text})
+                return None
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            fail(column, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text})
+            validate_plausible_date(value)
+        except ValidationError as error:
+            fail(column, error.messages[0])
             return None
+        return value
 
     @staticmethod
     def _hours(row: dict, column: str, fail) -> Decimal:
@@ -259,8 +287,8 @@ class RowParser:
         if not value.is_finite() or value < 0:
             fail(column, _("Must be a number of hours, 0 or more."))
             return Decimal(0)
-        if value >= Decimal("100000"):
-            fail(column, _("Must be less than 100000 hours."))
+        if value > HOURS_LIMITS[column]:
+            fail(column, _("At most %(limit)s hours.") % {"limit": f"{HOURS_LIMITS[column]:f}"})
             return Decimal(0)
         return value.quantize(Decimal("0.1"))
 
@@ -268,15 +296,45 @@ class RowParser:
 # --- running an import ---------------------------------------------------------------------------
 
 
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported; the message says why, in the person's language."""
+
+
+def read_failure_message(error: Exception) -> str:
+    """What to tell a person whose file could not be read (never the name of a Python exception)."""
+    if isinstance(error, UnicodeDecodeError):
+        return str(_("The file is not UTF-8 text (it may be saved as GBK, Latin-1 or another legacy encoding). "
+                     "In your spreadsheet choose “Save as” → “CSV UTF-8”, or upload the Excel workbook (.xlsx) "
+                     "itself. Nothing was imported."))
+    if isinstance(error, ImportFileError):
+        return str(error)
+    return str(_("The file could not be read in the format chosen. Upload a CSV file (UTF-8) or an Excel "
+                 "workbook (.xlsx), and choose its format. Nothing was imported."))
+
+
+def check_columns(headers) -> None:
+    """Refuse a file without an ``email`` column or with columns this import does not know (they would be lost)."""
+    given = [str(header).strip() for header in headers or () if header is not None and str(header).strip()]
+    unknown = [header for header in given if header not in COLUMNS]
+    if "email" not in given:
+        raise ImportFileError(_("The file has no “email” column; the first row must name the columns: %(columns)s. "
+                                "Nothing was imported.") % {"columns": ", ".join(COLUMNS)})
+    if unknown:
+        raise ImportFileError(_("The file has columns this import does not know: %(unknown)s. Use only: "
+                                "%(columns)s. Nothing was imported.")
+                              % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)})
+
+
 def load_dataset(content: bytes, file_name: str):
-    """A tablib dataset from an uploaded or stored file: CSV, or XLSX when openpyxl is installed."""
+    """A tablib dataset from an uploaded or stored file: CSV (UTF-8) or XLSX; ImportFileError says what is wrong."""
     from import_export.formats.base_formats import CSV, XLSX
 
-    if file_name.lower().endswith(".xlsx"):
-        if not XLSX.is_available():
-            raise ValueError(_("XLSX files need the openpyxl package; save the sheet as CSV (UTF-8) instead."))
-        return XLSX().create_dataset(content)
-    return CSV().create_dataset(content.decode("utf-8-sig"))
+    try:
+        if file_name.lower().endswith(".xlsx"):
+            return XLSX().create_dataset(content)
+        return CSV().create_dataset(content.decode("utf-8-sig"))
+    except Exception as error:
+        raise ImportFileError(read_failure_message(error)) from error
 
 
 def error_report(result) -> list[str]:

@@ -7,9 +7,11 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import translation
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,19 @@ from credentialing.enums import (
     RoleApplied,
     SpecialTopic,
     Verdict,
+)
+from credentialing.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_ETHICS_HOURS_PER_RECORD,
+    MAX_ETHICS_HOURS_TOTAL,
+    MAX_NOTE_LENGTH,
+    MAX_PRACTICE_HOURS_PER_RECORD,
+    MAX_PRACTICE_HOURS_TOTAL,
+    MAX_REASON_LENGTH,
+    MAX_SPECIAL_TRAINING_HOURS,
+    hours_validators,
+    validate_plausible_date,
 )
 from people.models import PLATFORM_TIMEZONE, validate_timezone
 
@@ -99,11 +114,11 @@ class CriteriaSet(models.Model):
     name = models.CharField(_("name"), max_length=100)
     min_ethics_hours = models.DecimalField(
         _("minimum approved ethics hours"), max_digits=6, decimal_places=1, default=Decimal("16"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_ETHICS_HOURS_TOTAL)],
     )
     min_practice_hours = models.DecimalField(
         _("minimum individual counseling hours"), max_digits=7, decimal_places=1, default=Decimal("500"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRACTICE_HOURS_TOTAL)],
     )
     requires_trauma = models.BooleanField(_("requires trauma treatment training"), default=True)
     requires_first_aid = models.BooleanField(_("requires psychological first-aid training"), default=True)
@@ -117,6 +132,11 @@ class CriteriaSet(models.Model):
         verbose_name_plural = _("criteria sets")
         constraints = [
             models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_criteria_set"),
+            # A threshold above the largest total anybody may declare could never be met.
+            models.CheckConstraint(condition=Q(min_ethics_hours__range=(0, MAX_ETHICS_HOURS_TOTAL)),
+                                   name="criteria_min_ethics_hours_in_range"),
+            models.CheckConstraint(condition=Q(min_practice_hours__range=(0, MAX_PRACTICE_HOURS_TOTAL)),
+                                   name="criteria_min_practice_hours_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +214,7 @@ class Application(models.Model):
     verdict_practice = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
     ethics_hours = models.DecimalField(_("approved ethics hours"), max_digits=7, decimal_places=1, default=0)
     practice_hours = models.DecimalField(_("counseling hours"), max_digits=8, decimal_places=1, default=0)
-    decision_reason = models.TextField(_("reason given to the applicant"), blank=True)
+    decision_reason = models.TextField(_("reason given to the applicant"), blank=True, max_length=MAX_REASON_LENGTH)
 
     created_at = models.DateTimeField(_("created"), default=now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -213,6 +233,13 @@ class Application(models.Model):
                 name="one_live_application_per_person",
             ),
             models.CheckConstraint(condition=Q(version__gte=0), name="application_version_not_negative"),
+            # The stored totals: the services refuse a record that would push a total over its limit.
+            models.CheckConstraint(condition=Q(ethics_hours__range=(0, MAX_ETHICS_HOURS_TOTAL)),
+                                   name="application_ethics_hours_in_range"),
+            models.CheckConstraint(condition=Q(practice_hours__range=(0, MAX_PRACTICE_HOURS_TOTAL)),
+                                   name="application_practice_hours_in_range"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("decision_reason"), MAX_REASON_LENGTH),
+                                   name="application_decision_reason_length"),
         ]
         indexes = [
             models.Index(fields=["state", "submitted_at"], name="app_state_submitted"),
@@ -252,7 +279,7 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(default=0)
     check_state = models.CharField(_("check"), max_length=20, choices=EvidenceCheck.choices,
                                    default=EvidenceCheck.PENDING)
-    check_note = models.TextField(_("reviewer's note"), blank=True)
+    check_note = models.TextField(_("reviewer's note"), blank=True, max_length=MAX_NOTE_LENGTH)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -277,23 +304,45 @@ def expires_before_issue(issued_on, expires_on) -> bool:
     return issued_on is not None and expires_on is not None and expires_on < issued_on
 
 
+def _evidence_constraints() -> list:
+    """What every kind of evidence enforces in the database (each kind's Meta adds its own)."""
+    return [models.CheckConstraint(condition=LessThanOrEqual(Length("check_note"), MAX_NOTE_LENGTH),
+                                   name="%(class)s_check_note_length")]
+
+
+def _plausible_date(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": (EARLIEST_DATE, LATEST_DATE)}),
+        name=f"%(class)s_{name}_plausible",
+    )
+
+
+def _hours_at_most(maximum, *, nullable: bool = False) -> models.CheckConstraint:
+    condition = Q(hours__lte=maximum)
+    return models.CheckConstraint(condition=Q(hours__isnull=True) | condition if nullable else condition,
+                                  name="%(class)s_hours_within_limit")
+
+
 class Qualification(Evidence):
     criterion = Criterion.QUALIFICATION
     qualification_kind = models.ForeignKey(QualificationKind, on_delete=models.PROTECT, verbose_name=_("kind"))
     number = models.CharField(_("registration or certificate number"), max_length=100)
     issuing_body = models.CharField(_("issuing body"), max_length=200)
-    issued_on = models.DateField(_("issued on"))
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), validators=[validate_plausible_date])
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta(Evidence.Meta):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = [
+            *_evidence_constraints(),
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="qualification_expires_after_issue",
                 violation_error_message=EXPIRES_BEFORE_ISSUE,
-            )
+            ),
+            _plausible_date("issued_on"),
+            _plausible_date("expires_on"),
         ]
 
     def __str__(self) -> str:
@@ -305,14 +354,20 @@ class Qualification(Evidence):
 class EthicsTraining(Evidence):
     criterion = Criterion.ETHICS
     provider = models.CharField(_("provider"), max_length=200, blank=True)
-    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)])
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1,
+                                validators=hours_validators(MAX_ETHICS_HOURS_PER_RECORD))
     approved_by_registry = models.BooleanField(_("approved by the registration system"), default=False)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta(Evidence.Meta):
         verbose_name = _("ethics training")
         verbose_name_plural = _("ethics trainings")
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="ethics_hours_positive")]
+        constraints = [
+            *_evidence_constraints(),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="ethics_hours_positive"),
+            _hours_at_most(MAX_ETHICS_HOURS_PER_RECORD),
+            _plausible_date("completed_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} ({self.hours} h)"
@@ -322,9 +377,9 @@ class SpecialTraining(Evidence):
     criterion = Criterion.SPECIAL_TRAINING
     title = models.CharField(_("course title"), max_length=200)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
-    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)],
-                                null=True, blank=True)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1,
+                                validators=hours_validators(MAX_SPECIAL_TRAINING_HOURS), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[validate_plausible_date])
     covers_trauma = models.BooleanField(_("trauma treatment"), default=False)
     covers_first_aid = models.BooleanField(_("psychological first aid"), default=False)
     covers_crisis = models.BooleanField(_("crisis intervention"), default=False)
@@ -333,6 +388,9 @@ class SpecialTraining(Evidence):
         verbose_name = _("special training")
         verbose_name_plural = _("special trainings")
         constraints = [
+            *_evidence_constraints(),
+            _hours_at_most(MAX_SPECIAL_TRAINING_HOURS, nullable=True),
+            _plausible_date("completed_on"),
             models.CheckConstraint(
                 condition=functools.reduce(operator.or_, (Q(**{column: True}) for column in TOPIC_COLUMNS.values())),
                 name="special_training_has_a_topic",
@@ -357,17 +415,29 @@ class SpecialTraining(Evidence):
 class PracticeRecord(Evidence):
     criterion = Criterion.PRACTICE
     hours = models.DecimalField(_("hours of individual counseling"), max_digits=7, decimal_places=1,
-                                validators=[MinValueValidator(0.5)])
+                                validators=hours_validators(MAX_PRACTICE_HOURS_PER_RECORD))
     evidence_kind = models.CharField(_("evidence"), max_length=20, choices=PracticeEvidenceKind.choices,
                                      default=PracticeEvidenceKind.LOG)
     description = models.CharField(_("where and with whom"), max_length=300, blank=True)
-    period_start = models.DateField(_("from"), null=True, blank=True)
-    period_end = models.DateField(_("to"), null=True, blank=True)
+    period_start = models.DateField(_("from"), null=True, blank=True, validators=[validate_plausible_date])
+    period_end = models.DateField(_("to"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta(Evidence.Meta):
         verbose_name = _("counseling practice record")
         verbose_name_plural = _("counseling practice records")
-        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="practice_hours_positive")]
+        constraints = [
+            *_evidence_constraints(),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="practice_hours_positive"),
+            _hours_at_most(MAX_PRACTICE_HOURS_PER_RECORD),
+            _plausible_date("period_start"),
+            _plausible_date("period_end"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="practice_period_ends_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hours} h ({self.get_evidence_kind_display()})"

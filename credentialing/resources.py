@@ -21,7 +21,9 @@ from credentialing.enums import ApplicationState, EvidenceCheck, SpecialTopic
 from credentialing.importing import (
     COLUMNS,
     ImportedApplicant,
+    ImportFileError,
     RowParser,
+    check_columns,
     institution_kind,
     unusable_password,
 )
@@ -99,6 +101,11 @@ class ApplicationResource(resources.ModelResource):
             dataset.headers or ()) else set()
         self.institutions = {i.name: i for i in Institution.objects.filter(name__in=names - {""})}
         self.records: dict[int, list[Evidence]] = {}  # each application's evidence, by id() of the application
+        try:
+            check_columns(dataset.headers)
+        except ImportFileError:
+            del dataset[0:len(dataset)]  # one message for the file, not one per row
+            raise
 
     def import_instance(self, instance: Application, row, **kwargs):
         applicant = self.parser.parse(row, kwargs.get("row_number", 0))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,14 +29,22 @@ from credentialing.enums import (
     EvidenceCheck,
     Verdict,
 )
-from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
+from credentialing.exceptions import BulkActionRefused, CredentialingError, StaleApplication, TransitionRefused
+from credentialing.limits import (
+    MAX_ETHICS_HOURS_TOTAL,
+    MAX_NOTE_LENGTH,
+    MAX_PRACTICE_HOURS_TOTAL,
+    MAX_REASON_LENGTH,
+)
 from credentialing.models import (
     REQUIRED_FOR_SUBMISSION,
     VERDICT_FIELDS,
     Application,
     CriteriaSet,
+    EthicsTraining,
     Evidence,
     Institution,
+    PracticeRecord,
     stored_verdict,
 )
 from credentialing.rules import is_vetting_staff
@@ -143,6 +153,29 @@ def application_update_profile(*, application_id: int, actor: User, data: dict, 
     return application
 
 
+# The kinds of evidence whose hours are summed into a stored total, and the largest total allowed.
+HOURS_TOTAL_LIMITS: dict[type[Evidence], object] = {
+    EthicsTraining: MAX_ETHICS_HOURS_TOTAL,
+    PracticeRecord: MAX_PRACTICE_HOURS_TOTAL,
+}
+
+
+def _guard_hours_total(application: Application, evidence: Evidence) -> None:
+    """Refuse a record that would push its kind's total over the limit (call under the application's lock)."""
+    limit = HOURS_TOTAL_LIMITS.get(type(evidence))
+    if limit is None or evidence.hours is None:
+        return
+    given = type(evidence).objects.filter(application=application).aggregate(total=Sum("hours"))["total"] or 0
+    if given + evidence.hours > limit:
+        raise ValidationError(
+            _("With these %(hours)s hours your %(kind)s would add up to %(total)s hours; at most %(limit)s "
+              "hours can be declared in all. Nothing was saved.")
+            % {"hours": f"{evidence.hours:f}", "kind": evidence._meta.verbose_name_plural,
+               "total": f"{given + evidence.hours:f}", "limit": f"{limit:f}"},
+            code="total_over_limit",
+        )
+
+
 def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload=None) -> Evidence:
     """Attach one evidence record (and its file) to a draft. A refused file or record saves nothing at all."""
     content_type = inspect_upload(upload) if upload is not None else ""
@@ -154,6 +187,7 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
                                           "or changes were requested."))
             evidence.application = application
             evidence.full_clean(exclude=["application", "file"])
+            _guard_hours_total(application, evidence)
             if upload is not None:
                 evidence.content_type = content_type
                 evidence.original_name = upload.name[-255:]
@@ -220,6 +254,9 @@ def _guard_actor(application: Application, action: str, actor: User) -> None:
 def _guard_action(application: Application, action: str, reason: str) -> None:
     if action in ACTIONS_NEEDING_REASON and not reason.strip():
         raise TransitionRefused(_("Please give the applicant a reason."))
+    if len(reason.strip()) > MAX_REASON_LENGTH:
+        raise TransitionRefused(_("The reason may be at most %(limit)d characters long; nothing was changed.")
+                                % {"limit": MAX_REASON_LENGTH})
     if action in (ApplicationAction.SUBMIT, ApplicationAction.RESUBMIT):
         missing = [Application._meta.get_field(name).verbose_name for name in REQUIRED_FOR_SUBMISSION
                    if not getattr(application, name)]
@@ -299,27 +336,52 @@ def _make_volunteer(application: Application, now, actor: User) -> Volunteer:
                             actor=actor, since=now, data={"application": application.pk})
 
 
+def _assign_refusal(application: Application | None, reviewer: User | None) -> str:
+    """Why this application cannot be given to the reviewer, or "" when it can."""
+    if application is None:
+        return _("there is no such application")
+    if application.state == ApplicationState.DRAFT:
+        return _("it is still a draft")
+    if application.state in ApplicationState.final():
+        return _("it is already “%(state)s”") % {"state": application.get_state_display()}
+    if reviewer is not None and application.applicant_id == reviewer.pk:
+        return _("nobody reviews their own application")
+    return ""
+
+
+@transaction.atomic
 def applications_assign(*, application_ids: Iterable[int], reviewer: User | None, actor: User) -> int:
-    """Give applications to a reviewer; those waiting for review move into review. Returns how many changed."""
+    """Give applications to a reviewer; those waiting for review move into review. Returns how many changed.
+
+    All or nothing: every application is checked first, under its lock; if any one cannot be assigned, nothing
+    is changed and the refusal names each one and why.
+    """
     if reviewer is not None and not is_vetting_staff(reviewer):
         raise CredentialingError(_("%(person)s is not on the vetting team.") % {"person": reviewer})
     if not actor.has_perm("credentialing.assign_reviewers"):
         raise CredentialingError(_("Only the vetting team can assign reviewers."))
+    wanted = sorted(set(application_ids))
+    locked = {application.pk: application
+              for application in Application.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+    refused = [(pk, reason) for pk in wanted if (reason := _assign_refusal(locked.get(pk), reviewer))]
+    if refused:
+        raise BulkActionRefused(
+            _("Nothing was assigned, because %(count)d of the %(total)d applications cannot be: %(list)s.")
+            % {"count": len(refused), "total": len(wanted),
+               "list": "; ".join(_("no. %(id)s: %(reason)s") % {"id": pk, "reason": reason}
+                                 for pk, reason in refused)},
+            refused_ids=[pk for pk, _reason in refused],
+        )
     changed = 0
-    for application_id in sorted(set(application_ids)):
-        with transaction.atomic():
-            application = _locked(application_id)
-            if application.state in ApplicationState.final() or application.state == ApplicationState.DRAFT:
-                continue
-            if reviewer is not None and application.applicant_id == reviewer.pk:
-                continue  # nobody reviews their own application
-            if application.reviewer_id != (reviewer.pk if reviewer else None):
-                previous_reviewer = str(application.reviewer or "")
-                application.reviewer = reviewer
-                _bump(application, "reviewer")
-                _log(application, CredentialingAction.ASSIGNED, actor=actor,
-                     data={"from": previous_reviewer, "to": str(reviewer or "")})
-                changed += 1
+    for application_id in wanted:
+        application = locked[application_id]
+        if application.reviewer_id != (reviewer.pk if reviewer else None):
+            previous_reviewer = str(application.reviewer or "")
+            application.reviewer = reviewer
+            _bump(application, "reviewer")
+            _log(application, CredentialingAction.ASSIGNED, actor=actor,
+                 data={"from": previous_reviewer, "to": str(reviewer or "")})
+            changed += 1
         if reviewer is not None and application.state in ApplicationState.waiting_for_review():
             application_transition(application_id=application_id, action=ApplicationAction.START_REVIEW,
                                    actor=actor)
@@ -339,6 +401,9 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
         raise TransitionRefused(_("Unknown check."))
     if check_state == EvidenceCheck.NOT_ACCEPTABLE and not note.strip():
         raise TransitionRefused(_("Say why the evidence is not acceptable; the applicant will read it."))
+    if len(note.strip()) > MAX_NOTE_LENGTH:
+        raise TransitionRefused(_("The note may be at most %(limit)d characters long; nothing was changed.")
+                                % {"limit": MAX_NOTE_LENGTH})
     previous = evidence.check_state
     evidence.check_state = check_state
     evidence.check_note = note.strip()

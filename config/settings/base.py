@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "credentialing",
 ]
 if env.wechat_app_id:
@@ -38,18 +41,37 @@ if env.wechat_app_id:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "credentialing.headers.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.UserTimezoneMiddleware",
     "people.middleware.StaffMustUseTwoFactorMiddleware",
 ]
+
+# Content-Security-Policy on every page: scripts and styles only from our own static files (nothing inline);
+# data: images for the two-factor QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *(["https://open.weixin.qq.com"] if env.wechat_app_id else [])],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -74,6 +96,11 @@ TEMPLATES = [
 
 # Database: embedded SQLite by default; DATABASE_URL selects PostgreSQL in production.
 DATA_DIR = env.data_dir
+# The data directory holds the SQLite file, evidence, static files and mail: a fresh one is created.
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as error:
+    raise ImproperlyConfigured(f"APP_DATA_DIR {DATA_DIR} does not exist and cannot be created: {error}") from error
 DATABASES = {
     "default": dj_database_url.parse(
         env.database_url or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",

@@ -5,15 +5,23 @@ import functools
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.versioning import VersionField
+from credentialing.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_NOTE_LENGTH,
+    validate_not_in_future,
+)
 from credentialing.models import (
     EVIDENCE_MODELS,
     EXPIRES_BEFORE_ISSUE,
     TOPIC_COLUMNS,
     Application,
     Evidence,
+    PracticeRecord,
     Qualification,
     QualificationKind,
     SpecialTraining,
@@ -63,6 +71,8 @@ class EvidenceForm(forms.ModelForm):
 
     # Optional in the model only for imported records; an applicant states them.
     REQUIRED_FROM_APPLICANTS = ("provider", "hours", "completed_on")
+    # Dates of what already happened (the model keeps every date in a plausible range as well).
+    PAST_DATE_FIELDS = ("issued_on", "completed_on", "period_start", "period_end")
 
     upload = forms.FileField(
         label=_("Evidence file"),
@@ -75,12 +85,26 @@ class EvidenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                field.widget = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat(),
+                                                      "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d")
         for name in self.REQUIRED_FROM_APPLICANTS:
             if name in self.fields:
                 self.fields[name].required = True
         if "qualification_kind" in self.fields:
             self.fields["qualification_kind"].queryset = QualificationKind.objects.filter(active=True)
+
+    def clean(self):
+        from credentialing.selectors import platform_today
+
+        cleaned = super().clean()
+        today = platform_today()
+        for name in self.PAST_DATE_FIELDS:
+            if cleaned.get(name) is not None:
+                try:
+                    validate_not_in_future(cleaned[name], today)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
 
 
 # The database constraints say the same; an error on a field spares the applicant the constraint's raw message.
@@ -103,9 +127,19 @@ class SpecialTrainingForm(EvidenceForm):
         return cleaned
 
 
+class PracticeRecordForm(EvidenceForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return cleaned
+
+
 FORM_BASES: dict[type[Evidence], type[EvidenceForm]] = {
     Qualification: QualificationForm,
     SpecialTraining: SpecialTrainingForm,
+    PracticeRecord: PracticeRecordForm,
 }
 
 
@@ -118,7 +152,7 @@ def evidence_form_class(kind: str) -> type[EvidenceForm]:
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you withdrawing? (optional)"), required=False, max_length=1000,
+        label=_("Why are you withdrawing? (optional)"), required=False, max_length=MAX_NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = VersionField()

@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.versioning import VersionField
 from credentialing.enums import ApplicationAction, EvidenceCheck
+from credentialing.limits import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
 from people.models import User
 
 ME = "me"
+MAX_ID = 2**63 - 1
+MAX_IDS = 500  # one bulk action; the queue shows 50 rows a page
 NOBODY = "nobody"
 # The decisions taken on the vetting screen (the applicant's own actions are not offered here).
 VETTING_ACTIONS = (
@@ -34,16 +37,22 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(item) for item in value})
+            ids = sorted({int(item) for item in value})
         except (TypeError, ValueError):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if any(not 0 < pk <= MAX_ID for pk in ids):  # beyond a database id, e.g. 10**30
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if len(ids) > MAX_IDS:
+            raise ValidationError(_("Select at most %(limit)d applications at once."), code="too_many",
+                                  params={"limit": MAX_IDS})
+        return ids
 
 
 class AssignForm(forms.Form):
     application_ids = IdListField(label=_("Applications"), error_messages={
         "required": _("Tick at least one application first.")})
     reviewer = forms.ChoiceField(label=_("Reviewer"))
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +74,8 @@ class AssignForm(forms.Form):
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(choices=[(action.value, action.label) for action in VETTING_ACTIONS])
     reason = forms.CharField(
-        label=_("Reason given to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Reason given to the applicant"), required=False, max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required to request changes or to reject; the applicant reads it."),
     )
     # The version of the application the reviewer saw; a change by somebody else since then is refused.
@@ -78,5 +88,6 @@ class EvidenceCheckForm(forms.Form):
         choices=[(EvidenceCheck.VERIFIED.value, EvidenceCheck.VERIFIED.label),
                  (EvidenceCheck.NOT_ACCEPTABLE.value, EvidenceCheck.NOT_ACCEPTABLE.label)],
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("Required if not acceptable; the applicant reads it."))

@@ -37,6 +37,7 @@ from credentialing.selectors import (
     evaluate_application,
     thresholds_from,
 )
+from credentialing.uploads import EXTENSIONS, download_name
 
 # --- helpers shared by the pages ------------------------------------------------------------
 
@@ -294,10 +295,14 @@ def application_withdraw(request: HttpRequest) -> HttpResponse:
         return _no_application(request)
     if request.method == "POST":
         form = WithdrawForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        _transition(request, application, ApplicationAction.WITHDRAW,
-                    _("Your application was withdrawn. You may apply again at any time."), reason)
-        return redirect("credentialing:home")
+        if form.is_valid():
+            _transition(request, application, ApplicationAction.WITHDRAW,
+                        _("Your application was withdrawn. You may apply again at any time."),
+                        form.cleaned_data["reason"])
+            return redirect("credentialing:home")
+        # An invalid form changes nothing: the page comes back with the errors and what was typed.
+        return render(request, "credentialing/applicant/withdraw_confirm.html",
+                      {"form": form, "application": application}, status=400)
     if not request.user.has_perm("credentialing.withdraw_application", application):
         messages.info(request, _("An application that is “%(state)s” cannot be withdrawn.")
                       % {"state": application.get_state_display()})
@@ -333,8 +338,10 @@ def evidence_download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
         stored = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("No such file."))
-    response = FileResponse(stored, as_attachment=True, filename=evidence.original_name or evidence.file.name,
-                            content_type=evidence.content_type or "application/octet-stream")
+    # Saved under a name whose extension says what the content is, whatever the uploader called the file.
+    content_type = evidence.content_type if evidence.content_type in EXTENSIONS else "application/octet-stream"
+    name = download_name(evidence.original_name, content_type, fallback=f"{kind}-{evidence.pk}")
+    response = FileResponse(stored, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -141,7 +141,7 @@ def _criterion_sections(application: Application, declared, verified, check_form
 
 
 def _render_review(request, application: Application, *, decision_form: DecisionForm | None = None,
-                   check_forms: dict | None = None, stale_notice: str = ""):
+                   check_forms: dict | None = None, stale_notice: str = "", status: int = 200):
     thresholds = selectors.thresholds_for_application(application)
     declared = selectors.evaluate_application(application, thresholds=thresholds)
     verified = selectors.evaluate_application(application, verified_only=True, thresholds=thresholds)
@@ -164,7 +164,7 @@ def _render_review(request, application: Application, *, decision_form: Decision
         ],
         "ACTION": ApplicationAction,
         "STATE": ApplicationState,
-    })
+    }, status=status)
 
 
 @permission_required("credentialing.review_application", fn=_application_to_review)
@@ -177,8 +177,9 @@ def review(request, pk: int):
 def review_action(request, pk: int):
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Reload the page and try again."))
-        return redirect("credentialing:review", pk=pk)
+        # Nothing is changed; the page comes back with the errors and the reviewer's text.
+        messages.error(request, _("Nothing was changed: please correct the form below."))
+        return _render_review(request, _application_or_404(pk), decision_form=form, status=400)
     expected_version = form.cleaned_data["version"]
     try:
         application = services.application_transition(

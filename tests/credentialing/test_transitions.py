@@ -15,7 +15,7 @@ from credentialing.enums import (
     StaffRole,
     VolunteerStatus,
 )
-from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
+from credentialing.exceptions import BulkActionRefused, CredentialingError, StaleApplication, TransitionRefused
 from credentialing.models import CriteriaSet
 from credentialing.selectors import active_criteria_set
 from credentialing.services import application_transition, applications_assign, criteria_set_activate
@@ -275,7 +275,7 @@ def test_the_mail_is_in_chinese_for_a_chinese_speaker(django_capture_on_commit_c
 # --- assignment ---------------------------------------------------------------------------------
 
 
-def test_assigning_moves_waiting_applications_into_review_but_not_the_reviewers_own():
+def test_assigning_moves_waiting_applications_into_review_but_refuses_all_if_one_is_the_reviewers_own():
     reviewer = vetting_member()
     coordinator = UserFactory(roles=[StaffRole.COORDINATOR])
     submitted = verified_application(S.SUBMITTED)
@@ -283,8 +283,17 @@ def test_assigning_moves_waiting_applications_into_review_but_not_the_reviewers_
     own = verified_application(S.SUBMITTED, applicant=reviewer)
     draft = verified_application(S.DRAFT)
     approved = verified_application(S.APPROVED)
-    changed = applications_assign(application_ids=[a.pk for a in (submitted, resubmitted, own, draft, approved)],
-                                  reviewer=reviewer, actor=coordinator)
+    # All or nothing: the reviewer's own, the draft and the approved one are named, and nothing changes.
+    with pytest.raises(BulkActionRefused) as refused:
+        applications_assign(application_ids=[a.pk for a in (submitted, resubmitted, own, draft, approved)],
+                            reviewer=reviewer, actor=coordinator)
+    assert sorted(refused.value.refused_ids) == sorted([own.pk, draft.pk, approved.pk])
+    for application in (submitted, resubmitted, own, draft, approved):
+        version = application.version
+        application.refresh_from_db()
+        assert (application.reviewer, application.version) == (None, version)
+    changed = applications_assign(application_ids=[submitted.pk, resubmitted.pk], reviewer=reviewer,
+                                  actor=coordinator)
     assert changed == 2
     for application in (submitted, resubmitted):
         application.refresh_from_db()

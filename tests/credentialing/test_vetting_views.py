@@ -280,14 +280,20 @@ def test_the_queue_is_paginated_and_the_page_links_keep_the_filters(reviewer_cli
     assert [a.full_name for a in last.context["page"]] == [f"Applicant {n:03d}" for n in range(100, 120)]
 
 
-def test_bulk_assign_moves_waiting_applications_into_review_and_skips_the_reviewers_own(reviewer_client,
-                                                                                         reviewer):
+def test_bulk_assign_moves_waiting_applications_into_review_and_refuses_the_reviewers_own(reviewer_client,
+                                                                                           reviewer):
     waiting = [submitted() for _ in range(2)]
     in_review = verified_application(S.IN_REVIEW)
     own = submitted(applicant=reviewer)
     ids = [a.pk for a in [*waiting, in_review, own]]
-    response = reviewer_client.post(reverse("credentialing:queue_assign"), {
+    refused = reviewer_client.post(reverse("credentialing:queue_assign"), {
         "application_ids": ids, "reviewer": reviewer.pk, "next": "state=submitted&page=1"})
+    assert Application.objects.filter(pk__in=ids, reviewer__isnull=False).count() == 0  # all or nothing
+    [message] = shown_messages(reviewer_client.get(refused.url))
+    assert f"no. {own.pk}: nobody reviews their own application" in message
+
+    response = reviewer_client.post(reverse("credentialing:queue_assign"), {
+        "application_ids": ids[:3], "reviewer": reviewer.pk, "next": "state=submitted&page=1"})
 
     assert response.status_code == 302 and response.url == reverse("credentialing:queue") + "?state=submitted&page=1"
     states = dict(Application.objects.filter(pk__in=ids).values_list("pk", "state"))
@@ -508,7 +514,7 @@ def test_the_statistics_match_a_known_set_of_applications(reviewer_client):
     failing = {row["criterion"]: (row["not_met"], row["needs_review"]) for row in response.context["by_criterion"]}
     assert failing == {"qualification": (0, 1), "ethics": (0, 2), "special_training": (0, 0), "practice": (3, 0)}
     html = response.content.decode()
-    assert "Individual counseling practice" in html and 'style="width: 38%"' in html
+    assert "Individual counseling practice" in html and '<rect class="bar" width="38"' in html
 
 
 def test_a_nonsense_filter_value_shows_the_form_error_not_a_crash(reviewer_client):
