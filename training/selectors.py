@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from training.enums import Attendance, ReadinessState, SessionState
@@ -152,3 +152,11 @@ def session_report(*, start: datetime | None = None, end: datetime | None = None
         attended=Count("enrolments", filter=Q(enrolments__minutes__gt=0)),
         marked=Max("enrolments__marked_at"),
     ).order_by("starts_at")
+
+
+def supervisors():
+    """Registered supervisors: the people who may teach a session."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(volunteer__role="supervisor")
+            .exclude(volunteer__status="left").order_by("full_name", "email"))

@@ -6,6 +6,7 @@ caller), writes an audit row, and queues mail only once the transaction has comm
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -138,10 +139,11 @@ def sessions_create_series(*, actor, plan: SeriesPlan) -> list[Session]:
     if not times:
         raise TrainingError(_("No day in that range falls on the chosen weekdays."))
     series = SessionSeries.objects.create(rule=str(rule), created_by=actor)
+    areas = [plan.areas[n % len(plan.areas)] for n in range(len(times))]  # several areas: one a night in turn
     sessions = Session.objects.bulk_create([
-        Session(area=plan.areas[n % len(plan.areas)], topic=plan.topic or str(Area(plan.areas[n % len(plan.areas)]).label),
-                starts_at=start, ends_at=end, capacity=plan.capacity, meeting_url=plan.meeting_url, series=series)
-        for n, (start, end) in enumerate(times)])
+        Session(area=area, topic=plan.topic or str(Area(area).label), starts_at=start, ends_at=end,
+                capacity=plan.capacity, meeting_url=plan.meeting_url, series=series)
+        for area, (start, end) in zip(areas, times, strict=True)])
     Through = Session.trainers.through
     Through.objects.bulk_create([Through(session_id=s.pk, user_id=t.pk) for s in sessions for t in plan.trainers])
     _audit(actor=actor, action="training.sessions_created", obj=series,
@@ -368,7 +370,8 @@ def attendance_import(*, session_id: int, actor, content: bytes, filename: str) 
             result.unmatched.append(participant)
             continue
         # one person may appear under an e-mail and under a phone: their minutes add up, capped by the session
-        minutes_by_trainee[trainee.pk] = min(session.minutes, minutes_by_trainee.get(trainee.pk, 0) + participant.minutes)
+        minutes_by_trainee[trainee.pk] = min(session.minutes,
+                                             minutes_by_trainee.get(trainee.pk, 0) + participant.minutes)
         joined[trainee.pk] = participant
     walk_ins = [Enrolment(session=session, trainee_id=tid) for tid in minutes_by_trainee if tid not in enrolments]
     for enrolment in Enrolment.objects.bulk_create(walk_ins):
@@ -377,7 +380,7 @@ def attendance_import(*, session_id: int, actor, content: bytes, filename: str) 
     marks = {}
     for trainee_id, minutes in minutes_by_trainee.items():
         participant = joined[trainee_id]
-        merged = type(participant)(**{**{f: getattr(participant, f) for f in participant.__slots__}, "minutes": minutes})
+        merged = dataclasses.replace(participant, minutes=minutes)
         marks[enrolments[trainee_id].pk] = Mark(status_for(merged, session.starts_at, session.ends_at), minutes)
     result.matched = len(marks)
     by_pk = {e.pk: e for e in enrolments.values()}
