@@ -44,6 +44,8 @@ class CurriculumForm(forms.Form):
                 self.fields[f"{code}_assessed"] = forms.BooleanField(
                     label=_("%(area)s: assessed") % {"area": label}, required=False,
                     initial=area.assessment_required if area else True)
+        for field in self.fields.values():  # the form is a table: each input is named by its label
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def area_settings(self) -> list[AreaSetting]:
         data = self.cleaned_data
