@@ -98,6 +98,7 @@ class SeriesForm(forms.Form):
 
 class SessionForm(forms.ModelForm):
     trainers = TrainerChoiceField(label=_("Trainers"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}))
+    meeting_url = forms.URLField(label=_("Meeting link"), max_length=500, required=False, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

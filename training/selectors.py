@@ -160,3 +160,12 @@ def supervisors():
 
     return (get_user_model().objects.filter(volunteer__role="supervisor")
             .exclude(volunteer__status="left").order_by("full_name", "email"))
+
+
+def ready_for_duty():
+    """The counselors who may be rostered: trained and assessed in every area (ready), or already serving
+    (active). Paused and departed volunteers are not. The rostering app takes its counselors from here."""
+    from credentialing.models import Volunteer
+
+    return (Volunteer.objects.filter(role="counselor", status__in=("ready", "active"))
+            .select_related("user").order_by("pk"))
