@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from tests.factories import ApplicationFactory, UserFactory, with_totp
 from training.enums import Area
 from training.forms import DEFAULT_AREAS
 from training.models import Curriculum, CurriculumArea, Enrolment, Session, Trainee
 from training.rules import TRAINING_TEAM
-from tests.factories import ApplicationFactory, UserFactory, with_totp
 
 
 def curriculum(version: int = 1, *, current: bool = True, **changes) -> Curriculum:

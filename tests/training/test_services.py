@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from credentialing.models import AuditEntry, Volunteer
+from tests.training.factories import curriculum, enrol, session, supervisor, team_member, trainee, volunteer
 from training import services
 from training.enums import Area, Attendance, SessionState
 from training.exceptions import StaleSession, TrainingError
 from training.models import Assessment, Enrolment, Session, Trainee
 from training.selectors import ready_for_duty, trainee_progress
-from tests.training.factories import curriculum, enrol, session, supervisor, team_member, trainee, volunteer
 
 pytestmark = pytest.mark.django_db
 M = services.Mark
