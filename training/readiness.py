@@ -53,7 +53,6 @@ class AreaVerdict:
     assessment_required: bool
     best_score: int | None
     attempts: int
-    missing: tuple[str, ...]
 
     @property
     def hours_met(self) -> bool:
@@ -81,6 +80,25 @@ class AreaVerdict:
     @property
     def label(self) -> str:
         return str(Area(self.area).label) if self.area in Area.values else self.area
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """What is left, in words (put into words only when shown: reports over thousands never ask)."""
+        missing = []
+        if not self.hours_met:
+            missing.append(_("%(left)s more hours to attend (%(done)s of %(required)s).") % {
+                "left": hours(self.minutes_left, round_up=True), "done": hours(self.minutes),
+                "required": hours(self.required_minutes)})
+        if self.assessment_required:
+            if self.best_score is None:
+                missing.append(_("Not assessed yet (pass mark %(mark)s).") % {"mark": self.pass_mark})
+            elif not passes(self.best_score, self.pass_mark):
+                missing.append(ngettext(
+                    "Assessed once, best score %(best)s; the pass mark is %(mark)s.",
+                    "Assessed %(count)d times, best score %(best)s; the pass mark is %(mark)s.",
+                    self.attempts,
+                ) % {"count": self.attempts, "best": self.best_score, "mark": self.pass_mark})
+        return tuple(missing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,27 +141,11 @@ def credited_minutes(status: str, minutes: int | None, session_minutes: int) -> 
 
 
 def _area_verdict(requirement: AreaRequirement, progress: AreaProgress | None) -> AreaVerdict:
-    minutes = progress.minutes if progress else 0
     scores = progress.scores if progress else ()
-    best = max(scores) if scores else None
-    missing = []
-    if minutes < requirement.required_minutes:
-        missing.append(_("%(left)s more hours to attend (%(done)s of %(required)s).") % {
-            "left": hours(requirement.required_minutes - minutes, round_up=True), "done": hours(minutes),
-            "required": hours(requirement.required_minutes)})
-    if requirement.assessment_required:
-        if best is None:
-            missing.append(_("Not assessed yet (pass mark %(mark)s).") % {"mark": requirement.pass_mark})
-        elif not passes(best, requirement.pass_mark):
-            missing.append(ngettext(
-                "Assessed once, best score %(best)s; the pass mark is %(mark)s.",
-                "Assessed %(count)d times, best score %(best)s; the pass mark is %(mark)s.",
-                len(scores),
-            ) % {"count": len(scores), "best": best, "mark": requirement.pass_mark})
-    return AreaVerdict(area=requirement.area, minutes=minutes, required_minutes=requirement.required_minutes,
-                       pass_mark=requirement.pass_mark, assessment_required=requirement.assessment_required,
-                       best_score=best, attempts=len(scores), missing=tuple(missing))
-
+    return AreaVerdict(area=requirement.area, minutes=progress.minutes if progress else 0,
+                       required_minutes=requirement.required_minutes, pass_mark=requirement.pass_mark,
+                       assessment_required=requirement.assessment_required,
+                       best_score=max(scores) if scores else None, attempts=len(scores))
 
 
 def evaluate(requirements: Iterable[AreaRequirement], progress: Iterable[AreaProgress]) -> Readiness:

@@ -40,21 +40,24 @@ def progress_for(trainees: list[Trainee]) -> dict[int, Readiness]:
         return {}
     ids = [t.pk for t in trainees]
     curricula = curricula_by_id(t.curriculum_id for t in trainees)
+    # for the whole programme, reading every row beats sending thousands of ids in an IN list
+    by_trainee = Q(trainee_id__in=ids) if len(ids) <= 1000 else Q()
     minutes: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (Enrolment.objects.filter(trainee_id__in=ids, minutes__gt=0)
+    for row in (Enrolment.objects.filter(by_trainee, minutes__gt=0)
                 .values("trainee_id", "session__area").annotate(total=Sum("minutes")).order_by()):
         minutes[row["trainee_id"]][row["session__area"]] = row["total"]
     scores: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for trainee_id, area, score in (Assessment.objects.filter(trainee_id__in=ids)
+    for trainee_id, area, score in (Assessment.objects.filter(by_trainee)
                                     .order_by("trainee_id", "area", "attempt")
                                     .values_list("trainee_id", "area", "score")):
         scores[trainee_id][area].append(score)
+    requirements = {pk: curriculum.requirements() for pk, curriculum in curricula.items()}
     result = {}
     for trainee in trainees:
         areas = set(minutes[trainee.pk]) | set(scores[trainee.pk])
         progress = [AreaProgress(area, minutes[trainee.pk].get(area, 0), tuple(scores[trainee.pk].get(area, ())))
                     for area in areas]
-        result[trainee.pk] = evaluate(curricula[trainee.curriculum_id].requirements(), progress)
+        result[trainee.pk] = evaluate(requirements[trainee.curriculum_id], progress)
     return result
 
 
@@ -121,9 +124,12 @@ def behind_schedule_list(*, today: date | None = None, idle_days: int = DEFAULT_
     return rows
 
 
-def readiness_state(trainee: Trainee, readiness: Readiness, today: date, *, missed: int = 0,
+def readiness_state(trainee: Trainee, readiness: Readiness | None, today: date, *, missed: int = 0,
                     idle_days: int = DEFAULT_IDLE_DAYS, max_missed: int = DEFAULT_MAX_MISSED) -> str:
-    if readiness.ready:
+    """Ready, behind schedule or in training. Without ``readiness`` the stored ``ready_at`` (set by the
+    readiness service when the pure function said so) stands for it."""
+    ready = readiness.ready if readiness is not None else trainee.ready_at is not None
+    if ready:
         return ReadinessState.READY
     if behind_schedule(PaceFacts(trainee.started_on, trainee.last_progress_on, missed), today,
                        idle_days=idle_days, max_missed=max_missed):
@@ -131,13 +137,40 @@ def readiness_state(trainee: Trainee, readiness: Readiness, today: date, *, miss
     return ReadinessState.IN_TRAINING
 
 
+TRAINEE_LIST_FIELDS = ("pk", "curriculum_id", "started_on", "ready_at", "last_progress_on", "reminded_at",
+                       "user__id", "user__email", "user__full_name")
+
+
+def missed_sessions(trainee_ids=None) -> dict[int, int]:
+    """Sessions missed (absent, not excused) per trainee, one grouped query."""
+    rows = Enrolment.objects.filter(status__in=Attendance.missed())
+    if trainee_ids is not None:
+        rows = rows.filter(trainee_id__in=trainee_ids)
+    return dict(rows.values("trainee_id").annotate(n=Count("pk")).order_by().values_list("trainee_id", "n"))
+
+
 def trainees_with_progress(queryset: QuerySet[Trainee] | None = None) -> list[tuple[Trainee, Readiness]]:
+    """Trainees (``missed`` set on each) with their readiness, in six queries whatever their number."""
     trainees = list((queryset if queryset is not None else Trainee.objects.all())
-                    .select_related("user").annotate(
-                        missed=Count("enrolments", filter=Q(enrolments__status__in=Attendance.missed())))
-                    .order_by("user__full_name", "pk"))
+                    .select_related("user").only(*TRAINEE_LIST_FIELDS).order_by("user__full_name", "pk"))
+    missed = missed_sessions()
+    for trainee in trainees:
+        trainee.missed = missed.get(trainee.pk, 0)
     progress = progress_for(trainees)
     return [(t, progress[t.pk]) for t in trainees]
+
+
+def trainees_with_state(queryset: QuerySet[Trainee] | None = None) -> list[tuple[Trainee, str]]:
+    """Trainees with where they stand, in three queries, without per-area progress (lists of thousands)."""
+    trainees = list((queryset if queryset is not None else Trainee.objects.all())
+                    .select_related("user").only(*TRAINEE_LIST_FIELDS).order_by("user__full_name", "pk"))
+    missed = missed_sessions()
+    today = platform_today()
+    rows = []
+    for trainee in trainees:
+        trainee.missed = missed.get(trainee.pk, 0)
+        rows.append((trainee, readiness_state(trainee, None, today, missed=trainee.missed)))
+    return rows
 
 
 def session_report(*, start: datetime | None = None, end: datetime | None = None) -> QuerySet[Session]:

@@ -286,12 +286,13 @@ def counselor_list(request):
     trainees = Trainee.objects.all()
     if query:
         trainees = trainees.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
-    today = selectors.platform_today()
-    rows = [(t, r, selectors.readiness_state(t, r, today, missed=t.missed))
-            for t, r in selectors.trainees_with_progress(trainees)]
+    # the state needs only the stored pace facts; readiness per area is computed for the shown page only
+    rows = selectors.trainees_with_state(trainees)
     if state in ReadinessState.values:
-        rows = [row for row in rows if row[2] == state]
+        rows = [row for row in rows if row[1] == state]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    progress = selectors.progress_for([trainee for trainee, _state in page])
+    page.object_list = [(trainee, progress[trainee.pk], row_state) for trainee, row_state in page]
     return render(request, "training/counselor_list.html", {
         "page": page, "state": state, "q": query, "states": ReadinessState.choices, "areas": Area.choices})
 

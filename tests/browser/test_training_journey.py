@@ -8,10 +8,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from training import services
-from training.enums import Area, Attendance
 from tests.factories import PASSWORD
 from tests.training.factories import curriculum, enrol, session, supervisor, team_member, trainee, volunteer
+from training import services
+from training.enums import Area, Attendance
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -58,3 +58,27 @@ def session(area: str = Area.SKILLS, *, starts_at: datetime | None = None, train
 
 def enrol(session_: Session, *trainees: Trainee) -> list[Enrolment]:
     return Enrolment.objects.bulk_create([Enrolment(session=session_, trainee=t) for t in trainees])
+
+
+def bulk_counselors(count: int, *, domain: str = "example.org", start: int = 0):
+    """Many approved counselors awaiting training, in bulk (benchmarks and query-count tests)."""
+    from credentialing.models import Application, User, Volunteer
+
+    users = User.objects.bulk_create(User(email=f"c{start + n}@{domain}", full_name=f"Counselor {start + n:04d}",
+                                          password="!") for n in range(count))
+    applications = Application.objects.bulk_create(Application(applicant=u, state="approved") for u in users)
+    Volunteer.objects.bulk_create(Volunteer(user=u, application=a, role="counselor")
+                                  for u, a in zip(users, applications, strict=True))
+    return users
+
+
+def supervisor_users(count: int, *, domain: str = "example.org"):
+    from credentialing.models import Application, User, Volunteer
+
+    users = User.objects.bulk_create(User(email=f"s{n}@{domain}", full_name=f"Supervisor {n:03d}", password="!")
+                                     for n in range(count))
+    applications = Application.objects.bulk_create(Application(applicant=u, state="approved", role="supervisor")
+                                                   for u in users)
+    Volunteer.objects.bulk_create(Volunteer(user=u, application=a, role="supervisor", status="active")
+                                  for u, a in zip(users, applications, strict=True))
+    return users

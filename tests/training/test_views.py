@@ -8,25 +8,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.training.factories import bulk_counselors, enrol, session, supervisor, team_member, trainee, volunteer
 from training.enums import Area, Attendance
 from training.models import Enrolment, Trainee
-from tests.training.factories import enrol, session, supervisor, team_member, trainee, volunteer
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def many_trainees(count: int, start: int = 0) -> list[Trainee]:
-    from credentialing.models import Application, User, Volunteer
     from training.models import Curriculum
 
-    users = User.objects.bulk_create(User(email=f"t{start + n}@example.org", full_name=f"Trainee {start + n:03d}",
-                                          password="!") for n in range(count))
-    applications = Application.objects.bulk_create(Application(applicant=u, state="approved") for u in users)
-    Volunteer.objects.bulk_create(Volunteer(user=u, application=a, role="counselor")
-                                  for u, a in zip(users, applications, strict=True))
     version = Curriculum.objects.get(is_current=True)
-    return Trainee.objects.bulk_create(Trainee(user=u, curriculum=version) for u in users)
+    return Trainee.objects.bulk_create(Trainee(user=u, curriculum=version)
+                                       for u in bulk_counselors(count, start=start))
 
 
 def test_the_attendance_page_runs_as_many_queries_for_300_enrolled_as_for_1(client, version_1,
