@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("training/", include("training.urls")),
+    path("", include("people.urls")),
     path("", include("credentialing.urls")),
 ]

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from people.enums import VolunteerRole, VolunteerStatus
+from people.models import Volunteer
 from training.enums import Attendance, ReadinessState, SessionState
 from training.models import Assessment, Curriculum, Enrolment, Session, Trainee
 from training.readiness import (
@@ -188,17 +190,17 @@ def session_report(*, start: datetime | None = None, end: datetime | None = None
 
 
 def supervisors():
-    """Registered supervisors: the people who may teach a session."""
+    """Registered supervisors still with the service: the people who may teach a session."""
     from django.contrib.auth import get_user_model
 
-    return (get_user_model().objects.filter(volunteer__role="supervisor")
-            .exclude(volunteer__status="left").order_by("full_name", "email"))
+    return (get_user_model().objects.filter(volunteer__role=VolunteerRole.SUPERVISOR,
+                                            volunteer__status__in=VolunteerStatus.live())
+            .order_by("full_name", "email"))
 
 
-def ready_for_duty():
+def ready_for_duty() -> QuerySet[Volunteer]:
     """The counselors who may be rostered: trained and assessed in every area (ready), or already serving
     (active). Paused and departed volunteers are not. The rostering app takes its counselors from here."""
-    from credentialing.models import Volunteer
-
-    return (Volunteer.objects.filter(role="counselor", status__in=("ready", "active"))
+    return (Volunteer.objects.filter(role=VolunteerRole.COUNSELOR,
+                                     status__in=(VolunteerStatus.READY, VolunteerStatus.ACTIVE))
             .select_related("user").order_by("pk"))

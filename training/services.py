@@ -17,7 +17,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import audit_log
+from people.enums import VolunteerStatus
+from people.models import Volunteer
+from people.services import volunteer_set_status
 from training import tasks
+from training.audit import TrainingAction as A
 from training.enums import Area, Attendance, AttendanceSource, SessionState
 from training.exceptions import StaleSession, TrainingError
 from training.models import (
@@ -42,15 +47,11 @@ from training.readiness import credited_minutes, passes
 from training.recurrence import PLATFORM_TIMEZONE, session_times
 from training.selectors import current_curriculum, platform_today, progress_for
 
-# --- the foundations: the audit trail and the volunteer's status ------------------------------------------
 
-
-def _audit(*, actor, action: str, obj=None, from_state: str = "", to_state: str = "", reason: str = "",
-           data: dict | None = None):
-    from credentialing.services import audit_log
-
-    return audit_log(actor=actor, action=action, obj=obj, from_state=from_state, to_state=to_state, reason=reason,
-                     data=data)
+def _audit(*, actor, action: str, obj=None, subject=None, subject_id=None, from_state: str = "", to_state: str = "",
+           reason: str = "", data: dict | None = None):
+    return audit_log(actor=actor, action=action, target=obj, subject=subject, subject_id=subject_id,
+                     from_state=from_state, to_state=to_state, reason=reason, data=data)
 
 
 # --- curriculum ----------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def curriculum_new_version(*, actor, areas: Iterable[AreaSetting], note: str = "
     for row in rows:
         row.full_clean(exclude=["curriculum"])
     CurriculumArea.objects.bulk_create(rows)
-    _audit(actor=actor, action="training.curriculum_version", obj=curriculum, data={
+    _audit(actor=actor, action=A.CURRICULUM_VERSION, obj=curriculum, data={
         "version": curriculum.version, "areas": {a.area: [str(a.required_hours), a.pass_mark] for a in areas}})
     return curriculum
 
@@ -99,7 +100,7 @@ def trainee_start(*, user, started_on: date | None = None) -> Trainee:
         trainee, created = Trainee.objects.get_or_create(
             user=user, defaults={"curriculum": curriculum, "started_on": started_on or platform_today()})
         if created:
-            _audit(actor=user, action="training.started", obj=trainee, data={"version": curriculum.version})
+            _audit(actor=user, action=A.STARTED, obj=trainee, subject=user, data={"version": curriculum.version})
     return trainee
 
 
@@ -146,7 +147,7 @@ def sessions_create_series(*, actor, plan: SeriesPlan) -> list[Session]:
         for area, (start, end) in zip(areas, times, strict=True)])
     Through = Session.trainers.through
     Through.objects.bulk_create([Through(session_id=s.pk, user_id=t.pk) for s in sessions for t in plan.trainers])
-    _audit(actor=actor, action="training.sessions_created", obj=series,
+    _audit(actor=actor, action=A.SESSIONS_CREATED, obj=series,
            data={"count": len(sessions), "first": plan.first_day.isoformat(), "last": plan.last_day.isoformat()})
     return sessions
 
@@ -187,7 +188,7 @@ def session_update(*, session_id: int, actor, data: Mapping, trainers=None,
             session.trainers.set(trainers)
             changed["trainers"] = [sorted(before), sorted(after)]
     if changed:
-        _audit(actor=actor, action="training.session_changed", obj=session, data={"fields": changed})
+        _audit(actor=actor, action=A.SESSION_CHANGED, obj=session, data={"fields": changed})
     return session
 
 
@@ -205,7 +206,7 @@ def session_cancel(*, session_id: int, actor, reason: str) -> Session:
     session.cancel_reason = reason.strip()
     session.version += 1
     session.save(update_fields=["state", "cancel_reason", "version"])
-    _audit(actor=actor, action="training.session_cancelled", obj=session, from_state=SessionState.SCHEDULED,
+    _audit(actor=actor, action=A.SESSION_CANCELLED, obj=session, from_state=SessionState.SCHEDULED,
            to_state=SessionState.CANCELLED, reason=session.cancel_reason)
     transaction.on_commit(lambda: tasks.send_session_cancelled.enqueue(session.pk))
     return session
@@ -228,7 +229,7 @@ def enrolment_add(*, session_id: int, user, actor) -> Enrolment:
     if session.enrolments.count() >= session.capacity:
         raise TrainingError(_("This session is full."))
     enrolment = Enrolment.objects.create(session=session, trainee=trainee)
-    _audit(actor=actor, action="training.enrolled", obj=session, data={"trainee": trainee.pk})
+    _audit(actor=actor, action=A.ENROLLED, obj=session, subject=user, data={"trainee": trainee.pk})
     return enrolment
 
 
@@ -241,7 +242,7 @@ def enrolment_withdraw(*, session_id: int, user, actor) -> None:
         raise TrainingError(_("This session has already started."))
     deleted, _rows = Enrolment.objects.filter(session=session, trainee__user=user).delete()
     if deleted:
-        _audit(actor=actor, action="training.withdrawn", obj=session, data={"user": user.pk})
+        _audit(actor=actor, action=A.WITHDRAWN, obj=session, subject=user)
 
 
 # --- attendance ----------------------------------------------------------------------------------
@@ -312,7 +313,7 @@ def _apply_marks(session: Session, actor, enrolments: dict[int, Enrolment], mark
     counts = {}
     for enrolment in enrolments.values():
         counts[enrolment.status or "unmarked"] = counts.get(enrolment.status or "unmarked", 0) + 1
-    _audit(actor=actor, action=f"training.attendance_{source}", obj=session,
+    _audit(actor=actor, action=A.ATTENDANCE_IMPORT if source == AttendanceSource.IMPORT else A.ATTENDANCE_MANUAL, obj=session,
            data={"changed": len(changed), "counts": counts})
     readiness_refresh(trainee_ids={e.trainee_id for e in changed}, actor=actor)
     return len(changed)
@@ -327,16 +328,13 @@ class ImportResult:
 
 
 def _people_by_contact(emails: set[str], phones: set[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """User ids by e-mail and by phone (the phone of their application), two queries."""
+    """User ids by e-mail and by the phone of their working profile, two queries."""
     from django.contrib.auth import get_user_model
-
-    from credentialing.models import Application
 
     by_email = dict(get_user_model().objects.filter(email__in=emails).values_list("email", "pk")) if emails else {}
     by_phone = {}
     if phones:
-        for phone, user_id in (Application.objects.exclude(phone="").filter(state="approved")
-                               .values_list("phone", "applicant_id")):
+        for phone, user_id in Volunteer.objects.exclude(phone="").values_list("phone", "user_id"):
             digits = normalise_phone(phone)
             if digits in phones:
                 by_phone[digits] = user_id
@@ -412,7 +410,7 @@ def assessment_record(*, trainee_id: int, area: str, score: int, assessed_on: da
         trainee=trainee, area=area, attempt=attempt, score=score, pass_mark=requirement.pass_mark,
         passed=passes(score, requirement.pass_mark), assessor=assessor, assessed_on=assessed_on, note=note.strip())
     _record_progress({trainee.pk}, assessed_on)
-    _audit(actor=assessor, action="training.assessed", obj=trainee, data={
+    _audit(actor=assessor, action=A.ASSESSED, obj=trainee, subject_id=trainee.user_id, data={
         "area": area, "attempt": attempt, "score": score, "pass_mark": requirement.pass_mark,
         "passed": assessment.passed})
     readiness_refresh(trainee_ids={trainee.pk}, actor=assessor)
@@ -424,9 +422,11 @@ def assessment_record(*, trainee_id: int, area: str, score: int, assessed_on: da
 
 def readiness_refresh(*, trainee_ids: Iterable[int], actor) -> list[Trainee]:
     """Move every counselor among ``trainee_ids`` who has become ready from awaiting training to ready:
-    audited, and mailed by the worker. Returns those who became ready. Runs in the caller's transaction."""
-    from credentialing.models import Volunteer
+    audited, and mailed by the worker. Returns those who became ready. Runs in the caller's transaction.
 
+    ``readiness.evaluate`` decides; the status changes through the people app's service. Its own permission
+    check is for people changing statuses by hand: here the rule decides, so it is called without an actor,
+    and the training entry records who made the difference (the trainer who saved attendance or assessed)."""
     trainees = list(Trainee.objects.filter(pk__in=set(trainee_ids), ready_at__isnull=True))
     progress = progress_for(trainees)
     became_ready = [t for t in trainees if progress[t.pk].ready]
@@ -436,17 +436,20 @@ def readiness_refresh(*, trainee_ids: Iterable[int], actor) -> list[Trainee]:
     for trainee in became_ready:
         trainee.ready_at = now
     Trainee.objects.bulk_update(became_ready, ["ready_at"])
-    volunteers = {v.user_id: v for v in Volunteer.objects.select_for_update().filter(
-        user_id__in=[t.user_id for t in became_ready])}
+    volunteers = dict(Volunteer.objects.filter(user_id__in=[t.user_id for t in became_ready])
+                      .values_list("user_id", "pk"))
     for trainee in became_ready:
-        volunteer = volunteers.get(trainee.user_id)
-        previous = volunteer.status if volunteer else ""
-        if volunteer is not None and volunteer.status == "awaiting_training":
-            volunteer.status = "ready"
-            volunteer.save(update_fields=["status"])
-        _audit(actor=actor, action="training.ready", obj=trainee, from_state=previous,
-               to_state=volunteer.status if volunteer else "",
-               data={"version": trainee.curriculum_id})
+        previous, status = "", ""
+        volunteer_id = volunteers.get(trainee.user_id)
+        if volunteer_id is not None:
+            volunteer = Volunteer.objects.get(pk=volunteer_id)
+            previous = status = volunteer.status
+            if volunteer.status == VolunteerStatus.AWAITING_TRAINING:
+                volunteer_set_status(volunteer_id=volunteer_id, status=VolunteerStatus.READY, actor=None,
+                                     reason=_("Pre-service training completed: every area attended and passed."))
+                status = VolunteerStatus.READY
+        _audit(actor=actor, action=A.READY, obj=trainee, subject_id=trainee.user_id, from_state=previous,
+               to_state=status, data={"curriculum": trainee.curriculum_id})
         transaction.on_commit(lambda pk=trainee.pk: tasks.send_ready_notice.enqueue(pk))
     return became_ready
 
@@ -467,6 +470,6 @@ def trainees_remind(*, trainee_ids: Iterable[int], actor, message: str = "") -> 
     now = timezone.now()
     Trainee.objects.filter(pk__in=ids).update(reminded_at=now)
     for trainee in trainees:
-        _audit(actor=actor, action="training.reminded", obj=trainee, reason=message.strip())
+        _audit(actor=actor, action=A.REMINDED, obj=trainee, subject_id=trainee.user_id, reason=message.strip())
     transaction.on_commit(lambda: tasks.send_reminders.enqueue(ids, message.strip()))
     return len(ids)

@@ -3,7 +3,6 @@ service, render. Every page runs a fixed number of queries, whatever the number 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from common.views import permission_required
 from training import reports, selectors, services
 from training.enums import Area, Attendance, ReadinessState
 from training.exceptions import TrainingError
@@ -38,22 +38,6 @@ app_name = "training"
 PAGE_SIZE = 50
 
 
-def permission_required(perm: str):
-    """Anonymous people are sent to sign in; signed-in people without the permission get 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def _timezone_name() -> str:
     return timezone.get_current_timezone_name()
 
@@ -61,7 +45,7 @@ def _timezone_name() -> str:
 # --- the entry page ------------------------------------------------------------------------------
 
 
-@login_required
+@permission_required("training.open_training")
 def home(request):
     if request.user.has_perm("training.view_programme"):
         return overview(request)
@@ -92,8 +76,7 @@ def my_progress(request):
 
 
 def _is_counselor(user) -> bool:
-    volunteer = getattr(user, "volunteer", None)
-    return volunteer is not None and volunteer.role == "counselor"
+    return user.has_perm("training.enrol")
 
 
 def overview(request):
@@ -109,11 +92,9 @@ def overview(request):
 # --- enrolment -------------------------------------------------------------------------------------
 
 
-@login_required
+@permission_required("training.enrol")
 @require_POST
 def enrol(request, pk):
-    if not _is_counselor(request.user):
-        raise PermissionDenied
     try:
         services.enrolment_add(session_id=pk, user=request.user, actor=request.user)
         messages.success(request, _("You are enrolled."))
@@ -213,11 +194,13 @@ def session_cancel(request, pk):
 # --- attendance ------------------------------------------------------------------------------------
 
 
-@login_required
+def _session_with_trainers(request, pk):
+    return get_object_or_404(Session.objects.prefetch_related("trainers"), pk=pk)
+
+
+@permission_required("training.mark_attendance", fn=_session_with_trainers)
 def attendance(request, pk):
-    session = get_object_or_404(Session.objects.prefetch_related("trainers"), pk=pk)
-    if not request.user.has_perm("training.mark_attendance", session):
-        raise PermissionDenied
+    session = request.permission_object
     enrolments = selectors.attendance_sheet(session)
     errors, import_result = {}, None
     import_form = ImportForm()
@@ -297,11 +280,13 @@ def counselor_list(request):
         "page": page, "state": state, "q": query, "states": ReadinessState.choices, "areas": Area.choices})
 
 
-@login_required
+def _trainee(request, pk):
+    return get_object_or_404(Trainee.objects.select_related("user", "curriculum"), pk=pk)
+
+
+@permission_required("training.view_trainee", fn=_trainee)
 def counselor_detail(request, pk):
-    trainee = get_object_or_404(Trainee.objects.select_related("user", "curriculum"), pk=pk)
-    if not request.user.has_perm("training.view_trainee", trainee):
-        raise PermissionDenied
+    trainee = request.permission_object
     areas = [code for code in Area.values if request.user.has_perm("training.enter_assessment", code)]
     form = AssessmentForm(request.POST or None, areas=areas,
                           initial={"assessed_on": selectors.platform_today()})

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.people.factories import PASSWORD
 from tests.training.factories import curriculum, enrol, session, supervisor, team_member, trainee, volunteer
 from training import services
 from training.enums import Area, Attendance
@@ -76,7 +76,7 @@ def test_trainer_marks_attendance_and_assesses_and_the_counselor_becomes_ready(l
     page.reload()
     expect(page.get_by_test_id("readiness")).to_contain_text("You are ready for duty")
     expect(page.locator("table.assessments tbody tr")).to_have_count(6)
-    from credentialing.models import Volunteer
+    from people.models import Volunteer
 
     assert Volunteer.objects.get(user=counselor).status == "ready"
     assert any(m.to == [counselor.email] and "completed the pre-service training" in m.subject for m in mail.outbox)

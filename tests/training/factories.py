@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tests.factories import ApplicationFactory, UserFactory, with_totp
+from people.enums import StaffRole, VolunteerRole, VolunteerStatus
+from people.models import User, Volunteer
+from tests.people.factories import UserFactory, VolunteerFactory, staff_member
 from training.enums import Area
 from training.forms import DEFAULT_AREAS
 from training.models import Curriculum, CurriculumArea, Enrolment, Session, Trainee
-from training.rules import TRAINING_TEAM
 
 
 def curriculum(version: int = 1, *, current: bool = True, **changes) -> Curriculum:
@@ -24,22 +25,20 @@ def curriculum(version: int = 1, *, current: bool = True, **changes) -> Curricul
     return made
 
 
-def volunteer(role: str = "counselor", status: str = "awaiting_training", **user_fields):
+def volunteer(role: str = VolunteerRole.COUNSELOR, status: str = VolunteerStatus.AWAITING_TRAINING,
+              phone: str = "13800000000", **user_fields) -> User:
     """An approved counselor or supervisor (the user)."""
-    from credentialing.models import Volunteer
-
     user = UserFactory(**user_fields)
-    application = ApplicationFactory(applicant=user, role=role, state="approved")
-    Volunteer.objects.create(user=user, application=application, role=role, status=status)
+    VolunteerFactory(user=user, role=role, status=status, phone=phone)
     return user
 
 
-def supervisor(**user_fields):
-    return volunteer("supervisor", "active", **user_fields)
+def supervisor(**user_fields) -> User:
+    return volunteer(VolunteerRole.SUPERVISOR, VolunteerStatus.ACTIVE, **user_fields)
 
 
-def team_member(**user_fields):
-    return with_totp(UserFactory(roles=[TRAINING_TEAM], **user_fields))
+def team_member(**user_fields) -> User:
+    return staff_member(StaffRole.TRAINING, **user_fields)
 
 
 def trainee(user=None, version: Curriculum | None = None, **fields) -> Trainee:
@@ -60,25 +59,17 @@ def enrol(session_: Session, *trainees: Trainee) -> list[Enrolment]:
     return Enrolment.objects.bulk_create([Enrolment(session=session_, trainee=t) for t in trainees])
 
 
-def bulk_counselors(count: int, *, domain: str = "example.org", start: int = 0):
-    """Many approved counselors awaiting training, in bulk (benchmarks and query-count tests)."""
-    from credentialing.models import Application, User, Volunteer
-
-    users = User.objects.bulk_create(User(email=f"c{start + n}@{domain}", full_name=f"Counselor {start + n:04d}",
-                                          password="!") for n in range(count))
-    applications = Application.objects.bulk_create(Application(applicant=u, state="approved") for u in users)
-    Volunteer.objects.bulk_create(Volunteer(user=u, application=a, role="counselor")
-                                  for u, a in zip(users, applications, strict=True))
+def bulk_counselors(count: int, *, domain: str = "example.org", start: int = 0,
+                    role: str = VolunteerRole.COUNSELOR) -> list[User]:
+    """Many approved volunteers awaiting training, in bulk (benchmarks and query-count tests)."""
+    prefix = "c" if role == VolunteerRole.COUNSELOR else "s"
+    users = User.objects.bulk_create(User(email=f"{prefix}{start + n}@{domain}", password="!",
+                                          full_name=f"{role.title()} {start + n:04d}") for n in range(count))
+    status = VolunteerStatus.AWAITING_TRAINING if role == VolunteerRole.COUNSELOR else VolunteerStatus.ACTIVE
+    Volunteer.objects.bulk_create(Volunteer(user=u, role=role, status=status, phone=f"139{start + n:08d}")
+                                  for n, u in enumerate(users))
     return users
 
 
-def supervisor_users(count: int, *, domain: str = "example.org"):
-    from credentialing.models import Application, User, Volunteer
-
-    users = User.objects.bulk_create(User(email=f"s{n}@{domain}", full_name=f"Supervisor {n:03d}", password="!")
-                                     for n in range(count))
-    applications = Application.objects.bulk_create(Application(applicant=u, state="approved", role="supervisor")
-                                                   for u in users)
-    Volunteer.objects.bulk_create(Volunteer(user=u, application=a, role="supervisor", status="active")
-                                  for u, a in zip(users, applications, strict=True))
-    return users
+def supervisor_users(count: int, *, domain: str = "example.org") -> list[User]:
+    return bulk_counselors(count, domain=domain, role=VolunteerRole.SUPERVISOR)

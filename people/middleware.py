@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from people.rules import is_staff_member
+
 
 class UserTimezoneMiddleware:
     """Show times in the signed-in person's own zone (overseas volunteers); the platform's zone otherwise."""
@@ -36,7 +38,7 @@ class StaffMustUseTwoFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.staff_roles()
+            and is_staff_member(user)
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and not _has_totp(user)
         ):

@@ -1,15 +1,13 @@
-"""Test data through the real models. Factories, not fixtures: each test says what it needs."""
+"""Credentialing test data through the real models. Factories, not fixtures: each test says what it needs."""
 import io
 from datetime import date
 from decimal import Decimal
 
 import factory
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from credentialing.enums import ApplicationState, StaffRole
+from credentialing.enums import ApplicationState
 from credentialing.models import (
     Application,
     EthicsTraining,
@@ -18,10 +16,16 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
-    User,
 )
-
-PASSWORD = "correct-horse-battery-staple"
+from tests.people.factories import (  # noqa: F401  (the tests of credentialing use both apps' factories)
+    PASSWORD,
+    TOTP_SECRET,
+    UserFactory,
+    staff_member,
+    totp_now,
+    vetting_member,
+    with_totp,
+)
 
 
 def pdf_bytes(text: str = "evidence") -> bytes:
@@ -38,32 +42,6 @@ def png_bytes() -> bytes:
 
 def pdf_upload(name: str = "certificate.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(name), content_type="application/pdf")
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def verified(self, create, extracted, **kwargs):
-        if create:
-            self.save()
-            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True,
-                                                                                      "primary": True})
-
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        for role in extracted or ():
-            self.groups.add(Group.objects.get_or_create(name=role)[0])
-
-
-def vetting_member(**kwargs) -> User:
-    return UserFactory(roles=[StaffRole.VETTING], **kwargs)
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
@@ -163,27 +141,3 @@ def complete_application(**kwargs) -> Application:
     PracticeRecordFactory(application=application)
     application_refresh_verdict(application)
     return application
-
-
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
-
-
-def with_totp(user: User, secret: str = TOTP_SECRET) -> User:
-    """Give a user an authenticator app (as allauth's MFA stores it); ``totp_now(secret)`` is its code."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    TOTP.activate(user, secret)
-    return user
-
-
-def totp_now(secret: str = TOTP_SECRET) -> str:
-    import time
-
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
-def staff_member(*roles: str, **kwargs) -> User:
-    """A staff member (vetting by default) with an authenticator app, as StaffMustUseTwoFactorMiddleware demands."""
-    return with_totp(UserFactory(roles=list(roles or [StaffRole.VETTING]), **kwargs))

@@ -6,8 +6,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand, CommandError
 
-from credentialing.demo import totp_authenticator
-from credentialing.models import User
+from people.mfa import totp_authenticator
+from people.models import User
 
 
 class Command(BaseCommand):

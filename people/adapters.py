@@ -5,7 +5,7 @@ from allauth.core import context as allauth_context
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from credentialing import tasks
+from people import tasks
 
 
 class AccountAdapter(DefaultAccountAdapter):
