@@ -313,8 +313,8 @@ def _apply_marks(session: Session, actor, enrolments: dict[int, Enrolment], mark
     counts = {}
     for enrolment in enrolments.values():
         counts[enrolment.status or "unmarked"] = counts.get(enrolment.status or "unmarked", 0) + 1
-    _audit(actor=actor, action=A.ATTENDANCE_IMPORT if source == AttendanceSource.IMPORT else A.ATTENDANCE_MANUAL, obj=session,
-           data={"changed": len(changed), "counts": counts})
+    action = A.ATTENDANCE_IMPORT if source == AttendanceSource.IMPORT else A.ATTENDANCE_MANUAL
+    _audit(actor=actor, action=action, obj=session, data={"changed": len(changed), "counts": counts})
     readiness_refresh(trainee_ids={e.trainee_id for e in changed}, actor=actor)
     return len(changed)
 
