@@ -215,7 +215,8 @@ class Assessment(models.Model):
     score = models.PositiveSmallIntegerField(_("score"), validators=[MaxValueValidator(MAX_SCORE)])
     pass_mark = models.PositiveSmallIntegerField(_("pass mark"))
     passed = models.BooleanField(_("passed"))
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+    # kept when the assessor's account goes: the result stands, the name is lost
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
                                  verbose_name=_("assessor"))
     assessed_on = models.DateField(_("assessed on"))
     note = models.CharField(_("note"), max_length=500, blank=True)
