@@ -50,9 +50,10 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
+    stored_verdict,
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
-from credentialing.services import application_audit_entry, stored_verdict, working_profile_of
+from credentialing.services import application_audit_entry, working_profile_of
 from people.models import User, Volunteer
 from people.services import NewVolunteer, staff_role_grant, staff_roles_grant_bulk, volunteers_create_bulk
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from credentialing.enums import ApplicationState, Channel, InstitutionKind, RoleApplied, SpecialTopic
 from credentialing.models import (
     PLATFORM_TIMEZONE,
+    REQUIRED_FOR_SUBMISSION,
     EthicsTraining,
     Evidence,
     PracticeRecord,
@@ -31,7 +32,6 @@ from credentialing.models import (
     QualificationKind,
     SpecialTraining,
 )
-from credentialing.services import REQUIRED_FOR_SUBMISSION
 from people.models import User
 
 COLUMNS = (

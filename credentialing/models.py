@@ -112,6 +112,32 @@ class CriteriaSet(models.Model):
         return frozenset(str(topic) for topic, required in flags.items() if required)
 
 
+# What a submitted application must say (the applicant's submit and the import both ask).
+REQUIRED_FOR_SUBMISSION = ("full_name", "phone", "province", "city", "institution")
+# Where the automatic verdict of each criterion is stored (the queue filters and the statistics count them).
+VERDICT_COLUMNS = {
+    Criterion.QUALIFICATION: "verdict_qualification",
+    Criterion.ETHICS: "verdict_ethics",
+    Criterion.SPECIAL_TRAINING: "verdict_special_training",
+    Criterion.PRACTICE: "verdict_practice",
+}
+# The criteria whose hours are stored beside their verdict.
+HOURS_COLUMNS = {Criterion.ETHICS: "ethics_hours", Criterion.PRACTICE: "practice_hours"}
+VERDICT_FIELDS = ("verdict", *VERDICT_COLUMNS.values(), *HOURS_COLUMNS.values())
+
+
+def stored_verdict(evaluation) -> dict:
+    """The verdict columns of an application from a ``criteria.Evaluation``; criteria that do not apply to the
+    role are blank."""
+    values = {"verdict": evaluation.verdict, **dict.fromkeys(VERDICT_COLUMNS.values(), ""),
+              **dict.fromkeys(HOURS_COLUMNS.values(), 0)}
+    for result in evaluation.results:
+        values[VERDICT_COLUMNS[result.criterion]] = result.verdict
+        if result.criterion in HOURS_COLUMNS:
+            values[HOURS_COLUMNS[result.criterion]] = result.hours
+    return values
+
+
 class Application(models.Model):
     """One person's application to serve as a counselor or supervisor."""
 
@@ -191,12 +217,7 @@ class Application(models.Model):
         return self.state in ApplicationState.editable_by_applicant()
 
     def criterion_verdicts(self) -> dict[str, str]:
-        return {
-            Criterion.QUALIFICATION: self.verdict_qualification,
-            Criterion.ETHICS: self.verdict_ethics,
-            Criterion.SPECIAL_TRAINING: self.verdict_special_training,
-            Criterion.PRACTICE: self.verdict_practice,
-        }
+        return {criterion: getattr(self, column) for criterion, column in VERDICT_COLUMNS.items()}
 
 
 def evidence_file_name(instance, filename: str) -> str:

@@ -34,9 +34,9 @@ from credentialing.models import (
     PracticeRecord,
     Qualification,
     SpecialTraining,
+    stored_verdict,
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
-from credentialing.services import stored_verdict
 from people.models import User
 
 # Only what a row shows: an export of the full intake loads some 27,000 evidence records.

@@ -17,7 +17,7 @@ from common.models import AuditEntry
 from common.versioning import is_stale, save_new_version
 from credentialing import tasks
 from credentialing.audit import CredentialingAction, transition_action
-from credentialing.criteria import Evaluation, list_in_words
+from credentialing.criteria import list_in_words
 from credentialing.enums import (
     ACTIONS_NEEDING_REASON,
     APPLICANT_ACTIONS,
@@ -29,10 +29,13 @@ from credentialing.enums import (
 )
 from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
 from credentialing.models import (
+    REQUIRED_FOR_SUBMISSION,
+    VERDICT_FIELDS,
     Application,
     CriteriaSet,
     Evidence,
     Institution,
+    stored_verdict,
 )
 from credentialing.rules import is_vetting_staff
 from credentialing.selectors import (
@@ -48,7 +51,6 @@ from people.services import WorkingProfile, volunteer_create
 PROFILE_FIELDS = (
     "role", "full_name", "phone", "province", "city", "timezone", "languages", "serves_voice", "serves_text",
 )
-REQUIRED_FOR_SUBMISSION = ("full_name", "phone", "province", "city", "institution")
 
 
 def application_audit_entry(application: Application, action: str, *, actor: User | None,
@@ -189,21 +191,6 @@ def evidence_remove(*, evidence: Evidence, actor: User) -> None:
             storage = evidence.file.storage
             transaction.on_commit(lambda: storage.delete(stored))
     application_refresh_verdict(application)
-
-
-VERDICT_FIELDS = ("verdict", "verdict_qualification", "verdict_ethics", "verdict_special_training",
-                  "verdict_practice", "ethics_hours", "practice_hours")
-
-
-def stored_verdict(evaluation: Evaluation) -> dict:
-    """The verdict columns of an application; criteria that do not apply to the role are blank."""
-    values = {"verdict": evaluation.verdict, "verdict_qualification": "", "verdict_ethics": "",
-              "verdict_special_training": "", "verdict_practice": "", "ethics_hours": 0, "practice_hours": 0}
-    for result in evaluation.results:
-        values[f"verdict_{result.criterion}"] = result.verdict
-        if result.criterion in ("ethics", "practice"):
-            values[f"{result.criterion}_hours"] = result.hours
-    return values
 
 
 def application_refresh_verdict(application: Application) -> Application:
