@@ -46,6 +46,8 @@ TOPICS = {
                   "Reaching the supervisor on duty"],
     Area.PLATFORM: ["The counseling console, step by step"],
 }
+# The order counselors tend to finish the areas in (the funnel of the reports).
+FUNNEL_ORDER = (Area.PLATFORM, Area.ETHICS, Area.PROCESSES, Area.SKILLS, Area.CRISIS)
 # Where the approved counselors end up: (share, stage). Active counselors have finished training already.
 STAGES = (("ready", 0.55), ("in_training", 0.30), ("stalled", 0.15))
 
@@ -153,19 +155,24 @@ def extend_demo(*, seed: int = 1, password: str, totp_secret: str) -> dict:
         trainees.append(trainee)
         mine: list[Enrolment] = []
         attended_days = []
+        share = 1.0 if stage == "ready" else 0.6 if stage == "in_training" else 0.4
+        done_areas = {code for code, odds in zip(FUNNEL_ORDER, (1.0, 0.85, 0.7, 0.55, 0.4), strict=True)
+                      if rng.random() < odds * share}
+        done_areas.discard(Area.CRISIS if len(done_areas) == len(FUNNEL_ORDER) else None)
         for code, requirement in requirements.items():
             options = [s for s in by_area[code] if timezone.localdate(s.starts_at, zone) >= started_on]
             if stage == "stalled":  # came in the first days, then stopped
                 options = [s for s in options if timezone.localdate(s.starts_at, zone) < today - timedelta(days=9)]
             rng.shuffle(options)
+            # those still in training have finished the first areas more often than the later ones
+            complete = stage == "ready" or (code in done_areas)
             if stage == "ready":  # enough nights for the hours; a late starter also came to earlier ones
                 options += [s for s in by_area[code] if s not in options]
-                budget = requirement.required_minutes
-            else:
-                budget = rng.randint(0, max(0, requirement.required_minutes - 120))
+            budget = requirement.required_minutes if complete \
+                else rng.randint(0, max(0, requirement.required_minutes - 120))
             chosen, credited = [], 0
             for session in options:
-                if credited >= budget or (stage != "ready" and credited + 120 >= requirement.required_minutes):
+                if credited >= budget or (not complete and credited + 120 >= requirement.required_minutes):
                     break
                 status = rng.choices([Attendance.PRESENT, Attendance.LATE], [0.9, 0.1])[0]
                 minutes = credited_minutes(status, 120 if status == Attendance.PRESENT else rng.randint(80, 110), 120)
@@ -175,14 +182,14 @@ def extend_demo(*, seed: int = 1, password: str, totp_secret: str) -> dict:
                                       source="manual", marked_by=teachers_of[session.pk][0],
                                       marked_at=session.ends_at + timedelta(minutes=10)))
                 attended_days.append(timezone.localdate(session.starts_at, zone))
-            assessed = stage == "ready" or (chosen and rng.random() < 0.5)
+            assessed = complete or (chosen and rng.random() < 0.3)
             if assessed and chosen:
                 when = max(timezone.localdate(s.starts_at, zone) for s in chosen)
                 assessor = teachers_of[chosen[-1].pk][0]
                 attempts = [rng.randint(requirement.pass_mark - 25, requirement.pass_mark - 1)] \
                     if rng.random() < 0.12 else []
-                attempts.append(rng.randint(requirement.pass_mark, 100) if stage == "ready"
-                                else rng.randint(requirement.pass_mark - 20, 100))
+                attempts.append(rng.randint(requirement.pass_mark, 100) if complete
+                                else rng.randint(requirement.pass_mark - 20, requirement.pass_mark - 1))
                 for number, score in enumerate(attempts, start=1):
                     assessments.append(Assessment(trainee=trainee, area=code, attempt=number, score=score,
                                                   pass_mark=requirement.pass_mark,

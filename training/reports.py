@@ -33,6 +33,10 @@ class CohortRow:
     def percent(self, state: str) -> int:
         return self.counts[state] * 100 // self.total if self.total else 0
 
+    @property
+    def ready_percent(self) -> int:
+        return self.percent(ReadinessState.READY)
+
 
 @dataclass
 class Programme:

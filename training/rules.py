@@ -54,4 +54,8 @@ rules.add_perm("training.open_training", is_programme_manager | is_trainer | is_
 rules.add_perm("training.enrol", is_counselor)
 rules.add_perm("training.mark_attendance", is_programme_manager | (is_supervisor & teaches_session))
 rules.add_perm("training.enter_assessment", is_programme_manager | teaches_area)
-rules.add_perm("training.view_trainee", is_own_record | is_programme_manager | is_trainer)
+rules.add_perm("training.open_trainee_record", is_own_record | is_programme_manager | is_trainer)
+
+# The administration: coordinators read the training records there; every change goes through the pages.
+for model in ("curriculum", "curriculumarea", "trainee", "session", "sessionseries", "enrolment", "assessment"):
+    rules.add_perm(f"training.view_{model}", is_coordinator)

@@ -284,7 +284,7 @@ def _trainee(request, pk):
     return get_object_or_404(Trainee.objects.select_related("user", "curriculum"), pk=pk)
 
 
-@permission_required("training.view_trainee", fn=_trainee)
+@permission_required("training.open_trainee_record", fn=_trainee)
 def counselor_detail(request, pk):
     trainee = request.permission_object
     areas = [code for code in Area.values if request.user.has_perm("training.enter_assessment", code)]
