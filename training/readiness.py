@@ -87,7 +87,7 @@ class AreaVerdict:
         missing = []
         if not self.hours_met:
             missing.append(_("%(left)s more hours to attend (%(done)s of %(required)s).") % {
-                "left": hours(self.minutes_left, round_up=True), "done": hours(self.minutes),
+                "left": hours(self.minutes_left, round_up=True), "done": hours(self.minutes, round_down=True),
                 "required": hours(self.required_minutes)})
         if self.assessment_required:
             if self.best_score is None:
@@ -120,9 +120,15 @@ class Readiness:
         return next((a for a in self.areas if a.area == code), None)
 
 
-def hours(minutes: int, *, round_up: bool = False) -> str:
-    """Minutes as hours for people: 90 -> "1.5", 120 -> "2". Hours still to do round up (1 minute is 0.1)."""
-    value = math.ceil(minutes / 6) / 10 if round_up else round(minutes / 60, 1)
+def hours(minutes: int, *, round_up: bool = False, round_down: bool = False) -> str:
+    """Minutes as hours for people: 90 -> "1.5", 120 -> "2". Hours done round down and hours still to do
+    round up (one minute left is 0.1), so that done and left never add up to less than required."""
+    if round_up:
+        value = math.ceil(minutes / 6) / 10
+    elif round_down:
+        value = math.floor(minutes / 6) / 10
+    else:
+        value = round(minutes / 60, 1)
     return f"{value:g}"
 
 

@@ -61,7 +61,7 @@ def test_one_minute_short_of_the_hours_is_not_ready():
     readiness = evaluate(VERSION_1, progress)
     assert not readiness.ready
     assert readiness.area(Area.ETHICS).minutes_left == 1
-    assert readiness.area(Area.ETHICS).missing == ("0.1 more hours to attend (4 of 4).",)
+    assert readiness.area(Area.ETHICS).missing == ("0.1 more hours to attend (3.9 of 4).",)
 
 
 def test_a_score_below_the_pass_mark_is_not_a_pass_and_the_pass_mark_itself_is():

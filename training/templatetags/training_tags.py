@@ -7,8 +7,8 @@ register = template.Library()
 
 @register.filter
 def hours(minutes) -> str:
-    """Minutes as hours: 90 -> 1.5."""
-    return _hours(int(minutes or 0))
+    """Minutes as hours: 90 -> 1.5 (rounded down: hours done are never shown as more than they are)."""
+    return _hours(int(minutes or 0), round_down=True)
 
 
 @register.simple_tag
@@ -20,6 +20,7 @@ def attendance_rows(enrolments, statuses, session_minutes):
     from django.utils.translation import gettext
 
     minutes_label = escape(gettext("Minutes attended"))
+    minutes_short = escape(gettext("Minutes"))
     labels = [(escape(value), escape(label)) for value, label in statuses]
     partial = {"late", "left_early"}
     rows = []
@@ -39,7 +40,8 @@ def attendance_rows(enrolments, statuses, session_minutes):
         posted = getattr(e, "posted_minutes", None)
         minutes = posted if posted is not None else (e.minutes if e.status in partial else "")
         cells.append(f'<td><input type="number" class="minutes" name="minutes-{e.pk}" min="0" '
-                     f'max="{int(session_minutes)}" inputmode="numeric" aria-label="{minutes_label}: {name}" '
+                     f'max="{int(session_minutes)}" inputmode="numeric" placeholder="{minutes_short}" '
+                     f'aria-label="{minutes_label}: {name}" '
                      f'value="{escape(minutes)}"></td></tr>')
         rows.append("".join(cells))
     return mark_safe("".join(rows))  # noqa: S308 - built from escaped values only
