@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from credentialing.models import (
     EVIDENCE_MODELS,
+    EXPIRES_BEFORE_ISSUE,
+    TOPIC_COLUMNS,
     Application,
     Evidence,
     Qualification,
     QualificationKind,
     SpecialTraining,
+    expires_before_issue,
 )
 from people.forms import TimezoneFieldsMixin
 
@@ -84,13 +87,13 @@ class QualificationForm(EvidenceForm):
     def clean(self):
         cleaned = super().clean()
         issued_on, expires_on = cleaned.get("issued_on"), cleaned.get("expires_on")
-        if issued_on and expires_on and expires_on < issued_on:
-            self.add_error("expires_on", _("The expiry date cannot be before the date of issue."))
+        if expires_before_issue(issued_on, expires_on):
+            self.add_error("expires_on", EXPIRES_BEFORE_ISSUE)
         return cleaned
 
 
 class SpecialTrainingForm(EvidenceForm):
-    TOPIC_FIELDS = ("covers_trauma", "covers_first_aid", "covers_crisis")
+    TOPIC_FIELDS = tuple(TOPIC_COLUMNS.values())
 
     def clean(self):
         cleaned = super().clean()
@@ -110,11 +113,6 @@ def evidence_form_class(kind: str) -> type[EvidenceForm]:
     model = EVIDENCE_MODELS[kind]
     return forms.modelform_factory(model, form=FORM_BASES.get(model, EvidenceForm),
                                    exclude=EVIDENCE_BOOKKEEPING_FIELDS)
-
-
-def evidence_field_names(kind: str) -> list[str]:
-    """The fields the applicant fills in for this kind of evidence, in form order."""
-    return [name for name in evidence_form_class(kind).base_fields if name != "upload"]
 
 
 class WithdrawForm(forms.Form):
