@@ -1,6 +1,6 @@
 """Server time and query count of the training pages at the platform's scale, on the configured database.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_training .venv/bin/python bench/training_bench.py [-n 50]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_training .venv/bin/python bench/training_bench.py --fresh
 
 Builds its own data set when the database has none (2,000 counselors in the programme, a month of nightly
 sessions with 300 enrolled each, their attendance and assessments), then times, through Django's test client
@@ -128,11 +128,12 @@ def measure_save(client, url: str, session, repeat: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--repeat", type=int, default=50, help="requests per page (default 50)")
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    ensure_database(os.environ["DATABASE_URL"])
+    ensure_database(os.environ["DATABASE_URL"], fresh=args.fresh)
     import warnings
 
     import django
