@@ -32,14 +32,15 @@ def build(seed: int = 1) -> None:
     """2,000 counselors, 30 nightly sessions of 300 enrolled, attendance and assessments, in bulk."""
     from datetime import timedelta
 
-    from django.contrib.auth.models import Group
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.db import transaction
     from django.utils import timezone
 
+    from people.enums import StaffRole
+    from people.services import staff_role_grant
     from tests.training.factories import bulk_counselors, curriculum, supervisor_users
     from training.enums import Area, Attendance
     from training.models import Assessment, Curriculum, Enrolment, Session, Trainee
-    from training.rules import TRAINING_TEAM
 
     rng = random.Random(seed)
     with transaction.atomic():
@@ -53,7 +54,8 @@ def build(seed: int = 1) -> None:
         from django.contrib.auth import get_user_model
 
         team = get_user_model().objects.create_user(f"team@{BENCH_DOMAIN}", "bench", full_name="Training team")
-        team.groups.add(Group.objects.get_or_create(name=TRAINING_TEAM)[0])
+        staff_role_grant(user=team, role=StaffRole.TRAINING, actor=None)
+        TOTP.activate(team, "JBSWY3DPEHPK3PXP")  # staff pages need an authenticator
         zone = timezone.get_default_timezone()
         tonight = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()), zone) \
             + timedelta(hours=20)

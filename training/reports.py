@@ -16,9 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from training.enums import Area, ReadinessState
-from training.models import Enrolment
+from training.models import Enrolment, Trainee
 from training.readiness import Readiness, hours
-from training.selectors import platform_today, readiness_state, session_report, trainees_with_progress
+from training.selectors import (
+    missed_sessions,
+    platform_today,
+    progress_for,
+    readiness_state,
+    session_report,
+    trainees_with_progress,
+)
 
 
 @dataclass
@@ -56,9 +63,35 @@ def _week_of(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def programme(*, today: date | None = None, weeks: int = 8) -> Programme:
+@dataclass
+class TraineeFacts:
+    """What the programme figures need of a trainee, without building model instances for thousands."""
+
+    pk: int
+    curriculum_id: int
+    started_on: date
+    ready_at: object
+    last_progress_on: date | None
+    missed: int = 0
+
+    @property
+    def cohort(self) -> str:
+        year, week, _day = self.started_on.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+def _trainee_facts() -> list[tuple[TraineeFacts, Readiness]]:
+    missed = missed_sessions()
+    trainees = [TraineeFacts(*row, missed=missed.get(row[0], 0)) for row in Trainee.objects.order_by("pk")
+                .values_list("pk", "curriculum_id", "started_on", "ready_at", "last_progress_on")]
+    progress = progress_for(trainees)
+    return [(t, progress[t.pk]) for t in trainees]
+
+
+def programme(*, today: date | None = None, weeks: int = 8, with_people: bool = False) -> Programme:
+    """The figures; ``with_people`` also loads each counselor's name and e-mail (for the export)."""
     today = today or platform_today()
-    pairs = trainees_with_progress()
+    pairs = trainees_with_progress() if with_people else _trainee_facts()
     rows, totals, cohorts = [], Counter(), OrderedDict()
     done = Counter()
     for trainee, readiness in pairs:

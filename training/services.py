@@ -304,7 +304,14 @@ def _apply_marks(session: Session, actor, enrolments: dict[int, Enrolment], mark
             enrolment.status, enrolment.minutes = mark.status, minutes
             enrolment.marked_by, enrolment.marked_at, enrolment.source = actor, now, source
             changed.append(enrolment)
-    Enrolment.objects.bulk_update(changed, ["status", "minutes", "marked_by", "marked_at", "source"], batch_size=500)
+    # one UPDATE per distinct (status, minutes): a handful for a whole session, where bulk_update's CASE over
+    # hundreds of rows took seconds
+    by_value: dict[tuple[str, int], list[int]] = {}
+    for enrolment in changed:
+        by_value.setdefault((enrolment.status, enrolment.minutes), []).append(enrolment.pk)
+    for (status, minutes), ids in by_value.items():
+        Enrolment.objects.filter(pk__in=ids).update(status=status, minutes=minutes, marked_by=actor, marked_at=now,
+                                                    source=source)
     session.attendance_saved_at = now
     session.version += 1
     session.save(update_fields=["attendance_saved_at", "version"])

@@ -346,7 +346,7 @@ def report(request):
     export = request.GET.get("export")
     if export in ("counselors.csv", "counselors.xlsx", "sessions.csv", "sessions.xlsx"):
         name, fmt = export.split(".")
-        dataset = (reports.counselors_dataset(reports.programme()) if name == "counselors"
+        dataset = (reports.counselors_dataset(reports.programme(with_people=True)) if name == "counselors"
                    else reports.sessions_dataset())
         content = dataset.export(fmt)
         content_type = ("text/csv; charset=utf-8" if fmt == "csv"
