@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.versioning import VersionField
 from credentialing.models import (
     EVIDENCE_MODELS,
     EXPIRES_BEFORE_ISSUE,
@@ -32,7 +33,7 @@ class ApplicationProfileForm(TimezoneFieldsMixin, forms.ModelForm):
         label=_("Institution"), required=False, max_length=200,
         help_text=_("The university, hospital or other institution where you work or study."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
 
     field_order = ["role", "full_name", "phone", "institution_name", "province", "city", "timezone",
                    "timezone_other", "languages", "serves_voice", "serves_text"]
@@ -120,4 +121,4 @@ class WithdrawForm(forms.Form):
         label=_("Why are you withdrawing? (optional)"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.versioning import posted_version
 from credentialing import services
 from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role, list_in_words
 from credentialing.display import evidence_details
@@ -135,13 +136,6 @@ def _submit_action(application: Application) -> str:
 def _own_application(request: HttpRequest) -> Application | None:
     current = current_application_of(request.user)
     return application_with_evidence(current.pk) if current else None
-
-
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
 
 
 def _evidence_model(kind: str) -> type[Evidence]:
@@ -274,7 +268,7 @@ def _transition(request: HttpRequest, application: Application, action: str, suc
     """Run the applicant's own action; a refused one (a double click, say) becomes a message."""
     try:
         services.application_transition(application_id=application.pk, action=action, actor=request.user,
-                                         reason=reason, expected_version=_posted_version(request))
+                                         reason=reason, expected_version=posted_version(request.POST))
     except CredentialingError as error:
         messages.error(request, error.message)
     else:

@@ -44,3 +44,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     for name in ("people:working_profile", "people:calendar", "people:my_data", "people:profile_settings"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+def test_a_coordinator_corrects_a_working_profile_in_the_admin_through_the_service(client):
+    from common.models import AuditEntry
+    from tests.people.factories import staff_member
+
+    volunteer = VolunteerFactory(phone="1")
+    client.force_login(staff_member("coordinator", is_staff=True))
+    url = reverse("admin:people_volunteer_change", args=[volunteer.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    response = client.post(url, {**data, "phone": "13900000000"})
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert (volunteer.phone, volunteer.version) == ("13900000000", 1)
+    assert AuditEntry.objects.get(action="volunteer.profile_updated").data == {"fields": ["phone"]}
