@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.versioning import VersionField
 from training.enums import Area, Attendance
 from training.models import MAX_CAPACITY, MAX_REQUIRED_HOURS, MAX_SCORE, MAX_SESSION_MINUTES, Session
 from training.participants import MAX_FILE_BYTES
@@ -99,7 +100,7 @@ class SeriesForm(forms.Form):
 class SessionForm(forms.ModelForm):
     trainers = TrainerChoiceField(label=_("Trainers"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}))
     meeting_url = forms.URLField(label=_("Meeting link"), max_length=500, required=False, assume_scheme="https")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     class Meta:
         model = Session

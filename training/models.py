@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
 
+from common.versioning import Versioned
 from training.enums import Area, Attendance, AttendanceSource, SessionState
 from training.readiness import AreaRequirement
 
@@ -133,7 +134,7 @@ class SessionSeries(models.Model):
         return self.rule.splitlines()[-1] if self.rule else str(self.pk)
 
 
-class Session(models.Model):
+class Session(Versioned):
     """One training session (two hours every night by default), on an area and a topic."""
 
     area = models.CharField(_("area"), max_length=20, choices=Area.choices)
@@ -151,8 +152,6 @@ class Session(models.Model):
     series = models.ForeignKey(SessionSeries, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="sessions")
     attendance_saved_at = models.DateTimeField(_("attendance saved"), null=True, blank=True)
-    # bumped by every change; a form carrying an older version is refused instead of overwriting
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_log
+from common.versioning import is_stale
 from people.enums import VolunteerStatus
 from people.models import Volunteer
 from people.services import volunteer_set_status
@@ -154,7 +155,7 @@ def sessions_create_series(*, actor, plan: SeriesPlan) -> list[Session]:
 
 def _locked_session(session_id: int, expected_version: int | None = None) -> Session:
     session = Session.objects.select_for_update().get(pk=session_id)
-    if expected_version is not None and session.version != expected_version:
+    if is_stale(session, expected_version):
         raise StaleSession(_("Somebody else changed this session since you opened it. Nothing was saved; "
                              "reload the page to see the change."))
     return session

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from common.versioning import posted_version
 from common.views import permission_required
 from training import reports, selectors, services
 from training.enums import Area, Attendance, ReadinessState
@@ -227,7 +228,7 @@ def attendance(request, pk):
         if not errors:
             try:
                 changed = services.attendance_save(session_id=pk, actor=request.user, marks=marks,
-                                                   expected_version=_int(request.POST.get("version")))
+                                                   expected_version=posted_version(request.POST))
             except TrainingError as error:
                 messages.error(request, error.message)
             else:
@@ -250,13 +251,6 @@ def attendance(request, pk):
         "import_form": import_form, "import_result": import_result, "timezone_name": _timezone_name(),
         "started": session.starts_at <= timezone.now(),
     })
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- counselors ------------------------------------------------------------------------------------
