@@ -301,3 +301,20 @@ def test_reminders_are_all_or_nothing(version_1, django_capture_on_commit_callba
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.user.email for p in late)
     assert "See you tonight." in mailoutbox[0].body
     assert "Crisis intervention plan" in mailoutbox[0].body
+
+
+def test_a_session_edit_from_a_stale_form_or_below_the_enrolled_is_refused(version_1):
+    team = team_member()
+    lesson = session(starts_at=timezone.now() + timedelta(days=1), capacity=10)
+    enrol(lesson, trainee(), trainee(), trainee())
+    services.session_update(session_id=lesson.pk, actor=team, data={"topic": "Opening a text conversation"},
+                            expected_version=0)
+    with pytest.raises(StaleSession):
+        services.session_update(session_id=lesson.pk, actor=team, data={"topic": "Other"}, expected_version=0)
+    with pytest.raises(TrainingError, match="More people are enrolled"):
+        services.session_update(session_id=lesson.pk, actor=team, data={"capacity": 2}, expected_version=1)
+    lesson.refresh_from_db()
+    assert (lesson.topic, lesson.capacity, lesson.version) == ("Opening a text conversation", 10, 1)
+    assert AuditEntry.objects.filter(action="training.session_changed").count() == 1
+    with pytest.raises(TrainingError, match="Only the training team"):
+        services.session_update(session_id=lesson.pk, actor=supervisor(), data={"topic": "x"})
