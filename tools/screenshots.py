@@ -30,7 +30,25 @@ JOURNEY = (
                                 ("/application/evidence/ethicstraining/add/", "05-add-evidence"))),
     ("vetting@demo.example", (("/vetting/", "06-queue"), ("{review}", "07-review"),
                               ("/vetting/statistics/", "08-statistics"))),
+    ("counselor@demo.example", (("/training/", "20-training-my-progress"),)),
+    ("supervisor@demo.example", (("/training/", "21-training-trainer-overview"),
+                                 ("{attendance}", "22-training-attendance"))),
+    ("training@demo.example", (("/training/", "23-training-overview"), ("/training/sessions/", "24-training-sessions"),
+                               ("/training/sessions/new/", "25-training-schedule"),
+                               ("{session}", "26-training-session"),
+                               ("/training/counselors/", "27-training-counselors"),
+                               ("{trainee}", "28-training-counselor"),
+                               ("/training/behind/", "29-training-behind"),
+                               ("/training/reports/", "30-training-reports"),
+                               ("/training/curriculum/", "31-training-curriculum"))),
 )
+# Pages reached through a list: placeholder -> (the list, the pattern of the first link to follow).
+LINKED = {
+    "{review}": ("/vetting/?state=in_review", r"^/vetting/\d+/$"),
+    "{attendance}": ("/training/", r"^/training/sessions/\d+/attendance/$"),
+    "{session}": ("/training/sessions/", r"^/training/sessions/\d+/$"),
+    "{trainee}": ("/training/counselors/?state=in_training", r"^/training/counselors/\d+/$"),
+}
 
 
 def totp(secret: str) -> str:
@@ -76,7 +94,7 @@ def first_link(page: Page, pattern: str) -> str | None:
     return None
 
 
-def run(base: str, out: Path) -> None:
+def run(base: str, out: Path, only: str = "") -> None:
     out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
@@ -88,15 +106,18 @@ def run(base: str, out: Path) -> None:
                 context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                 page = context.new_page()
                 for who, pages in JOURNEY:
+                    pages = [(path, name) for path, name in pages if only in name]
+                    if not pages:
+                        continue
                     if who:
                         sign_in(page, base, who)
                     for path, name in pages:
-                        if "{review}" in path:
-                            page.goto(f"{base}/vetting/?state=in_review")
-                            review = first_link(page, r"^/vetting/\d+/$")
-                            if not review:
+                        if path in LINKED:
+                            listing, pattern = LINKED[path]
+                            page.goto(f"{base}{listing}")
+                            path = first_link(page, pattern)
+                            if not path:
                                 continue
-                            path = path.format(review=review)
                         page.goto(f"{base}{path}")
                         shoot(page, out, f"{tag}-{name}")
                 context.close()
@@ -107,5 +128,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default="var/screenshots", type=Path)
+    parser.add_argument("--only", default="", help="only the pages whose name contains this (e.g. training)")
     arguments = parser.parse_args()
-    run(arguments.base.rstrip("/"), arguments.out)
+    run(arguments.base.rstrip("/"), arguments.out, arguments.only)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "credentialing",
+    "training",
 ]
 if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")

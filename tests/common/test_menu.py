@@ -21,7 +21,9 @@ def keys_for(client, user) -> list[str]:
     ("applicant", ["application", "account"]),
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
     ("scheduler", ["application", "account"]),
-    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
+    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "training", "admin",
+                                         "account"]),
+    ("training team", ["application", "training", "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])
 def test_each_person_sees_the_entries_their_rules_allow(client, who, expected):
@@ -30,6 +32,7 @@ def test_each_person_sees_the_entries_their_rules_allow(client, who, expected):
         "applicant": UserFactory,
         "vetting": lambda: staff_member(StaffRole.VETTING),
         "scheduler": lambda: staff_member(StaffRole.SCHEDULER),
+        "training team": lambda: staff_member(StaffRole.TRAINING),
         "coordinator with the admin flag": lambda: staff_member(StaffRole.COORDINATOR, is_staff=True),
         "vetting with the admin flag": lambda: staff_member(StaffRole.VETTING, is_staff=True),
     }[who]()

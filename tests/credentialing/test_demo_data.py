@@ -161,7 +161,8 @@ def test_the_demo_trail_looks_like_the_one_the_services_write():
         Application.objects.filter(state=ApplicationState.APPROVED).values_list("pk", flat=True))
     # the demo staff got their roles through the staff-role service
     granted = AuditEntry.objects.filter(action="staff.role_granted")
-    assert set(granted.values_list("data__role", flat=True)) == {"vetting", "scheduler", "coordinator"}
+    # the training app's part of the demo adds the training team's account
+    assert set(granted.values_list("data__role", flat=True)) == {"vetting", "scheduler", "coordinator", "training"}
 
 
 def test_approved_volunteers_carry_the_working_profile_of_their_application():
