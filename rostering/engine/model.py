@@ -12,6 +12,16 @@ Python objects):
             per maximal clique (a sweep over sorted starts) states overlap and rest exactly.
 * ratio     per distinct set of shifts on duty in an elementary interval between shift
             boundaries: sum counselor y - ratio * sum supervisor y <= 0
+
+Version 2 adds (see `_version2_rows`):
+
+* experienced  sum over experienced people x_ps + lack_s >= min_experienced_s
+* nights       sum over the person's night shifts x <= max_night_shifts (hard rule 10), and
+               sum - excess_p <= night_fair_share (the fairness penalty)
+* days         per run of K + 1 consecutive dates on which the person has candidate shifts,
+               sum over the run of worked_pd <= K (hard rule 9), where worked_pd is the sum of
+               x over the person's shifts that day when they all clash (one shift a day at most),
+               else a variable above the x-sum of each clique of clashing shifts of that day
 """
 
 from __future__ import annotations
@@ -58,6 +68,11 @@ def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
         atoms += [weights.target_deviation * t for t in {p.target_hours for p in problem.people}]
     if weights.unpreferred:
         atoms += [weights.unpreferred * u for u in set(np.round(pairs.unpreferred_hours, 12).tolist())]
+    if problem.version == 2:
+        if weights.inexperienced:
+            atoms += [weights.inexperienced * s.hours for s in problem.shifts if s.min_experienced]
+        if weights.night_fairness and problem.night_excess_counts:
+            atoms.append(weights.night_fairness)
     step = Fraction(0)
     for atom in atoms:
         fraction = Fraction(atom).limit_denominator(3600)
@@ -65,6 +80,22 @@ def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
             return 0.0
         step = _fraction_gcd(step, abs(fraction))
     return float(step) if step and float(step) >= 1e-3 else 0.0
+
+
+def interval_cliques(starts: list[float], ends: list[float]) -> list[list[int]]:
+    """Maximal cliques of the interval graph of [starts[k], ends[k]) (starts sorted), by a sweep."""
+    cliques: list[list[int]] = []
+    for j, moment in enumerate(starts):
+        if j + 1 < len(starts) and starts[j + 1] == moment:
+            continue
+        clique = [k for k in range(j + 1) if ends[k] > moment]
+        if cliques and set(clique) <= set(cliques[-1]):
+            continue
+        if cliques and set(cliques[-1]) <= set(clique):
+            cliques[-1] = clique
+        else:
+            cliques.append(clique)
+    return cliques
 
 
 def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +131,31 @@ def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.nda
     return np.asarray(rows, dtype=np.int64), np.asarray(members, dtype=np.int64)
 
 
+def _cardinality_rows(problem: Problem, pairs: Pairs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, pair) entries and right-hand sides of `sum x <= k` per person, where k is the most
+    shifts that fit in max_hours (the shortest ones first), wherever the hours row alone lets the LP
+    take more: 8 h of 3 h shifts is 2 shifts, not 2.67. A Chvatal-Gomory rounding of the hours row
+    that closes most of the LP gap of shift lengths that do not divide max_hours."""
+    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
+    rows: list[np.ndarray] = []
+    members: list[np.ndarray] = []
+    bounds: list[float] = []
+    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)], strict=True):
+        if hi - lo < 2:
+            continue
+        max_hours = problem.people[int(pairs.person[lo])].max_hours
+        lengths = np.sort(pairs.hours[lo:hi])
+        fitting = int(np.searchsorted(np.cumsum(lengths), max_hours + 1e-9, side="right"))
+        # the LP could already take at most max_hours / shortest shifts: a cut only when that is more
+        if fitting < hi - lo and fitting < max_hours / lengths[0] - 1e-9:
+            rows.append(np.full(hi - lo, len(bounds)))
+            members.append(np.arange(lo, hi))
+            bounds.append(float(fitting))
+    if not bounds:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(rows), np.concatenate(members), np.asarray(bounds)
+
+
 def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
     """Distinct (counselor shifts, supervisor shifts) on duty over the elementary intervals."""
     if problem.supervisor_ratio is None or not problem.shifts:
@@ -120,6 +176,99 @@ def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
         seen.add(key)
         rows.append((np.flatnonzero(column & counselor), np.flatnonzero(column & ~counselor)))
     return rows
+
+
+@dataclass(slots=True)
+class _Rows:
+    """Rows and extra columns collected as flat lists (local row numbers from 0)."""
+
+    rows: list[int]
+    cols: list[int]
+    coefs: list[float]
+    lower: list[float]
+    upper: list[float]
+    n_vars: int  # next free column
+    var_lower: list[float]
+    var_upper: list[float]
+    var_cost: list[float]
+
+    def row(self, cols: list[int], coefs: list[float], lo: float, hi: float) -> None:
+        number = len(self.lower)
+        self.rows += [number] * len(cols)
+        self.cols += cols
+        self.coefs += coefs
+        self.lower.append(lo)
+        self.upper.append(hi)
+
+    def var(self, lo: float, hi: float, cost: float) -> int:
+        self.var_lower.append(lo)
+        self.var_upper.append(hi)
+        self.var_cost.append(cost)
+        self.n_vars += 1
+        return self.n_vars - 1
+
+
+def _version2_rows(problem: Problem, pairs: Pairs, first_var: int) -> _Rows:
+    """Rows of hard rules 9 and 10 and of the experienced and night-fairness penalty parts."""
+    out = _Rows([], [], [], [], [], first_var, [], [], [])
+    weights = problem.weights
+    shifts, people = problem.shifts, problem.people
+    # experienced people short on a shift: lack_s >= min_experienced - experienced assigned
+    if weights.inexperienced:
+        experienced = np.asarray([p.experienced for p in people], dtype=bool)
+        members: dict[int, list[int]] = {}
+        for k in np.flatnonzero(experienced[pairs.person]).tolist():
+            members.setdefault(int(pairs.shift[k]), []).append(k)
+        for index, shift in enumerate(shifts):
+            if shift.min_experienced:
+                lack = out.var(0.0, float(shift.min_experienced), weights.inexperienced * shift.hours)
+                mine = members.get(index, [])
+                out.row([*mine, lack], [1.0] * (len(mine) + 1), float(shift.min_experienced), math.inf)
+    night = np.asarray([s.night for s in shifts], dtype=bool)
+    fair = problem.night_fair_share if problem.night_excess_counts and weights.night_fairness else None
+    limit = problem.max_consecutive_days
+    rest = problem.min_rest_hours * HOUR
+    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
+    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)], strict=True):
+        if hi <= lo:
+            continue
+        person = people[int(pairs.person[lo])]
+        positions = range(lo, hi)
+        nights = [k for k in positions if night[pairs.shift[k]]]
+        cap = person.max_night_shifts
+        if cap is not None and len(nights) > cap:
+            out.row(nights, [1.0] * len(nights), -math.inf, float(cap))
+        reachable = len(nights) if cap is None else min(cap, len(nights))
+        if fair is not None and reachable > fair:
+            excess = out.var(0.0, float(reachable - fair), weights.night_fairness)
+            out.row([*nights, excess], [1.0] * len(nights) + [-1.0], -math.inf, float(fair))
+        if limit is None:
+            continue
+        by_day: dict[int, list[int]] = {}
+        for k in positions:
+            by_day.setdefault(shifts[pairs.shift[k]].day, []).append(k)
+        # a worked-day term per date, as (columns, coefficients)
+        worked: dict[int, tuple[list[int], list[float]]] = {}
+        runs = [day for day in by_day if all(day + j in by_day for j in range(1, limit + 1))]
+        for day in sorted({day + j for day in runs for j in range(limit + 1)}):
+            mine = by_day[day]
+            cliques = interval_cliques(
+                [pairs.shift_start[pairs.shift[k]] for k in mine],
+                [pairs.shift_end[pairs.shift[k]] + rest for k in mine],
+            )
+            if len(cliques) == 1 and len(cliques[0]) == len(mine):
+                worked[day] = (mine, [1.0] * len(mine))
+            else:
+                flag = out.var(0.0, 1.0, 0.0)
+                for clique in cliques:
+                    out.row([*(mine[k] for k in clique), flag], [1.0] * len(clique) + [-1.0], -math.inf, 0.0)
+                worked[day] = ([flag], [1.0])
+        for first in sorted(runs):
+            run = [first + j for j in range(limit + 1)]
+            cols = [c for d in run for c in worked[d][0]]
+            coefs = [c for d in run for c in worked[d][1]]
+            out.row(cols, coefs, -math.inf, float(limit))
+    return out
 
 
 def build_model(problem: Problem, pairs: Pairs) -> MipModel:
@@ -215,6 +364,9 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     add_rows(
         clique_rows, clique_pairs, np.ones(len(clique_rows)), np.full(n_cliques, -np.inf), np.ones(n_cliques)
     )
+    # at most k shifts per person, k the most that fit in max_hours
+    card_rows, card_pairs, card_bounds = _cardinality_rows(problem, pairs)
+    add_rows(card_rows, card_pairs, np.ones(len(card_rows)), np.full(len(card_bounds), -np.inf), card_bounds)
     # supervisor ratio
     ratio_rows = _ratio_rows(problem)
     if ratio_rows:
@@ -224,6 +376,21 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
             [np.r_[np.ones(len(c)), np.full(len(s), -float(problem.supervisor_ratio))] for c, s in ratio_rows]
         )
         add_rows(rows, cols, coefs, np.full(len(ratio_rows), -np.inf), np.zeros(len(ratio_rows)))
+    if problem.version == 2:
+        extra = _version2_rows(problem, pairs, n_vars)
+        if extra.lower:
+            add_rows(
+                np.asarray(extra.rows, dtype=np.int64),
+                np.asarray(extra.cols, dtype=np.int64),
+                np.asarray(extra.coefs),
+                np.asarray(extra.lower),
+                np.asarray(extra.upper),
+            )
+        lower = np.r_[lower, extra.var_lower]
+        upper = np.r_[upper, extra.var_upper]
+        cost = np.r_[cost, extra.var_cost]
+        integers = np.r_[integers, np.zeros(len(extra.var_lower), dtype=bool)]
+        n_vars = extra.n_vars
 
     all_rows = np.concatenate(row_parts)
     all_cols = np.concatenate(col_parts)
