@@ -44,6 +44,7 @@ class MipModel:
     pairs: Pairs
     count_offset: int  # first shift-count variable
     granularity: float  # every penalty is a multiple of this (0: unknown)
+    lp_first: bool = False  # solve the LP, then the MIP over its fractional pairs (see solver.py)
 
 
 def _fraction_gcd(a: Fraction, b: Fraction) -> Fraction:
@@ -414,5 +415,11 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     matrix.column_ids.extend(all_cols[order].tolist())
     matrix.coefficients.extend(all_coefs[order].tolist())
     return MipModel(
-        proto=proto, pairs=pairs, count_offset=count0, granularity=penalty_granularity(problem, pairs)
+        proto=proto,
+        pairs=pairs,
+        count_offset=count0,
+        granularity=penalty_granularity(problem, pairs),
+        # version 2's LP is degenerate with many optimal rosters: HiGHS's search for an integral one
+        # took longer than its root LP; version 1 keeps the measured path
+        lp_first=problem.version == 2,
     )

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 PROBLEM_FORMAT = "roster-problem/1"
 PROBLEM_FORMAT_2 = "roster-problem/2"
 PROBLEM_FORMATS = (PROBLEM_FORMAT, PROBLEM_FORMAT_2)
+NEW_WEIGHTS = ["inexperienced", "night_fairness"]  # version 2
 SOLUTION_FORMAT = "roster-solution/1"
 ROLES = ("counselor", "supervisor")
 HOUR = 3600.0
@@ -401,12 +402,12 @@ def parse_problem(document: Any) -> Problem:
     weights_doc = _mapping(document.get("weights", {}), "weights")
     weight_keys = ["uncovered", "unpreferred", "target_deviation", "change"]
     if version == 2:
-        weight_keys += ["inexperienced", "night_fairness"]
-    # in version 2 an absent key and null mean the same: the default, 0
+        weight_keys += NEW_WEIGHTS
+    # for the keys version 2 adds, an absent key and null mean the same: the default, 0
     weights = Weights(
         **{
             key: _number(
-                0 if version == 2 and weights_doc.get(key) is None else weights_doc.get(key, 0), "weights", key
+                0 if key in NEW_WEIGHTS and weights_doc.get(key) is None else weights_doc.get(key, 0), "weights", key
             )
             for key in weight_keys
         }

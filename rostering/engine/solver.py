@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import numpy as np
-from ortools.math_opt import model_parameters_pb2, result_pb2
+from ortools.math_opt import model_parameters_pb2, model_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import callback, init_arguments, mathopt
 from ortools.util.python.solve_interrupter import SolveInterrupter
@@ -100,6 +100,13 @@ class _Tracker:
                 self.callback_error = error
                 self.on_progress = None
 
+    def highs_penalties(self, lines: list[str]) -> None:
+        """A restricted problem's log: its rosters are valid for the whole problem, its bounds are not."""
+        for line in lines:
+            match = _HIGHS_PROGRESS.match(line)
+            if match:
+                self.report("highs", penalty=_finite(match["solution"]))
+
     def highs_log(self, lines: list[str]) -> None:
         for line in lines:
             match = _HIGHS_PROGRESS.match(line)
@@ -138,6 +145,7 @@ class _HighsRun:
         self.result: result_pb2.SolveResultProto | None = None
         self.error: Exception | None = None
         self.thread: threading.Thread | None = None
+        self.name = "highs"  # "highs-lp" when the LP and its rounding proved the optimum
 
     def start(self, seconds: float) -> None:
         if seconds > 0:
@@ -145,30 +153,93 @@ class _HighsRun:
             self.thread.start()
 
     def _run(self, seconds: float) -> None:
-        params = mathopt.SolveParameters(
-            time_limit=timedelta(seconds=seconds),
-            relative_gap_tolerance=0.0,
-            # penalties are multiples of the granularity: closing the gap below it proves optimality
-            absolute_gap_tolerance=0.5 * self.model.granularity if self.model.granularity else 1e-6,
-            enable_output=True,
-        )
-        for option, value in highs_options(self.model).items():
-            params.highs.string_options[option] = value
+        started = time.perf_counter()
         try:
-            self.result = core_solver.solve(
-                self.model.proto,
-                mathopt.SolverType.HIGHS.value,
-                init_arguments.StreamableSolverInitArguments().to_proto(),
-                params.to_proto(),
-                # no solution hint: HiGHS completes hints with a sub-MIP that costs more than it saves
-                model_parameters_pb2.ModelSolveParametersProto(),
-                self.tracker.highs_log,
-                callback.CallbackRegistration().to_proto(),
-                None,
-                self.interrupter.pybind_interrupter,
+            if self.model.lp_first:
+                self.result = self._lp_first(seconds)
+                if self.result is not None or self.interrupter.interrupted:
+                    return
+            self.result = self._solve(
+                self.model.proto, seconds - (time.perf_counter() - started), self.tracker.highs_log
             )
         except Exception as error:  # noqa: BLE001 - reported to the caller, who keeps the greedy roster
             self.error = error
+
+    def _solve(
+        self,
+        proto: model_pb2.ModelProto,
+        seconds: float,
+        log: Callable[[list[str]], None] | None,
+        options: dict[str, str] | None = None,
+    ) -> result_pb2.SolveResultProto:
+        params = mathopt.SolveParameters(
+            time_limit=timedelta(seconds=max(seconds, 0.01)),
+            relative_gap_tolerance=0.0,
+            # penalties are multiples of the granularity: closing the gap below it proves optimality
+            absolute_gap_tolerance=0.5 * self.model.granularity if self.model.granularity else 1e-6,
+            enable_output=log is not None,
+        )
+        for option, value in (options if options is not None else highs_options(self.model)).items():
+            params.highs.string_options[option] = value
+        return core_solver.solve(
+            proto,
+            mathopt.SolverType.HIGHS.value,
+            init_arguments.StreamableSolverInitArguments().to_proto(),
+            params.to_proto(),
+            # no solution hint: HiGHS completes hints with a sub-MIP that costs more than it saves
+            model_parameters_pb2.ModelSolveParametersProto(),
+            log,
+            callback.CallbackRegistration().to_proto(),
+            None,
+            self.interrupter.pybind_interrupter,
+        )
+
+    def _lp_first(self, seconds: float) -> result_pb2.SolveResultProto | None:
+        """The LP relaxation, then the MIP over its fractional pairs only (the others fixed at their LP
+        value). The LP's bound is valid for the whole problem, so a rounded roster that meets it is
+        proven optimal without the full branch-and-bound, which spends most of its time finding a
+        roster among the many optimal ones of a degenerate LP. None: the rounding fell short."""
+        started = time.perf_counter()
+        relaxed = model_pb2.ModelProto()
+        relaxed.CopyFrom(self.model.proto)
+        integers = np.asarray(relaxed.variables.integers, dtype=bool)
+        relaxed.variables.integers[:] = [False] * len(integers)
+        options = dict(highs_options(self.model))
+        if options.pop("mip_lp_solver", None):
+            options["solver"] = "ipm"
+        lp = self._solve(relaxed, seconds, None, options)
+        if lp.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL or not lp.solutions:
+            return None
+        bound = lp.termination.objective_bounds.dual_bound
+        self.tracker.report("highs-lp", bound=bound)
+        values = np.zeros(len(integers))
+        vector = lp.solutions[0].primal_solution.variable_values
+        values[np.asarray(vector.ids, dtype=np.int64)] = vector.values
+        rounded = np.round(values)
+        fixed = integers & (np.abs(values - rounded) <= 1e-6)
+        restricted = model_pb2.ModelProto()
+        restricted.CopyFrom(self.model.proto)
+        lower = np.asarray(restricted.variables.lower_bounds)
+        upper = np.asarray(restricted.variables.upper_bounds)
+        lower[fixed] = upper[fixed] = rounded[fixed]
+        restricted.variables.lower_bounds[:] = lower.tolist()
+        restricted.variables.upper_bounds[:] = upper.tolist()
+        # HiGHS's presolve removes the fixed columns: what is left is small
+        sub = self._solve(
+            restricted,
+            seconds - (time.perf_counter() - started),
+            self.tracker.highs_penalties,
+            {"presolve": "on"},
+        )
+        if not sub.solutions or not sub.solutions[0].HasField("primal_solution"):
+            return None
+        penalty = sub.solutions[0].primal_solution.objective_value
+        if penalty > self.tracker.rounded_bound(bound) + 1e-6:
+            return None
+        # the restricted problem's own bound says nothing about the whole one: the LP's does
+        sub.termination.objective_bounds.dual_bound = bound
+        self.name = "highs-lp"
+        return sub
 
     def wait(self, deadline: float, stop: threading.Event | None) -> result_pb2.SolveResultProto | None:
         """The result, or None when HiGHS did not run or was abandoned at `stop` or past `deadline`."""
@@ -245,7 +316,7 @@ def _search(
     if mip_roster is not None:
         mip_eval = evaluate(problem, mip_roster)
         if mip_eval.valid and (not best_eval.valid or mip_eval.penalty <= best_eval.penalty + 1e-9):
-            best, best_eval, solver_name = mip_roster, mip_eval, "highs"
+            best, best_eval, solver_name = mip_roster, mip_eval, highs.name
     dual = result.termination.objective_bounds.dual_bound
     if not math.isfinite(dual):
         return best, best_eval, None, solver_name
