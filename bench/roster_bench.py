@@ -115,6 +115,8 @@ def run_one(problem_path: str, output: str, seconds: float) -> None:
                 "status": solution.status,
                 "solver": solution.solver,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                # CPU seconds of the whole run: on a shared machine wall times stretch, these less
+                "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
             }
         )
     )
@@ -190,19 +192,20 @@ def number_text(value: float | None) -> str:
 def table(rows: list[dict]) -> str:
     lines = [
         "| instance | build s | first valid s | proven optimum s | penalty (referee) | bound | gap | valid "
-        "| peak MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| peak MB | CPU s | solver |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
     ]
     for row in rows:
         if "error" in row:
-            lines.append(f"| {row['instance']} | error: {row['error']} | | | | | | | |")
+            lines.append(f"| {row['instance']} | error: {row['error']} | | | | | | | | | |")
             continue
         gap = "-" if row["gap"] is None else f"{100 * row['gap']:.3f}%"
         lines.append(
             f"| {row['instance']} | {spread_text(row, 'build')} | {spread_text(row, 'first')} "
             f"| {spread_text(row, 'optimal')} | {number_text(row['referee_penalty'])} | "
             f"{number_text(row['bound'])} | {gap} "
-            f"| {'yes' if row['valid'] and row.get('all_valid', True) else 'NO'} | {row['peak_mb']:.0f} |"
+            f"| {'yes' if row['valid'] and row.get('all_valid', True) else 'NO'} | {row['peak_mb']:.0f} "
+            f"| {row['cpu']:.1f} | {row['solver']} |"
         )
     return "\n".join(lines)
 

@@ -146,6 +146,9 @@ class _HighsRun:
         self.error: Exception | None = None
         self.thread: threading.Thread | None = None
         self.name = "highs"  # "highs-lp" when the LP and its rounding proved the optimum
+        # LP first (version 2): the rounded roster and the LP's bound, kept when the rounding falls short
+        self.incumbent: result_pb2.SolveResultProto | None = None
+        self.lp_bound: float | None = None
 
     def start(self, seconds: float) -> None:
         if seconds > 0:
@@ -159,9 +162,13 @@ class _HighsRun:
                 self.result = self._lp_first(seconds)
                 if self.result is not None or self.interrupter.interrupted:
                     return
-            self.result = self._solve(
-                self.model.proto, seconds - (time.perf_counter() - started), self.tracker.highs_log
+            result = self._solve(
+                self.model.proto,
+                seconds - (time.perf_counter() - started),
+                self.tracker.highs_log,
+                hint=self._hint(),
             )
+            self.result = self._with_incumbent(result)
         except Exception as error:  # noqa: BLE001 - reported to the caller, who keeps the greedy roster
             self.error = error
 
@@ -171,6 +178,7 @@ class _HighsRun:
         seconds: float,
         log: Callable[[list[str]], None] | None,
         options: dict[str, str] | None = None,
+        hint: model_parameters_pb2.SolutionHintProto | None = None,
     ) -> result_pb2.SolveResultProto:
         params = mathopt.SolveParameters(
             time_limit=timedelta(seconds=max(seconds, 0.01)),
@@ -186,8 +194,9 @@ class _HighsRun:
             mathopt.SolverType.HIGHS.value,
             init_arguments.StreamableSolverInitArguments().to_proto(),
             params.to_proto(),
-            # no solution hint: HiGHS completes hints with a sub-MIP that costs more than it saves
-            model_parameters_pb2.ModelSolveParametersProto(),
+            # a hint only when it is a whole roster (from the LP's rounding): HiGHS completes partial
+            # hints with a sub-MIP that costs more than it saves
+            model_parameters_pb2.ModelSolveParametersProto(solution_hints=[hint] if hint else []),
             log,
             callback.CallbackRegistration().to_proto(),
             None,
@@ -233,16 +242,36 @@ class _HighsRun:
         )
         if not sub.solutions or not sub.solutions[0].HasField("primal_solution"):
             return None
-        penalty = sub.solutions[0].primal_solution.objective_value
-        if penalty > self.tracker.rounded_bound(bound) + 1e-6:
-            return None
         # the restricted problem's own bound says nothing about the whole one: the LP's does
         sub.termination.objective_bounds.dual_bound = bound
+        self.lp_bound = bound
+        penalty = sub.solutions[0].primal_solution.objective_value
+        if penalty > self.tracker.rounded_bound(bound) + 1e-6:
+            self.incumbent = sub  # a real integrality gap: the full MIP starts from this roster
+            return None
         self.name = "highs-lp"
         return sub
 
+    def _hint(self) -> model_parameters_pb2.SolutionHintProto | None:
+        if self.incumbent is None:
+            return None
+        return model_parameters_pb2.SolutionHintProto(
+            variable_values=self.incumbent.solutions[0].primal_solution.variable_values
+        )
+
+    def _with_incumbent(self, result: result_pb2.SolveResultProto) -> result_pb2.SolveResultProto:
+        """The full MIP's result, keeping the LP's bound and the rounded roster where they are better."""
+        if self.incumbent is None:
+            return result
+        bounds = result.termination.objective_bounds
+        bounds.dual_bound = max(bounds.dual_bound, self.lp_bound)
+        if not any(candidate.HasField("primal_solution") for candidate in result.solutions):
+            result.solutions.extend(self.incumbent.solutions)
+        return result
+
     def wait(self, deadline: float, stop: threading.Event | None) -> result_pb2.SolveResultProto | None:
-        """The result, or None when HiGHS did not run or was abandoned at `stop` or past `deadline`."""
+        """The result, or None when HiGHS did not run or was abandoned at `stop` or past `deadline`
+        (then the LP-first rounding's roster and bound when there are)."""
         if self.thread is None:
             return None
         interrupted_at = None
@@ -254,7 +283,7 @@ class _HighsRun:
                 self.interrupter.interrupt()
                 interrupted_at = now
             if interrupted_at is not None and now - interrupted_at > ABANDON_AFTER:
-                return None
+                return self.incumbent  # the rounded roster and the LP's bound, when there are
         if self.error is not None:
             raise self.error
         return self.result
