@@ -596,3 +596,19 @@ def test_the_version_2_greedy_roster_and_checker_agree_with_the_referee(document
     assert evaluation.valid == report["valid"]
     if not report["valid"]:
         assert parsed.pinned and set(report["violations"]) == {"7-supervisor-ratio"}
+
+
+def test_cli_solves_and_checks_a_version_2_file(tmp_path, capsys):
+    source = shared_dir() / "sample-small-v2.json"
+    output = tmp_path / "solution.json"
+    assert main(["solve", str(source), "--seconds", "30", "--output", str(output)]) == 0
+    written = json.loads(output.read_text())
+    report = referee().check(json.loads(source.read_text()), written)
+    assert report["valid"] and report["penalty"] == written["penalty"]
+    capsys.readouterr()
+    assert main(["check", str(source), str(output)]) == 0
+    checked = json.loads(capsys.readouterr().out)
+    assert checked["valid"] and checked["parts"] == report["parts"]
+    assert {"inexperienced_hours", "night_excess_shifts"} <= set(checked["parts"])
+    codes = {reason["code"] for shortfall in checked["shortfalls"] for reason in shortfall["reasons"]}
+    assert {"experienced_short", "consecutive_days"} <= codes
