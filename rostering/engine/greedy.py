@@ -36,6 +36,7 @@ class RosterState:
     days: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
     nights: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     experienced: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    spans: list[slice] | None = None
 
     @classmethod
     def empty(cls, problem: Problem, pairs: Pairs) -> RosterState:
@@ -55,11 +56,13 @@ class RosterState:
         )
 
     def span(self, shift_index: int) -> slice:
-        shift = self.problem.shifts[shift_index]
-        return slice(
-            int(np.searchsorted(self.boundaries, shift.start)),
-            int(np.searchsorted(self.boundaries, shift.end)),
-        )
+        """The elementary intervals the shift covers (computed once per shift)."""
+        spans = self.spans
+        if spans is None:
+            starts = np.searchsorted(self.boundaries, self.pairs.shift_start).tolist()
+            ends = np.searchsorted(self.boundaries, self.pairs.shift_end).tolist()
+            spans = self.spans = [slice(a, b) for a, b in zip(starts, ends, strict=True)]
+        return spans[shift_index]
 
     def fits(self, position: int, *, check_ratio: bool = True) -> bool:
         """Whether adding candidate pair `position` keeps every hard rule."""
@@ -87,9 +90,14 @@ class RosterState:
         worked = self.days[person_index]
         if limit is None or worked[shift.day]:
             return True
-        before = next(k for k in range(1, limit + 2) if not worked[shift.day - k]) - 1
-        after = next(k for k in range(1, limit + 2) if not worked[shift.day + k]) - 1
-        return before + 1 + after <= limit
+        run = 1  # the new day, and the worked days touching it on either side
+        day = shift.day - 1
+        while worked[day] and run <= limit:
+            run, day = run + 1, day - 1
+        day = shift.day + 1
+        while worked[day] and run <= limit:
+            run, day = run + 1, day + 1
+        return run <= limit
 
     def conflicts(self, position: int) -> list[int]:
         """The person's chosen pairs that overlap the pair's shift or leave too little rest."""

@@ -137,24 +137,27 @@ def _cardinality_rows(problem: Problem, pairs: Pairs) -> tuple[np.ndarray, np.nd
     shifts that fit in max_hours (the shortest ones first), wherever the hours row alone lets the LP
     take more: 8 h of 3 h shifts is 2 shifts, not 2.67. A Chvatal-Gomory rounding of the hours row
     that closes most of the LP gap of shift lengths that do not divide max_hours."""
-    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
-    rows: list[np.ndarray] = []
-    members: list[np.ndarray] = []
-    bounds: list[float] = []
-    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)], strict=True):
-        if hi - lo < 2:
-            continue
-        max_hours = problem.people[int(pairs.person[lo])].max_hours
-        lengths = np.sort(pairs.hours[lo:hi])
-        fitting = int(np.searchsorted(np.cumsum(lengths), max_hours + 1e-9, side="right"))
-        # the LP could already take at most max_hours / shortest shifts: a cut only when that is more
-        if fitting < hi - lo and fitting < max_hours / lengths[0] - 1e-9:
-            rows.append(np.full(hi - lo, len(bounds)))
-            members.append(np.arange(lo, hi))
-            bounds.append(float(fitting))
-    if not bounds:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(rows), np.concatenate(members), np.asarray(bounds)
+    empty = np.zeros(0, dtype=np.int64)
+    if len(pairs) == 0:
+        return empty, empty, np.zeros(0)
+    # pairs are grouped by person: sort each group by length and count the shortest that fit
+    order = np.lexsort((pairs.hours, pairs.person))
+    lengths = pairs.hours[order]
+    person = pairs.person[order]
+    first = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
+    size = np.diff(np.r_[first, len(order)])
+    totals = np.cumsum(lengths)
+    before = np.repeat(np.r_[0.0, totals][first], size)
+    max_hours = np.asarray([p.max_hours for p in problem.people])[person]
+    fits = np.add.reduceat((totals - before <= max_hours + 1e-9).astype(np.int64), first)
+    # the LP could already take at most max_hours / shortest shifts: a cut only when that is more
+    cut = (size >= 2) & (fits < size) & (fits < max_hours[first] / lengths[first] - 1e-9)
+    if not cut.any():
+        return empty, empty, np.zeros(0)
+    chosen = np.flatnonzero(cut)
+    rows = np.repeat(np.arange(len(chosen)), size[chosen])
+    members = np.concatenate([np.arange(first[k], first[k] + size[k]) for k in chosen])
+    return rows, members, fits[chosen].astype(np.float64)
 
 
 def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -225,17 +228,22 @@ def _version2_rows(problem: Problem, pairs: Pairs, first_var: int) -> _Rows:
                 lack = out.var(0.0, float(shift.min_experienced), weights.inexperienced * shift.hours)
                 mine = members.get(index, [])
                 out.row([*mine, lack], [1.0] * (len(mine) + 1), float(shift.min_experienced), math.inf)
-    night = np.asarray([s.night for s in shifts], dtype=bool)
     fair = problem.night_fair_share if problem.night_excess_counts and weights.night_fairness else None
     limit = problem.max_consecutive_days
     rest = problem.min_rest_hours * HOUR
+    # plain lists: this loop runs once per pair
+    pair_shift = pairs.shift.tolist()
+    starts = pairs.shift_start[pairs.shift].tolist()
+    ends = (pairs.shift_end[pairs.shift] + rest).tolist()
+    day_of = [s.day for s in shifts]
+    night_of = [s.night for s in shifts]
     boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
-    for lo, hi in zip(np.r_[0, boundaries], np.r_[boundaries, len(pairs)], strict=True):
+    for lo, hi in zip(np.r_[0, boundaries].tolist(), np.r_[boundaries, len(pairs)].tolist(), strict=True):
         if hi <= lo:
             continue
         person = people[int(pairs.person[lo])]
         positions = range(lo, hi)
-        nights = [k for k in positions if night[pairs.shift[k]]]
+        nights = [k for k in positions if night_of[pair_shift[k]]]
         cap = person.max_night_shifts
         if cap is not None and len(nights) > cap:
             out.row(nights, [1.0] * len(nights), -math.inf, float(cap))
@@ -247,16 +255,15 @@ def _version2_rows(problem: Problem, pairs: Pairs, first_var: int) -> _Rows:
             continue
         by_day: dict[int, list[int]] = {}
         for k in positions:
-            by_day.setdefault(shifts[pairs.shift[k]].day, []).append(k)
+            by_day.setdefault(day_of[pair_shift[k]], []).append(k)
+        runs = [day for day in by_day if all(day + j in by_day for j in range(1, limit + 1))]
+        if not runs:
+            continue
         # a worked-day term per date, as (columns, coefficients)
         worked: dict[int, tuple[list[int], list[float]]] = {}
-        runs = [day for day in by_day if all(day + j in by_day for j in range(1, limit + 1))]
         for day in sorted({day + j for day in runs for j in range(limit + 1)}):
             mine = by_day[day]
-            cliques = interval_cliques(
-                [pairs.shift_start[pairs.shift[k]] for k in mine],
-                [pairs.shift_end[pairs.shift[k]] + rest for k in mine],
-            )
+            cliques = interval_cliques([starts[k] for k in mine], [ends[k] for k in mine])
             if len(cliques) == 1 and len(cliques[0]) == len(mine):
                 worked[day] = (mine, [1.0] * len(mine))
             else:
