@@ -160,6 +160,56 @@ def _cardinality_rows(problem: Problem, pairs: Pairs) -> tuple[np.ndarray, np.nd
     return rows, members, fits[chosen].astype(np.float64)
 
 
+def _distance(value: int, modulus: int) -> int:
+    """How far `value` is from the nearest multiple of `modulus`."""
+    r = value % modulus
+    return min(r, modulus - r)
+
+
+def _residue_rows(problem: Problem, pairs: Pairs, over0: int, under0: int) -> _Rows:
+    """Rows `over_p + under_p >= a0 + sum (a_s - a0) x_ps`: a person's hours are a sum of shift lengths,
+    so when all but one clique of their shifts last a multiple of g hours, their distance to the
+    target is at least the distance of the target to those sums modulo g. The LP otherwise meets a
+    target of 8 h with 3 h + 4 h + a quarter of a 4 h shift (a 23-hour day, 3-hour shifts)."""
+    out = _Rows([], [], [], [], [], 0, [], [], [])
+    rest = problem.min_rest_hours * HOUR
+    minutes = np.rint(pairs.hours * 60).astype(np.int64)
+    if len(pairs) == 0 or np.any(np.abs(pairs.hours * 60 - minutes) > 1e-6):
+        return out
+    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
+    for lo, hi in zip(np.r_[0, boundaries].tolist(), np.r_[boundaries, len(pairs)].tolist(), strict=True):
+        person_index = int(pairs.person[lo])
+        target = problem.people[person_index].target_hours * 60
+        if abs(target - round(target)) > 1e-6:
+            continue
+        lengths = minutes[lo:hi]
+        values, counts = np.unique(lengths, return_counts=True)
+        if len(values) == 1:
+            g, odd = int(values[0]), []
+        elif len(values) == 2:
+            rare = int(values[np.argmin(counts)]) if counts[0] != counts[1] else int(values[0])
+            g = int(values[values != rare][0])
+            odd = [lo + k for k in np.flatnonzero(lengths == rare).tolist()]
+            # the odd shifts must clash pairwise (at most one of them in any roster)
+            first_end = min(pairs.shift_end[pairs.shift[k]] for k in odd) + rest
+            if max(pairs.shift_start[pairs.shift[k]] for k in odd) >= first_end:
+                continue
+        else:
+            continue
+        a0 = _distance(-round(target), g)
+        terms = [(k, _distance(int(minutes[k]) - round(target), g) - a0) for k in odd]
+        terms = [(k, a) for k, a in terms if a]
+        if not a0 and not terms:
+            continue
+        out.row(
+            [over0 + person_index, under0 + person_index, *(k for k, _ in terms)],
+            [1.0, 1.0, *(-a / 60 for _, a in terms)],
+            a0 / 60,
+            math.inf,
+        )
+    return out
+
+
 def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
     """Distinct (counselor shifts, supervisor shifts) on duty over the elementary intervals."""
     if problem.supervisor_ratio is None or not problem.shifts:
@@ -375,6 +425,16 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     # at most k shifts per person, k the most that fit in max_hours
     card_rows, card_pairs, card_bounds = _cardinality_rows(problem, pairs)
     add_rows(card_rows, card_pairs, np.ones(len(card_rows)), np.full(len(card_bounds), -np.inf), card_bounds)
+    if problem.version == 2 and weights.target_deviation:
+        residue = _residue_rows(problem, pairs, over0, under0)
+        if residue.lower:
+            add_rows(
+                np.asarray(residue.rows, dtype=np.int64),
+                np.asarray(residue.cols, dtype=np.int64),
+                np.asarray(residue.coefs),
+                np.asarray(residue.lower),
+                np.asarray(residue.upper),
+            )
     # supervisor ratio
     ratio_rows = _ratio_rows(problem)
     if ratio_rows:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rostering.engine import PinConflictError, ProblemError, evaluate, parse_problem, pin_conflicts, solve
+from rostering.engine import PinConflictError, ProblemError, evaluate, model, parse_problem, pin_conflicts, solve
 from rostering.engine.__main__ import main
 from rostering.engine.greedy import greedy_roster
 from rostering.engine.pairs import build_pairs
@@ -612,3 +613,19 @@ def test_cli_solves_and_checks_a_version_2_file(tmp_path, capsys):
     assert {"inexperienced_hours", "night_excess_shifts"} <= set(checked["parts"])
     codes = {reason["code"] for shortfall in checked["shortfalls"] for reason in shortfall["reasons"]}
     assert {"experienced_short", "consecutive_days"} <= codes
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(v2_problems().filter(lambda document: not document.get("pinned")))
+def test_the_cuts_never_change_the_optimum(document):
+    """The cardinality and residue rows only cut fractional points: without them the proven optimum
+    is the same."""
+    with_cuts = solve(document, seconds=10)
+    empty = model.np.zeros(0, dtype=model.np.int64), model.np.zeros(0, dtype=model.np.int64), model.np.zeros(0)
+    with (
+        mock.patch.object(model, "_cardinality_rows", return_value=empty),
+        mock.patch.object(model, "_residue_rows", return_value=model._Rows([], [], [], [], [], 0, [], [], [])),
+    ):
+        without = solve(document, seconds=10)
+    assert with_cuts.status == without.status == "optimal"
+    assert with_cuts.penalty == pytest.approx(without.penalty, abs=1e-6)
