@@ -132,6 +132,24 @@ def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.nda
     return np.asarray(rows, dtype=np.int64), np.asarray(members, dtype=np.int64)
 
 
+def most_shifts(problem: Problem, pairs: Pairs) -> np.ndarray:
+    """Per pair position, the most shifts its person can work: how many of their shortest candidate
+    shifts fit in max_hours (rest and overlap aside)."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # pairs are grouped by person: sort each group by length and count the shortest that fit
+    order = np.lexsort((pairs.hours, pairs.person))
+    lengths = pairs.hours[order]
+    first = np.r_[0, np.flatnonzero(np.diff(pairs.person[order])) + 1]
+    size = np.diff(np.r_[first, len(order)])
+    totals = np.cumsum(lengths)
+    before = np.repeat(np.r_[0.0, totals][first], size)
+    max_hours = np.asarray([p.max_hours for p in problem.people])[pairs.person[order]]
+    fits = np.add.reduceat((totals - before <= max_hours + 1e-9).astype(np.int64), first)
+    # a person's pairs occupy the same positions in both orders
+    return np.repeat(fits, size)
+
+
 def _cardinality_rows(problem: Problem, pairs: Pairs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, pair) entries and right-hand sides of `sum x <= k` per person, where k is the most
     shifts that fit in max_hours (the shortest ones first), wherever the hours row alone lets the LP
@@ -140,18 +158,14 @@ def _cardinality_rows(problem: Problem, pairs: Pairs) -> tuple[np.ndarray, np.nd
     empty = np.zeros(0, dtype=np.int64)
     if len(pairs) == 0:
         return empty, empty, np.zeros(0)
-    # pairs are grouped by person: sort each group by length and count the shortest that fit
-    order = np.lexsort((pairs.hours, pairs.person))
-    lengths = pairs.hours[order]
-    person = pairs.person[order]
-    first = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
-    size = np.diff(np.r_[first, len(order)])
-    totals = np.cumsum(lengths)
-    before = np.repeat(np.r_[0.0, totals][first], size)
-    max_hours = np.asarray([p.max_hours for p in problem.people])[person]
-    fits = np.add.reduceat((totals - before <= max_hours + 1e-9).astype(np.int64), first)
+    most = most_shifts(problem, pairs)
+    first = np.r_[0, np.flatnonzero(np.diff(pairs.person)) + 1]
+    size = np.diff(np.r_[first, len(pairs)])
+    fits = most[first]
+    shortest = np.minimum.reduceat(pairs.hours, first)
+    max_hours = np.asarray([p.max_hours for p in problem.people])[pairs.person[first]]
     # the LP could already take at most max_hours / shortest shifts: a cut only when that is more
-    cut = (size >= 2) & (fits < size) & (fits < max_hours[first] / lengths[first] - 1e-9)
+    cut = (size >= 2) & (fits < size) & (fits < max_hours / shortest - 1e-9)
     if not cut.any():
         return empty, empty, np.zeros(0)
     chosen = np.flatnonzero(cut)
@@ -280,6 +294,7 @@ def _version2_rows(problem: Problem, pairs: Pairs, first_var: int) -> _Rows:
                 out.row([*mine, lack], [1.0] * (len(mine) + 1), float(shift.min_experienced), math.inf)
     fair = problem.night_fair_share if problem.night_excess_counts and weights.night_fairness else None
     limit = problem.max_consecutive_days
+    most = most_shifts(problem, pairs)  # a limit at or above it cannot bind
     rest = problem.min_rest_hours * HOUR
     # plain lists: this loop runs once per pair
     pair_shift = pairs.shift.tolist()
@@ -295,14 +310,15 @@ def _version2_rows(problem: Problem, pairs: Pairs, first_var: int) -> _Rows:
         positions = range(lo, hi)
         nights = [k for k in positions if night_of[pair_shift[k]]]
         cap = person.max_night_shifts
-        if cap is not None and len(nights) > cap:
+        reachable = min(len(nights), most[lo])
+        if cap is not None and reachable > cap:
             out.row(nights, [1.0] * len(nights), -math.inf, float(cap))
-        reachable = len(nights) if cap is None else min(cap, len(nights))
+            reachable = cap
         if fair is not None and reachable > fair:
             excess = out.var(0.0, float(reachable - fair), weights.night_fairness)
             out.row([*nights, excess], [1.0] * len(nights) + [-1.0], -math.inf, float(fair))
-        if limit is None:
-            continue
+        if limit is None or most[lo] <= limit:
+            continue  # no K + 1 shifts fit in the person's max_hours: no run of K + 1 days
         by_day: dict[int, list[int]] = {}
         for k in positions:
             by_day.setdefault(day_of[pair_shift[k]], []).append(k)
