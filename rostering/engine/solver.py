@@ -225,29 +225,44 @@ class _HighsRun:
         vector = lp.solutions[0].primal_solution.variable_values
         values[np.asarray(vector.ids, dtype=np.int64)] = vector.values
         rounded = np.round(values)
-        fixed = integers & (np.abs(values - rounded) <= 1e-6)
+        integral = integers & (np.abs(values - rounded) <= 1e-6)
+        self.lp_bound = bound
+        pairs = self.model.pairs
+        fractional = np.flatnonzero(integers & ~integral)
+        # first only the fractional pairs are free; then every pair of the people concerned
+        widened = np.zeros(len(integers), dtype=bool)
+        widened[: len(pairs)] = np.isin(pairs.person, pairs.person[fractional[fractional < len(pairs)]])
+        for fixed in (integral, integral & ~widened):
+            result = self._round(fixed, rounded, bound, seconds - (time.perf_counter() - started))
+            if result is not None or self.interrupter.interrupted:
+                return result
+            if not widened.any():
+                break
+        return None
+
+    def _round(
+        self, fixed: np.ndarray, values: np.ndarray, bound: float, seconds: float
+    ) -> result_pb2.SolveResultProto | None:
+        """The MIP with the `fixed` variables at their LP `values`: its roster when it meets the LP's
+        `bound`, else None (the roster kept as the incumbent when it is the best so far)."""
         restricted = model_pb2.ModelProto()
         restricted.CopyFrom(self.model.proto)
         lower = np.asarray(restricted.variables.lower_bounds)
         upper = np.asarray(restricted.variables.upper_bounds)
-        lower[fixed] = upper[fixed] = rounded[fixed]
+        lower[fixed] = upper[fixed] = values[fixed]
         restricted.variables.lower_bounds[:] = lower.tolist()
         restricted.variables.upper_bounds[:] = upper.tolist()
         # HiGHS's presolve removes the fixed columns: what is left is small
-        sub = self._solve(
-            restricted,
-            seconds - (time.perf_counter() - started),
-            self.tracker.highs_penalties,
-            {"presolve": "on"},
-        )
+        sub = self._solve(restricted, seconds, self.tracker.highs_penalties, {"presolve": "on"})
         if not sub.solutions or not sub.solutions[0].HasField("primal_solution"):
             return None
         # the restricted problem's own bound says nothing about the whole one: the LP's does
         sub.termination.objective_bounds.dual_bound = bound
-        self.lp_bound = bound
         penalty = sub.solutions[0].primal_solution.objective_value
         if penalty > self.tracker.rounded_bound(bound) + 1e-6:
-            self.incumbent = sub  # a real integrality gap: the full MIP starts from this roster
+            best = self.incumbent
+            if best is None or penalty < best.solutions[0].primal_solution.objective_value - 1e-9:
+                self.incumbent = sub  # the full MIP starts from the best of these rosters
             return None
         self.name = "highs-lp"
         return sub
