@@ -222,7 +222,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.run_one:
         run_one(args.run_one, args.output, args.seconds)
-        return 0
+        from rostering.engine.solver import exit_now
+
+        exit_now(0)  # an abandoned HiGHS run would abort a normal interpreter shutdown
     if args.list:
         for name, arguments in INSTANCES.items():
             print(f"{name:18} make_instance.py {' '.join(arguments)}")

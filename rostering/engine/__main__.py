@@ -19,7 +19,7 @@ from .explain import PinConflictError, explain_shortfalls
 from .pairs import build_pairs
 from .problem import SOLUTION_FORMAT, ProblemError, load_problem
 from .solution import Progress, number_text
-from .solver import solve
+from .solver import exit_now, solve
 from .verify import evaluate
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -116,4 +116,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -8,7 +8,9 @@ branch-and-bound proves the optimum at the root where CP-SAT's bound stays weak
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -112,6 +114,25 @@ class _Tracker:
             match = _HIGHS_PROGRESS.match(line)
             if match:
                 self.report("highs", penalty=_finite(match["solution"]), bound=_finite(match["bound"]))
+
+
+_ABANDONED: list[threading.Thread] = []  # HiGHS runs the caller stopped waiting for
+
+
+def solver_threads_running() -> bool:
+    """Whether an abandoned HiGHS run is still going. Interpreter shutdown under a running HiGHS
+    thread aborts the process (std::terminate), so a command line that exits right after solve()
+    must then leave with os._exit (see __main__.py)."""
+    return any(thread.is_alive() for thread in _ABANDONED)
+
+
+def exit_now(code: int) -> None:
+    """Flush and exit with `code`, skipping interpreter shutdown when HiGHS is still running."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if solver_threads_running():
+        os._exit(code)
+    sys.exit(code)
 
 
 IPM_FROM_NONZEROS = 60_000  # measured: dual simplex wins on one week (49 k), interior point from two
@@ -298,6 +319,7 @@ class _HighsRun:
                 self.interrupter.interrupt()
                 interrupted_at = now
             if interrupted_at is not None and now - interrupted_at > ABANDON_AFTER:
+                _ABANDONED.append(self.thread)
                 return self.incumbent  # the rounded roster and the LP's bound, when there are
         if self.error is not None:
             raise self.error
