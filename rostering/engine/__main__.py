@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rostering.engine", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     solve_parser = commands.add_parser("solve", help="write the best roster found in the time given")
-    solve_parser.add_argument("problem", help="roster-problem/1 JSON file")
+    solve_parser.add_argument("problem", help="roster-problem/1 or /2 JSON file")
     solve_parser.add_argument("--seconds", type=float, required=True, help="time limit")
     solve_parser.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     solve_parser.add_argument("--output", help="solution file (default: stdout)")

@@ -400,7 +400,7 @@ def solve(
 ) -> Solution:
     """Return the best valid roster found within `seconds`, with its penalty and a proven lower bound.
 
-    `problem` is a roster-problem/1 document (dict) or a parsed :class:`Problem`. `workers` >= 2
+    `problem` is a roster-problem/1 or /2 document (dict) or a parsed :class:`Problem`. `workers` >= 2
     runs HiGHS (single-threaded branch-and-bound) beside the greedy first roster; 1 runs them in
     turn. `on_progress` is called at each improvement, from the calling thread or the solver's
     thread (never both at once); an exception it raises stops the search and is re-raised here.
