@@ -1,4 +1,4 @@
-"""Roster engine: turns a roster-problem/1 into the best valid roster it can prove, without Django.
+"""Roster engine: turns a roster-problem/1 or /2 into the best valid roster it can prove, without Django.
 
     import threading
     from rostering.engine import PinConflictError, ProblemError, solve

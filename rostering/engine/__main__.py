@@ -19,7 +19,7 @@ from .explain import PinConflictError, explain_shortfalls
 from .pairs import build_pairs
 from .problem import SOLUTION_FORMAT, ProblemError, load_problem
 from .solution import Progress, number_text
-from .solver import solve
+from .solver import exit_now, solve
 from .verify import evaluate
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rostering.engine", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     solve_parser = commands.add_parser("solve", help="write the best roster found in the time given")
-    solve_parser.add_argument("problem", help="roster-problem/1 JSON file")
+    solve_parser.add_argument("problem", help="roster-problem/1 or /2 JSON file")
     solve_parser.add_argument("--seconds", type=float, required=True, help="time limit")
     solve_parser.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
     solve_parser.add_argument("--output", help="solution file (default: stdout)")
@@ -116,4 +116,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

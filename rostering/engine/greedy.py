@@ -6,7 +6,7 @@ Every step keeps every hard rule, so the result is valid whatever the solver lat
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +32,11 @@ class RosterState:
     chosen: set[int] = field(default_factory=set)  # pair positions
     options: list[int] = field(default_factory=list)  # candidate pairs per person
     pinned: set[int] | None = None  # pinned pair positions, filled on first use
+    # version 2: shifts per calendar day and night shifts per person, experienced people per shift
+    days: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    nights: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    experienced: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    spans: list[slice] | None = None
 
     @classmethod
     def empty(cls, problem: Problem, pairs: Pairs) -> RosterState:
@@ -51,11 +56,13 @@ class RosterState:
         )
 
     def span(self, shift_index: int) -> slice:
-        shift = self.problem.shifts[shift_index]
-        return slice(
-            int(np.searchsorted(self.boundaries, shift.start)),
-            int(np.searchsorted(self.boundaries, shift.end)),
-        )
+        """The elementary intervals the shift covers (computed once per shift)."""
+        spans = self.spans
+        if spans is None:
+            starts = np.searchsorted(self.boundaries, self.pairs.shift_start).tolist()
+            ends = np.searchsorted(self.boundaries, self.pairs.shift_end).tolist()
+            spans = self.spans = [slice(a, b) for a, b in zip(starts, ends, strict=True)]
+        return spans[shift_index]
 
     def fits(self, position: int, *, check_ratio: bool = True) -> bool:
         """Whether adding candidate pair `position` keeps every hard rule."""
@@ -69,7 +76,28 @@ class RosterState:
             return False
         if self.conflicts(position):
             return False
+        if self.problem.version == 2 and not self.calendar_allows(person_index, shift_index):
+            return False
         return not check_ratio or self.ratio_allows(shift_index)
+
+    def calendar_allows(self, person_index: int, shift_index: int) -> bool:
+        """Hard rules 9 and 10: the shift keeps the person's run of days and night shifts in bounds."""
+        shift = self.problem.shifts[shift_index]
+        cap = self.problem.people[person_index].max_night_shifts
+        if shift.night and cap is not None and self.nights[person_index] >= cap:
+            return False
+        limit = self.problem.max_consecutive_days
+        worked = self.days[person_index]
+        if limit is None or worked[shift.day]:
+            return True
+        run = 1  # the new day, and the worked days touching it on either side
+        day = shift.day - 1
+        while worked[day] and run <= limit:
+            run, day = run + 1, day - 1
+        day = shift.day + 1
+        while worked[day] and run <= limit:
+            run, day = run + 1, day + 1
+        return run <= limit
 
     def conflicts(self, position: int) -> list[int]:
         """The person's chosen pairs that overlap the pair's shift or leave too little rest."""
@@ -112,6 +140,10 @@ class RosterState:
         self.busy[person_index].append(position)
         on_duty = self.counselors_on if shift.role == "counselor" else self.supervisors_on
         on_duty[self.span(shift_index)] += 1
+        if self.problem.version == 2:
+            self.days[person_index][shift.day] += 1
+            self.nights[person_index] += shift.night
+            self.experienced[shift_index] += self.problem.people[person_index].experienced
 
     def remove(self, position: int) -> None:
         shift_index = int(self.pairs.shift[position])
@@ -123,6 +155,10 @@ class RosterState:
         self.busy[person_index].remove(position)
         on_duty = self.counselors_on if shift.role == "counselor" else self.supervisors_on
         on_duty[self.span(shift_index)] -= 1
+        if self.problem.version == 2:
+            self.days[person_index][shift.day] -= 1
+            self.nights[person_index] -= shift.night
+            self.experienced[shift_index] -= self.problem.people[person_index].experienced
 
     def assignments(self) -> list[Assignment]:
         return sorted((int(self.pairs.shift[k]), int(self.pairs.person[k])) for k in self.chosen)
@@ -139,11 +175,23 @@ def _marginal_cost(state: RosterState, position: int) -> float:
     change = -hours if state.pairs.previous[position] else hours
     if not state.problem.has_previous:
         change = 0.0
-    return (
+    cost = (
         weights.unpreferred * float(state.pairs.unpreferred_hours[position])
         + weights.target_deviation * deviation
         + weights.change * change
     )
+    if state.problem.version == 2:
+        shift_index = int(state.pairs.shift[position])
+        shift = state.problem.shifts[shift_index]
+        if state.problem.people[person_index].experienced and state.experienced[shift_index] < shift.min_experienced:
+            cost -= weights.inexperienced * hours
+        if (
+            shift.night
+            and state.problem.night_excess_counts
+            and state.nights[person_index] >= state.problem.night_fair_share
+        ):
+            cost += weights.night_fairness
+    return cost
 
 
 def _fill(
@@ -163,11 +211,15 @@ def _fill(
             for position in by_shift[shift_index]
             if state.fits(position, check_ratio=False)
         )
-        for cost, _, position in ranked:
+        for _, _, position in ranked:
             if state.assigned[shift_index] >= goal or not state.ratio_allows(shift_index):
                 break
             below_min = state.assigned[shift_index] < shift.min
+            # re-priced: an experienced person added earlier may have met min_experienced
+            cost = _marginal_cost(state, position)
             if cost - (uncovered_gain if below_min else 0.0) >= 0:
+                if state.problem.version == 2:
+                    continue  # a later one may still be cheaper now
                 break
             state.add(position)
 

@@ -12,6 +12,16 @@ Python objects):
             per maximal clique (a sweep over sorted starts) states overlap and rest exactly.
 * ratio     per distinct set of shifts on duty in an elementary interval between shift
             boundaries: sum counselor y - ratio * sum supervisor y <= 0
+
+Version 2 adds (see `_version2_rows`):
+
+* experienced  sum over experienced people x_ps + lack_s >= min_experienced_s
+* nights       sum over the person's night shifts x <= max_night_shifts (hard rule 10), and
+               sum - excess_p <= night_fair_share (the fairness penalty)
+* days         per run of K + 1 consecutive dates on which the person has candidate shifts,
+               sum over the run of worked_pd <= K (hard rule 9), where worked_pd is the sum of
+               x over the person's shifts that day when they all clash (one shift a day at most),
+               else a variable above the x-sum of each clique of clashing shifts of that day
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ class MipModel:
     pairs: Pairs
     count_offset: int  # first shift-count variable
     granularity: float  # every penalty is a multiple of this (0: unknown)
+    lp_first: bool = False  # solve the LP, then the MIP over its fractional pairs (see solver.py)
 
 
 def _fraction_gcd(a: Fraction, b: Fraction) -> Fraction:
@@ -58,6 +69,11 @@ def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
         atoms += [weights.target_deviation * t for t in {p.target_hours for p in problem.people}]
     if weights.unpreferred:
         atoms += [weights.unpreferred * u for u in set(np.round(pairs.unpreferred_hours, 12).tolist())]
+    if problem.version == 2:
+        if weights.inexperienced:
+            atoms += [weights.inexperienced * s.hours for s in problem.shifts if s.min_experienced]
+        if weights.night_fairness and problem.night_excess_counts:
+            atoms.append(weights.night_fairness)
     step = Fraction(0)
     for atom in atoms:
         fraction = Fraction(atom).limit_denominator(3600)
@@ -65,6 +81,22 @@ def penalty_granularity(problem: Problem, pairs: Pairs) -> float:
             return 0.0
         step = _fraction_gcd(step, abs(fraction))
     return float(step) if step and float(step) >= 1e-3 else 0.0
+
+
+def interval_cliques(starts: list[float], ends: list[float]) -> list[list[int]]:
+    """Maximal cliques of the interval graph of [starts[k], ends[k]) (starts sorted), by a sweep."""
+    cliques: list[list[int]] = []
+    for j, moment in enumerate(starts):
+        if j + 1 < len(starts) and starts[j + 1] == moment:
+            continue
+        clique = [k for k in range(j + 1) if ends[k] > moment]
+        if cliques and set(clique) <= set(cliques[-1]):
+            continue
+        if cliques and set(cliques[-1]) <= set(clique):
+            cliques[-1] = clique
+        else:
+            cliques.append(clique)
+    return cliques
 
 
 def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +132,98 @@ def _rest_cliques(pairs: Pairs, rest_seconds: float) -> tuple[np.ndarray, np.nda
     return np.asarray(rows, dtype=np.int64), np.asarray(members, dtype=np.int64)
 
 
+def most_shifts(problem: Problem, pairs: Pairs) -> np.ndarray:
+    """Per pair position, the most shifts its person can work: how many of their shortest candidate
+    shifts fit in max_hours (rest and overlap aside)."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # pairs are grouped by person: sort each group by length and count the shortest that fit
+    order = np.lexsort((pairs.hours, pairs.person))
+    lengths = pairs.hours[order]
+    first = np.r_[0, np.flatnonzero(np.diff(pairs.person[order])) + 1]
+    size = np.diff(np.r_[first, len(order)])
+    totals = np.cumsum(lengths)
+    before = np.repeat(np.r_[0.0, totals][first], size)
+    max_hours = np.asarray([p.max_hours for p in problem.people])[pairs.person[order]]
+    fits = np.add.reduceat((totals - before <= max_hours + 1e-9).astype(np.int64), first)
+    # a person's pairs occupy the same positions in both orders
+    return np.repeat(fits, size)
+
+
+def _cardinality_rows(problem: Problem, pairs: Pairs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, pair) entries and right-hand sides of `sum x <= k` per person, where k is the most
+    shifts that fit in max_hours (the shortest ones first), wherever the hours row alone lets the LP
+    take more: 8 h of 3 h shifts is 2 shifts, not 2.67. A Chvatal-Gomory rounding of the hours row
+    that closes most of the LP gap of shift lengths that do not divide max_hours."""
+    empty = np.zeros(0, dtype=np.int64)
+    if len(pairs) == 0:
+        return empty, empty, np.zeros(0)
+    most = most_shifts(problem, pairs)
+    first = np.r_[0, np.flatnonzero(np.diff(pairs.person)) + 1]
+    size = np.diff(np.r_[first, len(pairs)])
+    fits = most[first]
+    shortest = np.minimum.reduceat(pairs.hours, first)
+    max_hours = np.asarray([p.max_hours for p in problem.people])[pairs.person[first]]
+    # the LP could already take at most max_hours / shortest shifts: a cut only when that is more
+    cut = (size >= 2) & (fits < size) & (fits < max_hours / shortest - 1e-9)
+    if not cut.any():
+        return empty, empty, np.zeros(0)
+    chosen = np.flatnonzero(cut)
+    rows = np.repeat(np.arange(len(chosen)), size[chosen])
+    members = np.concatenate([np.arange(first[k], first[k] + size[k]) for k in chosen])
+    return rows, members, fits[chosen].astype(np.float64)
+
+
+def _distance(value: int, modulus: int) -> int:
+    """How far `value` is from the nearest multiple of `modulus`."""
+    r = value % modulus
+    return min(r, modulus - r)
+
+
+def _residue_rows(problem: Problem, pairs: Pairs, over0: int, under0: int) -> _Rows:
+    """Rows `over_p + under_p >= a0 + sum (a_s - a0) x_ps`: a person's hours are a sum of shift lengths,
+    so when all but one clique of their shifts last a multiple of g hours, their distance to the
+    target is at least the distance of the target to those sums modulo g. The LP otherwise meets a
+    target of 8 h with 3 h + 4 h + a quarter of a 4 h shift (a 23-hour day, 3-hour shifts)."""
+    out = _Rows([], [], [], [], [], 0, [], [], [])
+    rest = problem.min_rest_hours * HOUR
+    minutes = np.rint(pairs.hours * 60).astype(np.int64)
+    if len(pairs) == 0 or np.any(np.abs(pairs.hours * 60 - minutes) > 1e-6):
+        return out
+    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
+    for lo, hi in zip(np.r_[0, boundaries].tolist(), np.r_[boundaries, len(pairs)].tolist(), strict=True):
+        person_index = int(pairs.person[lo])
+        target = problem.people[person_index].target_hours * 60
+        if abs(target - round(target)) > 1e-6:
+            continue
+        lengths = minutes[lo:hi]
+        values, counts = np.unique(lengths, return_counts=True)
+        if len(values) == 1:
+            g, odd = int(values[0]), []
+        elif len(values) == 2:
+            rare = int(values[np.argmin(counts)]) if counts[0] != counts[1] else int(values[0])
+            g = int(values[values != rare][0])
+            odd = [lo + k for k in np.flatnonzero(lengths == rare).tolist()]
+            # the odd shifts must clash pairwise (at most one of them in any roster)
+            first_end = min(pairs.shift_end[pairs.shift[k]] for k in odd) + rest
+            if max(pairs.shift_start[pairs.shift[k]] for k in odd) >= first_end:
+                continue
+        else:
+            continue
+        a0 = _distance(-round(target), g)
+        terms = [(k, _distance(int(minutes[k]) - round(target), g) - a0) for k in odd]
+        terms = [(k, a) for k, a in terms if a]
+        if not a0 and not terms:
+            continue
+        out.row(
+            [over0 + person_index, under0 + person_index, *(k for k, _ in terms)],
+            [1.0, 1.0, *(-a / 60 for _, a in terms)],
+            a0 / 60,
+            math.inf,
+        )
+    return out
+
+
 def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
     """Distinct (counselor shifts, supervisor shifts) on duty over the elementary intervals."""
     if problem.supervisor_ratio is None or not problem.shifts:
@@ -120,6 +244,105 @@ def _ratio_rows(problem: Problem) -> list[tuple[np.ndarray, np.ndarray]]:
         seen.add(key)
         rows.append((np.flatnonzero(column & counselor), np.flatnonzero(column & ~counselor)))
     return rows
+
+
+@dataclass(slots=True)
+class _Rows:
+    """Rows and extra columns collected as flat lists (local row numbers from 0)."""
+
+    rows: list[int]
+    cols: list[int]
+    coefs: list[float]
+    lower: list[float]
+    upper: list[float]
+    n_vars: int  # next free column
+    var_lower: list[float]
+    var_upper: list[float]
+    var_cost: list[float]
+
+    def row(self, cols: list[int], coefs: list[float], lo: float, hi: float) -> None:
+        number = len(self.lower)
+        self.rows += [number] * len(cols)
+        self.cols += cols
+        self.coefs += coefs
+        self.lower.append(lo)
+        self.upper.append(hi)
+
+    def var(self, lo: float, hi: float, cost: float) -> int:
+        self.var_lower.append(lo)
+        self.var_upper.append(hi)
+        self.var_cost.append(cost)
+        self.n_vars += 1
+        return self.n_vars - 1
+
+
+def _version2_rows(problem: Problem, pairs: Pairs, first_var: int) -> _Rows:
+    """Rows of hard rules 9 and 10 and of the experienced and night-fairness penalty parts."""
+    out = _Rows([], [], [], [], [], first_var, [], [], [])
+    weights = problem.weights
+    shifts, people = problem.shifts, problem.people
+    # experienced people short on a shift: lack_s >= min_experienced - experienced assigned
+    if weights.inexperienced:
+        experienced = np.asarray([p.experienced for p in people], dtype=bool)
+        members: dict[int, list[int]] = {}
+        for k in np.flatnonzero(experienced[pairs.person]).tolist():
+            members.setdefault(int(pairs.shift[k]), []).append(k)
+        for index, shift in enumerate(shifts):
+            if shift.min_experienced:
+                lack = out.var(0.0, float(shift.min_experienced), weights.inexperienced * shift.hours)
+                mine = members.get(index, [])
+                out.row([*mine, lack], [1.0] * (len(mine) + 1), float(shift.min_experienced), math.inf)
+    fair = problem.night_fair_share if problem.night_excess_counts and weights.night_fairness else None
+    limit = problem.max_consecutive_days
+    most = most_shifts(problem, pairs)  # a limit at or above it cannot bind
+    rest = problem.min_rest_hours * HOUR
+    # plain lists: this loop runs once per pair
+    pair_shift = pairs.shift.tolist()
+    starts = pairs.shift_start[pairs.shift].tolist()
+    ends = (pairs.shift_end[pairs.shift] + rest).tolist()
+    day_of = [s.day for s in shifts]
+    night_of = [s.night for s in shifts]
+    boundaries = np.flatnonzero(np.diff(pairs.person)) + 1
+    for lo, hi in zip(np.r_[0, boundaries].tolist(), np.r_[boundaries, len(pairs)].tolist(), strict=True):
+        if hi <= lo:
+            continue
+        person = people[int(pairs.person[lo])]
+        positions = range(lo, hi)
+        nights = [k for k in positions if night_of[pair_shift[k]]]
+        cap = person.max_night_shifts
+        reachable = min(len(nights), most[lo])
+        if cap is not None and reachable > cap:
+            out.row(nights, [1.0] * len(nights), -math.inf, float(cap))
+            reachable = cap
+        if fair is not None and reachable > fair:
+            excess = out.var(0.0, float(reachable - fair), weights.night_fairness)
+            out.row([*nights, excess], [1.0] * len(nights) + [-1.0], -math.inf, float(fair))
+        if limit is None or most[lo] <= limit:
+            continue  # no K + 1 shifts fit in the person's max_hours: no run of K + 1 days
+        by_day: dict[int, list[int]] = {}
+        for k in positions:
+            by_day.setdefault(day_of[pair_shift[k]], []).append(k)
+        runs = [day for day in by_day if all(day + j in by_day for j in range(1, limit + 1))]
+        if not runs:
+            continue
+        # a worked-day term per date, as (columns, coefficients)
+        worked: dict[int, tuple[list[int], list[float]]] = {}
+        for day in sorted({day + j for day in runs for j in range(limit + 1)}):
+            mine = by_day[day]
+            cliques = interval_cliques([starts[k] for k in mine], [ends[k] for k in mine])
+            if len(cliques) == 1 and len(cliques[0]) == len(mine):
+                worked[day] = (mine, [1.0] * len(mine))
+            else:
+                flag = out.var(0.0, 1.0, 0.0)
+                for clique in cliques:
+                    out.row([*(mine[k] for k in clique), flag], [1.0] * len(clique) + [-1.0], -math.inf, 0.0)
+                worked[day] = ([flag], [1.0])
+        for first in sorted(runs):
+            run = [first + j for j in range(limit + 1)]
+            cols = [c for d in run for c in worked[d][0]]
+            coefs = [c for d in run for c in worked[d][1]]
+            out.row(cols, coefs, -math.inf, float(limit))
+    return out
 
 
 def build_model(problem: Problem, pairs: Pairs) -> MipModel:
@@ -215,6 +438,19 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     add_rows(
         clique_rows, clique_pairs, np.ones(len(clique_rows)), np.full(n_cliques, -np.inf), np.ones(n_cliques)
     )
+    # at most k shifts per person, k the most that fit in max_hours
+    card_rows, card_pairs, card_bounds = _cardinality_rows(problem, pairs)
+    add_rows(card_rows, card_pairs, np.ones(len(card_rows)), np.full(len(card_bounds), -np.inf), card_bounds)
+    if problem.version == 2 and weights.target_deviation:
+        residue = _residue_rows(problem, pairs, over0, under0)
+        if residue.lower:
+            add_rows(
+                np.asarray(residue.rows, dtype=np.int64),
+                np.asarray(residue.cols, dtype=np.int64),
+                np.asarray(residue.coefs),
+                np.asarray(residue.lower),
+                np.asarray(residue.upper),
+            )
     # supervisor ratio
     ratio_rows = _ratio_rows(problem)
     if ratio_rows:
@@ -224,6 +460,21 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
             [np.r_[np.ones(len(c)), np.full(len(s), -float(problem.supervisor_ratio))] for c, s in ratio_rows]
         )
         add_rows(rows, cols, coefs, np.full(len(ratio_rows), -np.inf), np.zeros(len(ratio_rows)))
+    if problem.version == 2:
+        extra = _version2_rows(problem, pairs, n_vars)
+        if extra.lower:
+            add_rows(
+                np.asarray(extra.rows, dtype=np.int64),
+                np.asarray(extra.cols, dtype=np.int64),
+                np.asarray(extra.coefs),
+                np.asarray(extra.lower),
+                np.asarray(extra.upper),
+            )
+        lower = np.r_[lower, extra.var_lower]
+        upper = np.r_[upper, extra.var_upper]
+        cost = np.r_[cost, extra.var_cost]
+        integers = np.r_[integers, np.zeros(len(extra.var_lower), dtype=bool)]
+        n_vars = extra.n_vars
 
     all_rows = np.concatenate(row_parts)
     all_cols = np.concatenate(col_parts)
@@ -247,5 +498,11 @@ def build_model(problem: Problem, pairs: Pairs) -> MipModel:
     matrix.column_ids.extend(all_cols[order].tolist())
     matrix.coefficients.extend(all_coefs[order].tolist())
     return MipModel(
-        proto=proto, pairs=pairs, count_offset=count0, granularity=penalty_granularity(problem, pairs)
+        proto=proto,
+        pairs=pairs,
+        count_offset=count0,
+        granularity=penalty_granularity(problem, pairs),
+        # version 2's LP is degenerate with many optimal rosters: HiGHS's search for an integral one
+        # took longer than its root LP; version 1 keeps the measured path
+        lp_first=problem.version == 2,
     )

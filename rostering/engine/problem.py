@@ -1,4 +1,4 @@
-"""Parse and validate roster-problem/1 documents (see SPEC.md) into plain dataclasses.
+"""Parse and validate roster-problem/1 and /2 documents (see SPEC.md) into plain dataclasses.
 
 Every refusal is a :class:`ProblemError` whose message names the offending entry,
 e.g. ``shifts[12] (id "c-0302-00-voice"): min 3 > max 2``.
@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 PROBLEM_FORMAT = "roster-problem/1"
+PROBLEM_FORMAT_2 = "roster-problem/2"
+PROBLEM_FORMATS = (PROBLEM_FORMAT, PROBLEM_FORMAT_2)
+NEW_WEIGHTS = ["inexperienced", "night_fairness"]  # version 2
 SOLUTION_FORMAT = "roster-solution/1"
 ROLES = ("counselor", "supervisor")
 HOUR = 3600.0
@@ -29,6 +34,8 @@ class Weights:
     unpreferred: float = 0.0
     target_deviation: float = 0.0
     change: float = 0.0
+    inexperienced: float = 0.0  # version 2
+    night_fairness: float = 0.0  # version 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,9 @@ class Shift:
     end: float
     min: int
     max: int
+    min_experienced: int = 0  # version 2
+    day: int = 0  # version 2: proleptic ordinal of the start's date in the problem's zone
+    night: bool = False  # version 2: overlaps a night window
 
     @property
     def hours(self) -> float:
@@ -55,6 +65,9 @@ class Person:
     target_hours: float
     available: tuple[tuple[float, float], ...]  # merged, sorted
     unpreferred: tuple[tuple[float, float], ...]  # merged, sorted
+    experienced: bool = False  # version 2
+    max_night_shifts: int | None = None  # version 2: hard rule 10
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,15 @@ class Problem:
     previous: tuple[tuple[int, int], ...]
     pinned: tuple[tuple[int, int], ...]
     has_previous: bool = False  # `previous` given (even empty): the change penalty applies
+    version: int = 1
+    max_consecutive_days: int | None = None  # version 2: hard rule 9
+    night: tuple[tuple[int, int], tuple[int, int]] | None = None  # version 2: ((h, m), (h, m))
+    night_fair_share: int | None = None  # version 2
+
+    @property
+    def night_excess_counts(self) -> bool:
+        """Whether the night-fairness part of the penalty exists (a night and a fair share)."""
+        return self.version == 2 and self.night is not None and self.night_fair_share is not None
 
     def shift_index(self) -> dict[str, int]:
         return {shift.id: i for i, shift in enumerate(self.shifts)}
@@ -207,6 +229,121 @@ def _parse_person(entry: Any, index: int, seen: set[str]) -> Person:
     )
 
 
+def _whole(value: Any, where: str, key: str, *, minimum: int, nullable: bool = True) -> int | None:
+    """A version 2 integer: a JSON integer (not a bool, not 2.0) at least `minimum`, or null."""
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        expected = f"a whole number >= {minimum}" + (" or null" if nullable else "")
+        raise ProblemError(f"{where}: {key} must be {expected}, got {value!r}")
+    if value < minimum:
+        raise ProblemError(f"{where}: {key} {value!r} is below {minimum}")
+    return value
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _clock(value: Any, key: str) -> tuple[int, int]:
+    match = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        raise ProblemError(f"rules: {key} must be a wall-clock time HH:MM (00:00 to 23:59), got {value!r}")
+    return int(match[1]), int(match[2])
+
+
+def _zone(value: Any) -> ZoneInfo:
+    if value is None:
+        raise ProblemError("timezone: required in roster-problem/2 (an IANA name such as 'Asia/Shanghai')")
+    if not isinstance(value, str):
+        raise ProblemError(f"timezone: must be an IANA time zone name, got {value!r}")
+    try:
+        return ZoneInfo(value)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        raise ProblemError(f"timezone: {value!r} is not an IANA time zone name") from None
+
+
+class Calendar:
+    """Calendar days and night windows in the problem's zone, read as the SPEC says (zoneinfo,
+    fold=0: a repeated wall-clock time is its first occurrence, a skipped one keeps the offset in
+    force before the change)."""
+
+    def __init__(self, zone: ZoneInfo, night: tuple[tuple[int, int], tuple[int, int]] | None):
+        self.zone = zone
+        self.night = night
+
+    def day(self, moment: float) -> date:
+        return datetime.fromtimestamp(moment, self.zone).date()
+
+    def at(self, day: date, clock: tuple[int, int]) -> float:
+        return datetime(day.year, day.month, day.day, clock[0], clock[1], tzinfo=self.zone).timestamp()
+
+    def window(self, day: date) -> tuple[float, float]:
+        """The night window of `day` as [start, end) instants (empty when end <= start)."""
+        assert self.night is not None
+        first, last = self.night
+        return self.at(day, first), self.at(day + timedelta(days=1) if last < first else day, last)
+
+    def is_night(self, start: float, end: float) -> bool:
+        """Whether [start, end) overlaps some date's night window for a positive length."""
+        if self.night is None:
+            return False
+        # a window starts on its date and ends on it or the next: dates from two before the
+        # shift's first to one after its last cover every window the shift can meet
+        day, final = self.day(start) - timedelta(days=2), self.day(end) + timedelta(days=1)
+        while day <= final:
+            a, b = self.window(day)
+            if start < b and a < end:
+                return True
+            day += timedelta(days=1)
+        return False
+
+
+def _version2_rules(document: dict, rules: dict) -> dict:
+    """The version 2 rules of a roster-problem/2 document, validated."""
+    zone = _zone(document.get("timezone"))
+    night_doc = rules.get("night")
+    night = None
+    if night_doc is not None:
+        if not isinstance(night_doc, dict):
+            raise ProblemError(f"rules: night must be {{start, end}} or null, got {night_doc!r}")
+        night = (_clock(night_doc.get("start"), "night.start"), _clock(night_doc.get("end"), "night.end"))
+        if night[0] == night[1]:
+            raise ProblemError(f"rules: night starts and ends at the same time ({night_doc.get('start')})")
+    return {
+        "calendar": Calendar(zone, night),
+        "max_consecutive_days": _whole(
+            rules.get("max_consecutive_days"), "rules", "max_consecutive_days", minimum=1
+        ),
+        "night": night,
+        "night_fair_share": _whole(rules.get("night_fair_share"), "rules", "night_fair_share", minimum=0),
+    }
+
+
+def _version2_shift(shift: Shift, entry: dict, index: int, calendar: Calendar) -> Shift:
+    where = _where("shifts", index, entry)
+    need = _whole(entry.get("min_experienced"), where, "min_experienced", minimum=0) or 0
+    if need > shift.min:
+        raise ProblemError(f"{where}: min_experienced {need} > min {shift.min}")
+    return replace(
+        shift,
+        min_experienced=need,
+        day=calendar.day(shift.start).toordinal(),
+        night=calendar.is_night(shift.start, shift.end),
+    )
+
+
+def _version2_person(person: Person, entry: dict, index: int) -> Person:
+    where = _where("people", index, entry)
+    experienced = entry.get("experienced")
+    if experienced is not None and not isinstance(experienced, bool):
+        raise ProblemError(f"{where}: experienced must be true, false or null, got {experienced!r}")
+    return replace(
+        person,
+        experienced=bool(experienced),
+        max_night_shifts=_whole(entry.get("max_night_shifts"), where, "max_night_shifts", minimum=0),
+    )
+
+
 def _parse_pairs(
     value: Any, key: str, shift_ids: dict[str, int], person_ids: dict[str, int]
 ) -> tuple[tuple[int, int], ...]:
@@ -231,10 +368,16 @@ def _parse_pairs(
 
 
 def parse_problem(document: Any) -> Problem:
-    """Validate a roster-problem/1 document (already decoded JSON) and return a :class:`Problem`."""
+    """Validate a roster-problem/1 or /2 document (decoded JSON) and return a :class:`Problem`.
+
+    The version 2 keys are read only in a roster-problem/2 document, as the SPEC says.
+    """
     document = _mapping(document, "problem")
-    if document.get("format") != PROBLEM_FORMAT:
-        raise ProblemError(f"format: expected {PROBLEM_FORMAT!r}, got {document.get('format')!r}")
+    if document.get("format") not in PROBLEM_FORMATS:
+        raise ProblemError(
+            f"format: expected {PROBLEM_FORMAT!r} or {PROBLEM_FORMAT_2!r}, got {document.get('format')!r}"
+        )
+    version = 2 if document["format"] == PROBLEM_FORMAT_2 else 1
     name = document.get("name", "")
     if not isinstance(name, str):
         raise ProblemError(f"name: must be a string, got {name!r}")
@@ -254,12 +397,19 @@ def parse_problem(document: Any) -> Problem:
     if ratio is not None:
         ratio = _number(ratio, "rules", "supervisor_ratio", integer=True, minimum=1)
     rest = _number(rules.get("min_rest_hours", 0), "rules", "min_rest_hours")
+    extra = _version2_rules(document, rules) if version == 2 else None
 
     weights_doc = _mapping(document.get("weights", {}), "weights")
+    weight_keys = ["uncovered", "unpreferred", "target_deviation", "change"]
+    if version == 2:
+        weight_keys += NEW_WEIGHTS
+    # for the keys version 2 adds, an absent key and null mean the same: the default, 0
     weights = Weights(
         **{
-            key: _number(weights_doc.get(key, 0), "weights", key)
-            for key in ("uncovered", "unpreferred", "target_deviation", "change")
+            key: _number(
+                0 if key in NEW_WEIGHTS and weights_doc.get(key) is None else weights_doc.get(key, 0), "weights", key
+            )
+            for key in weight_keys
         }
     )
 
@@ -272,6 +422,15 @@ def parse_problem(document: Any) -> Problem:
     shifts = tuple(_parse_shift(entry, i, shift_seen, horizon) for i, entry in enumerate(shifts_doc))
     person_seen: set[str] = set()
     people = tuple(_parse_person(entry, i, person_seen) for i, entry in enumerate(people_doc))
+    if extra is not None:
+        shifts = tuple(
+            _version2_shift(shift, entry, i, extra["calendar"])
+            for i, (shift, entry) in enumerate(zip(shifts, shifts_doc, strict=True))
+        )
+        people = tuple(
+            _version2_person(person, entry, i)
+            for i, (person, entry) in enumerate(zip(people, people_doc, strict=True))
+        )
     shift_ids = {s.id: i for i, s in enumerate(shifts)}
     person_ids = {p.id: i for i, p in enumerate(people)}
     return Problem(
@@ -286,6 +445,10 @@ def parse_problem(document: Any) -> Problem:
         previous=_parse_pairs(document.get("previous"), "previous", shift_ids, person_ids),
         pinned=_parse_pairs(document.get("pinned"), "pinned", shift_ids, person_ids),
         has_previous="previous" in document,
+        version=version,
+        max_consecutive_days=extra["max_consecutive_days"] if extra else None,
+        night=extra["night"] if extra else None,
+        night_fair_share=extra["night_fair_share"] if extra else None,
     )
 
 

@@ -97,6 +97,8 @@ class Solution:
                     s["assigned"],
                     s["short"],
                     tuple(Reason(**r) for r in s.get("reasons", [])),
+                    min_experienced=s.get("min_experienced", 0),
+                    experienced=s.get("experienced", 0),
                 )
                 for s in document.get("shortfalls", [])
             ),

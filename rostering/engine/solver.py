@@ -8,14 +8,16 @@ branch-and-bound proves the optimum at the root where CP-SAT's bound stays weak
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import numpy as np
-from ortools.math_opt import model_parameters_pb2, result_pb2
+from ortools.math_opt import model_parameters_pb2, model_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import callback, init_arguments, mathopt
 from ortools.util.python.solve_interrupter import SolveInterrupter
@@ -100,11 +102,37 @@ class _Tracker:
                 self.callback_error = error
                 self.on_progress = None
 
+    def highs_penalties(self, lines: list[str]) -> None:
+        """A restricted problem's log: its rosters are valid for the whole problem, its bounds are not."""
+        for line in lines:
+            match = _HIGHS_PROGRESS.match(line)
+            if match:
+                self.report("highs", penalty=_finite(match["solution"]))
+
     def highs_log(self, lines: list[str]) -> None:
         for line in lines:
             match = _HIGHS_PROGRESS.match(line)
             if match:
                 self.report("highs", penalty=_finite(match["solution"]), bound=_finite(match["bound"]))
+
+
+_ABANDONED: list[threading.Thread] = []  # HiGHS runs the caller stopped waiting for
+
+
+def solver_threads_running() -> bool:
+    """Whether an abandoned HiGHS run is still going. Interpreter shutdown under a running HiGHS
+    thread aborts the process (std::terminate), so a command line that exits right after solve()
+    must then leave with os._exit (see __main__.py)."""
+    return any(thread.is_alive() for thread in _ABANDONED)
+
+
+def exit_now(code: int) -> None:
+    """Flush and exit with `code`, skipping interpreter shutdown when HiGHS is still running."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if solver_threads_running():
+        os._exit(code)
+    sys.exit(code)
 
 
 IPM_FROM_NONZEROS = 60_000  # measured: dual simplex wins on one week (49 k), interior point from two
@@ -138,6 +166,10 @@ class _HighsRun:
         self.result: result_pb2.SolveResultProto | None = None
         self.error: Exception | None = None
         self.thread: threading.Thread | None = None
+        self.name = "highs"  # "highs-lp" when the LP and its rounding proved the optimum
+        # LP first (version 2): the rounded roster and the LP's bound, kept when the rounding falls short
+        self.incumbent: result_pb2.SolveResultProto | None = None
+        self.lp_bound: float | None = None
 
     def start(self, seconds: float) -> None:
         if seconds > 0:
@@ -145,33 +177,137 @@ class _HighsRun:
             self.thread.start()
 
     def _run(self, seconds: float) -> None:
-        params = mathopt.SolveParameters(
-            time_limit=timedelta(seconds=seconds),
-            relative_gap_tolerance=0.0,
-            # penalties are multiples of the granularity: closing the gap below it proves optimality
-            absolute_gap_tolerance=0.5 * self.model.granularity if self.model.granularity else 1e-6,
-            enable_output=True,
-        )
-        for option, value in highs_options(self.model).items():
-            params.highs.string_options[option] = value
+        started = time.perf_counter()
         try:
-            self.result = core_solver.solve(
+            if self.model.lp_first:
+                self.result = self._lp_first(seconds)
+                if self.result is not None or self.interrupter.interrupted:
+                    return
+            result = self._solve(
                 self.model.proto,
-                mathopt.SolverType.HIGHS.value,
-                init_arguments.StreamableSolverInitArguments().to_proto(),
-                params.to_proto(),
-                # no solution hint: HiGHS completes hints with a sub-MIP that costs more than it saves
-                model_parameters_pb2.ModelSolveParametersProto(),
+                seconds - (time.perf_counter() - started),
                 self.tracker.highs_log,
-                callback.CallbackRegistration().to_proto(),
-                None,
-                self.interrupter.pybind_interrupter,
+                hint=self._hint(),
             )
+            self.result = self._with_incumbent(result)
         except Exception as error:  # noqa: BLE001 - reported to the caller, who keeps the greedy roster
             self.error = error
 
+    def _solve(
+        self,
+        proto: model_pb2.ModelProto,
+        seconds: float,
+        log: Callable[[list[str]], None] | None,
+        options: dict[str, str] | None = None,
+        hint: model_parameters_pb2.SolutionHintProto | None = None,
+    ) -> result_pb2.SolveResultProto:
+        params = mathopt.SolveParameters(
+            time_limit=timedelta(seconds=max(seconds, 0.01)),
+            relative_gap_tolerance=0.0,
+            # penalties are multiples of the granularity: closing the gap below it proves optimality
+            absolute_gap_tolerance=0.5 * self.model.granularity if self.model.granularity else 1e-6,
+            enable_output=log is not None,
+        )
+        for option, value in (options if options is not None else highs_options(self.model)).items():
+            params.highs.string_options[option] = value
+        return core_solver.solve(
+            proto,
+            mathopt.SolverType.HIGHS.value,
+            init_arguments.StreamableSolverInitArguments().to_proto(),
+            params.to_proto(),
+            # a hint only when it is a whole roster (from the LP's rounding): HiGHS completes partial
+            # hints with a sub-MIP that costs more than it saves
+            model_parameters_pb2.ModelSolveParametersProto(solution_hints=[hint] if hint else []),
+            log,
+            callback.CallbackRegistration().to_proto(),
+            None,
+            self.interrupter.pybind_interrupter,
+        )
+
+    def _lp_first(self, seconds: float) -> result_pb2.SolveResultProto | None:
+        """The LP relaxation, then the MIP over its fractional pairs only (the others fixed at their LP
+        value). The LP's bound is valid for the whole problem, so a rounded roster that meets it is
+        proven optimal without the full branch-and-bound, which spends most of its time finding a
+        roster among the many optimal ones of a degenerate LP. None: the rounding fell short."""
+        started = time.perf_counter()
+        relaxed = model_pb2.ModelProto()
+        relaxed.CopyFrom(self.model.proto)
+        integers = np.asarray(relaxed.variables.integers, dtype=bool)
+        relaxed.variables.integers[:] = [False] * len(integers)
+        options = dict(highs_options(self.model))
+        if options.pop("mip_lp_solver", None):
+            options["solver"] = "ipm"
+        lp = self._solve(relaxed, seconds, None, options)
+        if lp.termination.reason != result_pb2.TERMINATION_REASON_OPTIMAL or not lp.solutions:
+            return None
+        bound = lp.termination.objective_bounds.dual_bound
+        self.tracker.report("highs-lp", bound=bound)
+        values = np.zeros(len(integers))
+        vector = lp.solutions[0].primal_solution.variable_values
+        values[np.asarray(vector.ids, dtype=np.int64)] = vector.values
+        rounded = np.round(values)
+        integral = integers & (np.abs(values - rounded) <= 1e-6)
+        self.lp_bound = bound
+        pairs = self.model.pairs
+        fractional = np.flatnonzero(integers & ~integral)
+        # first only the fractional pairs are free; then every pair of the people concerned
+        widened = np.zeros(len(integers), dtype=bool)
+        widened[: len(pairs)] = np.isin(pairs.person, pairs.person[fractional[fractional < len(pairs)]])
+        for fixed in (integral, integral & ~widened):
+            result = self._round(fixed, rounded, bound, seconds - (time.perf_counter() - started))
+            if result is not None or self.interrupter.interrupted:
+                return result
+            if not widened.any():
+                break
+        return None
+
+    def _round(
+        self, fixed: np.ndarray, values: np.ndarray, bound: float, seconds: float
+    ) -> result_pb2.SolveResultProto | None:
+        """The MIP with the `fixed` variables at their LP `values`: its roster when it meets the LP's
+        `bound`, else None (the roster kept as the incumbent when it is the best so far)."""
+        restricted = model_pb2.ModelProto()
+        restricted.CopyFrom(self.model.proto)
+        lower = np.asarray(restricted.variables.lower_bounds)
+        upper = np.asarray(restricted.variables.upper_bounds)
+        lower[fixed] = upper[fixed] = values[fixed]
+        restricted.variables.lower_bounds[:] = lower.tolist()
+        restricted.variables.upper_bounds[:] = upper.tolist()
+        # HiGHS's presolve removes the fixed columns: what is left is small
+        sub = self._solve(restricted, seconds, self.tracker.highs_penalties, {"presolve": "on"})
+        if not sub.solutions or not sub.solutions[0].HasField("primal_solution"):
+            return None
+        # the restricted problem's own bound says nothing about the whole one: the LP's does
+        sub.termination.objective_bounds.dual_bound = bound
+        penalty = sub.solutions[0].primal_solution.objective_value
+        if penalty > self.tracker.rounded_bound(bound) + 1e-6:
+            best = self.incumbent
+            if best is None or penalty < best.solutions[0].primal_solution.objective_value - 1e-9:
+                self.incumbent = sub  # the full MIP starts from the best of these rosters
+            return None
+        self.name = "highs-lp"
+        return sub
+
+    def _hint(self) -> model_parameters_pb2.SolutionHintProto | None:
+        if self.incumbent is None:
+            return None
+        return model_parameters_pb2.SolutionHintProto(
+            variable_values=self.incumbent.solutions[0].primal_solution.variable_values
+        )
+
+    def _with_incumbent(self, result: result_pb2.SolveResultProto) -> result_pb2.SolveResultProto:
+        """The full MIP's result, keeping the LP's bound and the rounded roster where they are better."""
+        if self.incumbent is None:
+            return result
+        bounds = result.termination.objective_bounds
+        bounds.dual_bound = max(bounds.dual_bound, self.lp_bound)
+        if not any(candidate.HasField("primal_solution") for candidate in result.solutions):
+            result.solutions.extend(self.incumbent.solutions)
+        return result
+
     def wait(self, deadline: float, stop: threading.Event | None) -> result_pb2.SolveResultProto | None:
-        """The result, or None when HiGHS did not run or was abandoned at `stop` or past `deadline`."""
+        """The result, or None when HiGHS did not run or was abandoned at `stop` or past `deadline`
+        (then the LP-first rounding's roster and bound when there are)."""
         if self.thread is None:
             return None
         interrupted_at = None
@@ -183,7 +319,8 @@ class _HighsRun:
                 self.interrupter.interrupt()
                 interrupted_at = now
             if interrupted_at is not None and now - interrupted_at > ABANDON_AFTER:
-                return None
+                _ABANDONED.append(self.thread)
+                return self.incumbent  # the rounded roster and the LP's bound, when there are
         if self.error is not None:
             raise self.error
         return self.result
@@ -245,7 +382,7 @@ def _search(
     if mip_roster is not None:
         mip_eval = evaluate(problem, mip_roster)
         if mip_eval.valid and (not best_eval.valid or mip_eval.penalty <= best_eval.penalty + 1e-9):
-            best, best_eval, solver_name = mip_roster, mip_eval, "highs"
+            best, best_eval, solver_name = mip_roster, mip_eval, highs.name
     dual = result.termination.objective_bounds.dual_bound
     if not math.isfinite(dual):
         return best, best_eval, None, solver_name
@@ -263,7 +400,7 @@ def solve(
 ) -> Solution:
     """Return the best valid roster found within `seconds`, with its penalty and a proven lower bound.
 
-    `problem` is a roster-problem/1 document (dict) or a parsed :class:`Problem`. `workers` >= 2
+    `problem` is a roster-problem/1 or /2 document (dict) or a parsed :class:`Problem`. `workers` >= 2
     runs HiGHS (single-threaded branch-and-bound) beside the greedy first roster; 1 runs them in
     turn. `on_progress` is called at each improvement, from the calling thread or the solver's
     thread (never both at once); an exception it raises stops the search and is re-raised here.

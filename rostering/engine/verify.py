@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from .pairs import inside, overlap_hours
 from .problem import HOUR, Problem
@@ -26,6 +27,9 @@ class Evaluation:
     target_deviation_hours: float
     changed_hours: float
     assigned: tuple[int, ...] = field(repr=False)  # people per shift
+    version: int = 1
+    inexperienced_hours: float = 0.0  # version 2
+    night_excess_shifts: int = 0  # version 2
 
     @property
     def valid(self) -> bool:
@@ -37,7 +41,14 @@ class Evaluation:
             "unpreferred_hours": round(self.unpreferred_hours, 6),
             "target_deviation_hours": round(self.target_deviation_hours, 6),
             "changed_hours": round(self.changed_hours, 6),
-        }
+        } | (
+            {
+                "inexperienced_hours": round(self.inexperienced_hours, 6),
+                "night_excess_shifts": self.night_excess_shifts,
+            }
+            if self.version == 2
+            else {}
+        )
 
 
 def ratio_excess_moments(problem: Problem, assignments: list[Assignment]) -> list[tuple[float, float]]:
@@ -58,6 +69,19 @@ def ratio_excess_moments(problem: Problem, assignments: list[Assignment]) -> lis
         if level > 0:
             excess.append((moment, level))
     return excess
+
+
+def longest_runs(days: set[int], limit: int) -> list[tuple[int, int]]:
+    """(first day, length) of each run of consecutive day ordinals longer than `limit`."""
+    runs = []
+    ordered = sorted(days)
+    start = 0
+    for k in range(1, len(ordered) + 1):
+        if k == len(ordered) or ordered[k] != ordered[k - 1] + 1:
+            if k - start > limit:
+                runs.append((ordered[start], k - start))
+            start = k
+    return runs
 
 
 def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
@@ -90,7 +114,9 @@ def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
             violations.append(f"4-over-max: {shifts[shift_index].id}: {count} > {shifts[shift_index].max}")
 
     hours = [0.0] * len(people)
+    nights = [0] * len(people)
     unpreferred = 0.0
+    limit = problem.max_consecutive_days if problem.version == 2 else None
     for person_index, mine in per_person.items():
         person = people[person_index]
         mine.sort(key=lambda i: shifts[i].start)
@@ -103,6 +129,19 @@ def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
         if hours[person_index] > person.max_hours + 1e-9:
             violations.append(f"6-max-hours: {person.id}: {hours[person_index]:g} > {person.max_hours:g}")
         unpreferred += sum(overlap_hours(shifts[i].start, shifts[i].end, person.unpreferred) for i in mine)
+        if problem.version != 2:
+            continue
+        if limit is not None:
+            for first, length in longest_runs({shifts[i].day for i in mine}, limit):
+                violations.append(
+                    f"9-consecutive-days: {person.id}: {length} days in a row from "
+                    f"{date.fromordinal(first).isoformat()} (at most {limit})"
+                )
+        nights[person_index] = sum(1 for i in mine if shifts[i].night)
+        if person.max_night_shifts is not None and nights[person_index] > person.max_night_shifts:
+            violations.append(
+                f"10-night-shifts: {person.id}: {nights[person_index]} > {person.max_night_shifts}"
+            )
 
     for moment, excess in ratio_excess_moments(problem, list(seen)):
         violations.append(f"7-supervisor-ratio: at {moment:.0f}: excess {excess:g}")
@@ -120,6 +159,18 @@ def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
         + weights.target_deviation * target
         + weights.change * changed
     )
+    inexperienced = 0.0
+    night_excess = 0
+    if problem.version == 2:
+        experienced = [0] * len(shifts)
+        for shift_index, person_index in seen:
+            experienced[shift_index] += people[person_index].experienced
+        inexperienced = sum(
+            max(0, s.min_experienced - n) * s.hours for s, n in zip(shifts, experienced, strict=True)
+        )
+        if problem.night_excess_counts:
+            night_excess = sum(max(0, n - problem.night_fair_share) for n in nights)
+        penalty += weights.inexperienced * inexperienced + weights.night_fairness * night_excess
     return Evaluation(
         violations=tuple(violations),
         penalty=round(penalty, 6),
@@ -128,4 +179,7 @@ def evaluate(problem: Problem, assignments: list[Assignment]) -> Evaluation:
         target_deviation_hours=target,
         changed_hours=changed,
         assigned=tuple(assigned),
+        version=problem.version,
+        inexperienced_hours=inexperienced,
+        night_excess_shifts=night_excess,
     )

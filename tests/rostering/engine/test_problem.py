@@ -44,7 +44,7 @@ def mutate(path: str, value):
 DELETE = object()
 
 REFUSED = [
-    ("format", "roster-problem/2", "format: expected"),
+    ("format", "roster-problem/3", "format: expected"),
     ("shifts.0.min", 3, 'shifts[0] (id "c-1"): min 3 > max 2'),
     ("shifts.0.min", -1, 'shifts[0] (id "c-1"): min -1 is negative'),
     ("shifts.0.max", 1.5, 'shifts[0] (id "c-1"): max must be a whole number'),
