@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "credentialing",
+    "certificates",
 ]
 if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")
@@ -148,6 +149,9 @@ else:
 SITE_URL = env.site_url
 # Shared by the web processes and the worker: rate limits, used one-time codes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
+# The public certificate check: lookups per client address and window (seconds); guessing codes is slow.
+CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,0 +1,84 @@
+"""Certificate test data through the real models, and what poppler says about a PDF."""
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from credentialing.enums import ApplicationState, EvidenceCheck, RoleApplied
+from tests.factories import (
+    ApplicationFactory,
+    EthicsTrainingFactory,
+    PracticeRecordFactory,
+    QualificationFactory,
+    SpecialTrainingFactory,
+    UserFactory,
+    kind,
+)
+
+APPROVED_AT = datetime(2026, 2, 3, 22, 30, tzinfo=ZoneInfo("UTC"))  # 4 February in Beijing
+
+
+def approved(*, full_name: str = "王小明", language: str = "zh-hans", role: str = RoleApplied.COUNSELOR,
+             practice_hours: str = "620.5", email: str | None = None):
+    """A person whose application was approved on evidence a reviewer verified; returns the user."""
+    extra = {"email": email} if email else {}
+    user = UserFactory(full_name=full_name, language=language, **extra)
+    application = ApplicationFactory(applicant=user, role=role, state=ApplicationState.APPROVED,
+                                     decided_at=APPROVED_AT, institution__name="华中师范大学")
+    verified = {"application": application, "check_state": EvidenceCheck.VERIFIED}
+    if role == RoleApplied.SUPERVISOR:
+        QualificationFactory(**verified, qualification_kind=kind("registered-supervisor"), number="D-0042")
+    else:
+        QualificationFactory(**verified, number="X-000123")
+        EthicsTrainingFactory(**verified, hours=Decimal("16"))
+        SpecialTrainingFactory(**verified)
+        PracticeRecordFactory(**verified, hours=Decimal(practice_hours))
+    return user
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text poppler extracts, whitespace collapsed (pdftotext breaks lines where the layout does)."""
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())
+
+
+def pdf_fonts(pdf: bytes) -> list[dict]:
+    """pdffonts' table: name, type and whether each font is embedded."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        lines = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True, text=True).stdout.splitlines()
+    fonts = []
+    for line in lines[2:]:
+        columns = line.split()
+        # name ... emb sub uni object ID: counted from the end, as the type has spaces in it
+        fonts.append({"name": columns[0], "embedded": columns[-5] == "yes"})
+    return fonts
+
+
+def pdf_pages(pdf: bytes) -> int:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, check=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def page_png(pdf: bytes, page: int, directory: Path, *, crop: tuple[int, int, int, int] | None = None) -> bytes:
+    """One page as a PNG at 60 dpi, optionally only the box (x, y, width, height) in pixels."""
+    arguments = ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile"]
+    if crop:
+        x, y, width, height = crop
+        arguments += ["-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height)]
+    target = directory / f"page-{page}"
+    with tempfile.NamedTemporaryFile(suffix=".pdf", dir=directory, delete=False) as handle:
+        handle.write(pdf)
+    subprocess.run([*arguments, handle.name, str(target)], check=True)
+    return (directory / f"page-{page}.png").read_bytes()
+
+
+ISSUED = date(2026, 3, 1)
