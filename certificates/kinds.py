@@ -12,9 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch
 
 from certificates import registry
 from certificates.enums import CertificateKind, CertificateLanguage
+from credentialing.enums import ApplicationState, EvidenceCheck, RoleApplied
+from credentialing.models import Application, EthicsTraining, PracticeRecord, Qualification
 
 PLATFORM_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -100,18 +103,13 @@ def service_record_snapshot(*, holder_name: str, language: str, period_start: da
 
 
 def _approved_applications(role: str, holder_ids: Iterable[int] | None):
-    from credentialing.enums import ApplicationState, EvidenceCheck
-    from credentialing.models import Application
-    from django.db.models import Prefetch
-
-    from credentialing.models import EthicsTraining, PracticeRecord, Qualification
-
     verified = {"check_state": EvidenceCheck.VERIFIED}
     applications = (
         Application.objects.filter(state=ApplicationState.APPROVED, role=role, decided_at__isnull=False)
         .select_related("applicant", "institution")
         .prefetch_related(
-            Prefetch("qualification_set", Qualification.objects.filter(**verified).select_related("qualification_kind")),
+            Prefetch("qualification_set",
+                     Qualification.objects.filter(**verified).select_related("qualification_kind")),
             Prefetch("ethicstraining_set", EthicsTraining.objects.filter(**verified, approved_by_registry=True)),
             Prefetch("practicerecord_set", PracticeRecord.objects.filter(**verified)),
         )
@@ -137,8 +135,6 @@ def _qualification_names(application, language: str) -> list[str]:
 
 def admission_source(holder_ids: Iterable[int] | None, language: str | None = None) -> dict[int, dict]:
     """Every approved counselor (or those among ``holder_ids``): three queries whatever their number."""
-    from credentialing.enums import RoleApplied
-
     snapshots = {}
     for application in _approved_applications(RoleApplied.COUNSELOR, holder_ids):
         chosen = certificate_language(language or application.applicant.language)
@@ -156,8 +152,6 @@ def admission_source(holder_ids: Iterable[int] | None, language: str | None = No
 
 
 def supervisor_appointment_source(holder_ids: Iterable[int] | None, language: str | None = None) -> dict[int, dict]:
-    from credentialing.enums import RoleApplied
-
     snapshots = {}
     for application in _approved_applications(RoleApplied.SUPERVISOR, holder_ids):
         chosen = certificate_language(language or application.applicant.language)

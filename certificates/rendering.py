@@ -112,7 +112,8 @@ def render_document(printables: list[Printable]):
     """One WeasyPrint document, one page per certificate, in the order given."""
     resources = _resources.ready()
     pages = "".join(page_html(printable) for printable in printables)
-    html = f'<!doctype html><html><head><meta charset="utf-8"><title>Certificates</title></head><body>{pages}</body></html>'
+    html = ('<!doctype html><html><head><meta charset="utf-8"><title>Certificates</title></head>'
+            f"<body>{pages}</body></html>")
     document = HTML(string=html, base_url=str(STYLESHEET.parent)).render(
         font_config=resources.font_config, stylesheets=[resources.stylesheet], cache=resources.image_cache,
     )

@@ -51,7 +51,8 @@ def pdf_fonts(pdf: bytes) -> list[dict]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
-        lines = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True, text=True).stdout.splitlines()
+        listing = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True, text=True).stdout
+    lines = listing.splitlines()
     fonts = []
     for line in lines[2:]:
         columns = line.split()

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=CertificateKind.values)
         parser.add_argument("--output", required=True, type=Path, help="FILE.pdf or FILE.zip")
 
-    def handle(self, *args, kind: str, output: Path, **options):
+    def handle(self, *args, kind: str, output: Path, verbosity: int = 1, **options):
         if not registry.spec(kind).available:
             raise CommandError(f"Certificates of the kind {kind!r} have no data source in this installation.")
         if output.suffix.lower() not in (".pdf", ".zip"):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         output_format = BatchFormat.ZIP if output.suffix.lower() == ".zip" else BatchFormat.MERGED_PDF
 
         def progress(done: int, total: int) -> None:
-            if self.verbosity > 1:
+            if verbosity > 1:
                 self.stderr.write(f"  rendered {done} of {total}")
 
         try:
