@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -202,28 +203,16 @@ def _save_progress(batch: CertificateBatch, **fields) -> None:
 
 def render_batch(printables: list[Printable], output_format: str,
                  on_progress: Callable[[int], None] = lambda done: None) -> bytes:
-    """The batch's file: one merged PDF, or a ZIP of one PDF per certificate. Pages are laid out
-    ``RENDER_CHUNK`` at a time so progress can be told; the merged PDF is written once, from all pages."""
-    pages = []
-    first_document = None
+    """The batch's file: one merged PDF, or a ZIP of one PDF per certificate."""
+    rendered = rendering.render_many(printables, split=output_format == BatchFormat.ZIP, chunk=RENDER_CHUNK,
+                                     processes=settings.CERTIFICATE_RENDER_PROCESSES, on_progress=on_progress)
+    if output_format != BatchFormat.ZIP:
+        return rendered
     archive_buffer = io.BytesIO()
-    archive = zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_STORED) if output_format == BatchFormat.ZIP else None
-    for start in range(0, len(printables), RENDER_CHUNK):
-        chunk = printables[start:start + RENDER_CHUNK]
-        document = rendering.render_document(chunk)
-        if archive is not None:
-            for printable, pdf in zip(chunk, rendering.split_pdfs(document), strict=True):
-                archive.writestr(f"{printable.kind}-{printable.code}.pdf", pdf)
-        else:
-            first_document = first_document or document
-            pages.extend(document.pages)
-        on_progress(start + len(chunk))
-    if archive is not None:
-        archive.close()
-        return archive_buffer.getvalue()
-    if first_document is None:
-        return b""
-    return first_document.copy(pages).write_pdf()
+    with zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for printable, pdf in zip(printables, rendered, strict=True):
+            archive.writestr(f"{printable.kind}-{printable.code}.pdf", pdf)
+    return archive_buffer.getvalue()
 
 
 def batch_run(*, batch_id: int) -> CertificateBatch:

@@ -152,6 +152,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 
 # The public certificate check: lookups per client address and window (seconds); guessing codes is slow.
 CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)
+# Processes that render a large certificate batch side by side (each holds about 150 MB while it works).
+CERTIFICATE_RENDER_PROCESSES = 2
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

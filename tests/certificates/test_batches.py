@@ -121,3 +121,20 @@ def test_the_command_refuses_a_kind_without_data_and_a_bad_output(tmp_path):
         call_command("issue_certificates", "--kind", "training_completion", "--output", str(tmp_path / "t.pdf"))
     with pytest.raises(CommandError, match=".pdf or .zip"):
         call_command("issue_certificates", "--kind", "admission", "--output", str(tmp_path / "t.docx"))
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_batch_in_several_chunks_is_joined_in_order(cohort, monkeypatch, settings, processes, tmp_path):
+    """Large batches render in chunks (in parallel processes when configured) and are joined into one PDF."""
+    from certificates import services as certificate_services
+
+    approved(full_name="赵六")
+    monkeypatch.setattr(certificate_services, "RENDER_CHUNK", 1)
+    settings.CERTIFICATE_RENDER_PROCESSES = processes
+
+    content, result = certificate_services.certificates_issue_missing(kind=CertificateKind.ADMISSION)
+
+    assert result.issued == 3 and pdf_pages(content) == 3
+    text = pdf_text(content)
+    order = sorted(["李娜", "陈静", "赵六"])  # print order is by name
+    assert [text.index(name) for name in order] == sorted(text.index(name) for name in order)
