@@ -30,6 +30,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_mb() -> float:
+    """The largest finished render process (the batch's pool processes are children of this one)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU used by this process and its finished children: on a shared machine, wall time alone misleads."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def make_approved_counselors(count: int, seed: int = 1) -> None:
     from datetime import date, datetime
     from decimal import Decimal
@@ -124,24 +135,33 @@ def main() -> None:
           f"from the stored file {stored * 1000:.0f} ms; {len(pdf) / 1024:.0f} KiB")
 
     # The batch: everyone without one, into one PDF (the command's path).
+    from django.conf import settings
+
+    cpu = cpu_seconds()
     started = time.perf_counter()
     content, result = services.certificates_issue_missing(kind=CertificateKind.ADMISSION,
                                                           output_format=BatchFormat.MERGED_PDF)
     seconds = time.perf_counter() - started
     valid = Certificate.objects.filter(kind=CertificateKind.ADMISSION, standing=Standing.VALID).count()
+    processes = settings.CERTIFICATE_RENDER_PROCESSES
     print(f"batch, one PDF     {result.issued} certificates in {seconds:.1f} s "
-          f"({seconds / max(result.issued, 1) * 1000:.0f} ms each), {len(content) / 1024 / 1024:.1f} MiB; "
-          f"peak {peak_mb():.0f} MB; {valid} valid admission certificates now")
+          f"({seconds / max(result.issued, 1) * 1000:.0f} ms each; {cpu_seconds() - cpu:.0f} CPU-s in all), "
+          f"{len(content) / 1024 / 1024:.1f} MiB; {valid} valid admission certificates now")
+    print(f"memory             this process peak {peak_mb():.0f} MB, largest of the {processes} render processes "
+          f"{children_peak_mb():.0f} MB: at most {peak_mb() + processes * children_peak_mb():.0f} MB together")
 
     if args.zip:
         Certificate.objects.exclude(pk=certificate.pk).delete()
+        cpu = cpu_seconds()
         started = time.perf_counter()
         content, result = services.certificates_issue_missing(kind=CertificateKind.ADMISSION,
                                                               output_format=BatchFormat.ZIP)
         seconds = time.perf_counter() - started
-        print(f"batch, ZIP         {result.issued} certificates in {seconds:.1f} s, "
-              f"{len(content) / 1024 / 1024:.1f} MiB; peak {peak_mb():.0f} MB")
-    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"batch, ZIP         {result.issued} certificates in {seconds:.1f} s ({cpu_seconds() - cpu:.0f} CPU-s), "
+              f"{len(content) / 1024 / 1024:.1f} MiB; peak {peak_mb():.0f} MB here, {children_peak_mb():.0f} MB "
+              f"in the largest render process")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          f"(other work on the machine slows every figure above but the CPU seconds)")
 
 
 if __name__ == "__main__":

@@ -90,10 +90,10 @@ def test_chinese_names_come_out_as_glyphs_from_an_embedded_cjk_font(tmp_path):
     text = pdf_text(pdf)
     assert "王小明" in text and "李秀英" in text
     # Missing glyphs would print both three-character names as the same three empty boxes:
-    # the name line of the two pages must look different.
-    name_line = (0, 250, 496, 60)  # pixels at 60 dpi: the holder's name below the title
-    first = page_png(pdf, 1, tmp_path, crop=name_line)
-    second = page_png(pdf, 2, tmp_path, crop=name_line)
+    # the upper part of the two pages (title and name; all else is the same) must look different.
+    upper_part = (0, 0, 496, 300)  # pixels at 60 dpi
+    first = page_png(pdf, 1, tmp_path, crop=upper_part)
+    second = page_png(pdf, 2, tmp_path, crop=upper_part)
     assert first != second
 
 

@@ -204,3 +204,12 @@ def test_a_coordinator_is_told_when_the_person_does_not_qualify(client, coordina
     response = client.post(reverse("certificates:issue"), {"email": "ghost@example.org", "kind": "admission"},
                            follow=True)
     assert "Nobody has the e-mail address" in response.content.decode()
+
+
+def test_the_approved_applicant_page_links_to_the_certificates_and_coordinators_see_a_menu_entry(client, coordinator):
+    client.force_login(approved())
+    assert reverse("certificates:mine") in client.get(reverse("home")).content.decode()
+    client.force_login(coordinator)
+    assert reverse("certificates:manage") in client.get(reverse("certificates:mine")).content.decode()
+    client.force_login(UserFactory())
+    assert reverse("certificates:manage") not in client.get(reverse("certificates:mine")).content.decode()
