@@ -108,7 +108,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from certificates import services
+    from certificates import batches, services
     from certificates.enums import BatchFormat, CertificateKind, Standing
     from certificates.models import Certificate
     from credentialing.models import User
@@ -139,7 +139,7 @@ def main() -> None:
 
     cpu = cpu_seconds()
     started = time.perf_counter()
-    content, result = services.certificates_issue_missing(kind=CertificateKind.ADMISSION,
+    content, result = batches.certificates_issue_missing(kind=CertificateKind.ADMISSION,
                                                           output_format=BatchFormat.MERGED_PDF)
     seconds = time.perf_counter() - started
     valid = Certificate.objects.filter(kind=CertificateKind.ADMISSION, standing=Standing.VALID).count()
@@ -154,7 +154,7 @@ def main() -> None:
         Certificate.objects.exclude(pk=certificate.pk).delete()
         cpu = cpu_seconds()
         started = time.perf_counter()
-        content, result = services.certificates_issue_missing(kind=CertificateKind.ADMISSION,
+        content, result = batches.certificates_issue_missing(kind=CertificateKind.ADMISSION,
                                                               output_format=BatchFormat.ZIP)
         seconds = time.perf_counter() - started
         print(f"batch, ZIP         {result.issued} certificates in {seconds:.1f} s ({cpu_seconds() - cpu:.0f} CPU-s), "

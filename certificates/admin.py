@@ -1,18 +1,13 @@
-"""Certificates are read in the administration; issuing and revoking go through the services (audited)."""
+"""Certificates are read in the administration; issuing and revoking go through the pages' services (audited),
+so the admin never changes one, not even for a superuser."""
 from django.contrib import admin
 
 from certificates.models import Certificate, CertificateBatch
+from common.admin import RulesModelAdmin
 
 
-@admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
-    list_display = ("code", "kind", "holder", "language", "issued_at", "standing")
-    list_filter = ("kind", "standing", "language")
-    search_fields = ("code", "holder__email", "holder__full_name")
-    list_select_related = ("holder",)
-    readonly_fields = [field.name for field in Certificate._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
+class ReadOnlyAdmin(RulesModelAdmin):
+    def has_add_permission(self, request, *args) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -22,14 +17,21 @@ class CertificateAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ("code", "kind", "holder", "language", "issued_at", "standing")
+    list_filter = ("kind", "standing", "language")
+    search_fields = ("code", "holder__email", "holder__full_name")
+    list_select_related = ("holder",)
+    exclude = ("snapshot",)
+    readonly_fields = ("kind", "holder", "language", "code", "issued_at", "issued_by", "standing", "revoked_at",
+                       "revoked_reason", "revoked_by", "superseded_at", "superseded_by")
+
+
 @admin.register(CertificateBatch)
-class CertificateBatchAdmin(admin.ModelAdmin):
+class CertificateBatchAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "output_format", "state", "total", "done", "issued", "requested_by")
     list_filter = ("kind", "state")
-    readonly_fields = [field.name for field in CertificateBatch._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    exclude = ("file",)
+    readonly_fields = ("kind", "output_format", "only_missing", "requested_by", "state", "total", "done", "issued",
+                       "error", "created_at", "started_at", "finished_at")

@@ -7,5 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        # The kinds this app can build from its own data register themselves; training and rostering add theirs.
-        from certificates import kinds  # noqa: F401
+        # the audit actions, the menu entries, and the kinds built from credentialing's data (training and
+        # rostering register theirs from their own apps)
+        from certificates import audit, kinds, menu  # noqa: F401

@@ -2,7 +2,7 @@
 import rules
 
 from certificates.enums import Standing
-from credentialing.rules import is_coordinator
+from people.rules import is_coordinator, is_volunteer
 
 
 @rules.predicate
@@ -20,3 +20,7 @@ rules.add_perm("certificates.download_certificate", (is_holder & certificate_is_
 rules.add_perm("certificates.issue_certificate", is_coordinator)
 rules.add_perm("certificates.revoke_certificate", is_coordinator)
 rules.add_perm("certificates.manage_certificates", is_coordinator)
+rules.add_perm("certificates.view_own_certificates", is_volunteer)
+# The administration lists certificates and batches to coordinators (read only: see admin.py).
+rules.add_perm("certificates.view_certificate", is_coordinator)
+rules.add_perm("certificates.view_certificatebatch", is_coordinator)

@@ -4,13 +4,10 @@ Thin views: check a named permission, call a service or selector, render.
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,27 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from certificates import ratelimit, selectors, services
+from certificates import batches, ratelimit, selectors, services
 from certificates.enums import BatchState, CertificateKind
 from certificates.exceptions import CertificateRefused
 from certificates.forms import BatchForm, FilterForm, IssueForm, LanguageForm, RevokeForm
 from certificates.models import Certificate, CertificateBatch
-
-
-def permission_required(perm: str):
-    """Anonymous people are sent to sign in; signed-in people without the permission get 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+from common.views import permission_required
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -174,7 +156,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Please choose a kind and a format."))
         return redirect("certificates:manage")
     try:
-        batch = services.batch_request(kind=form.cleaned_data["kind"], output_format=form.cleaned_data["output_format"],
+        batch = batches.batch_request(kind=form.cleaned_data["kind"], output_format=form.cleaned_data["output_format"],
                                        actor=request.user, only_missing=form.cleaned_data["only_missing"])
     except CertificateRefused as error:
         messages.error(request, str(error))

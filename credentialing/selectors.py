@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.audit import entries_about
+from common.models import AuditEntry
 from credentialing.criteria import (
     ApplicationFacts,
     EthicsFact,
@@ -19,16 +21,16 @@ from credentialing.criteria import (
 )
 from credentialing.enums import ApplicationState, Criterion, StaffRole, Verdict
 from credentialing.models import (
+    VERDICT_COLUMNS,
     Application,
-    AuditEntry,
     CriteriaSet,
     EthicsTraining,
     Evidence,
     PracticeRecord,
     Qualification,
     SpecialTraining,
-    User,
 )
+from people.models import User
 
 EVIDENCE_PREFETCH = (
     Prefetch("qualification_set", queryset=Qualification.objects.select_related("qualification_kind", "checked_by")),
@@ -119,7 +121,7 @@ def current_application_of(user: User) -> Application | None:
 
 
 def audit_trail(application: Application) -> QuerySet[AuditEntry]:
-    return application.audit_entries.select_related("actor").order_by("-created_at", "-pk")
+    return entries_about(application).select_related("actor")
 
 
 def review_queue() -> QuerySet[Application]:
@@ -138,14 +140,6 @@ def vetting_staff() -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
-
-
-CRITERION_COLUMNS = {
-    Criterion.QUALIFICATION: "verdict_qualification",
-    Criterion.ETHICS: "verdict_ethics",
-    Criterion.SPECIAL_TRAINING: "verdict_special_training",
-    Criterion.PRACTICE: "verdict_practice",
-}
 
 
 def funnel_statistics() -> dict:
@@ -168,7 +162,7 @@ def funnel_statistics() -> dict:
     )
     failing = Application.objects.filter(applied).aggregate(**{
         f"{criterion}_{verdict}": Count("pk", filter=Q(**{column: verdict}))
-        for criterion, column in CRITERION_COLUMNS.items()
+        for criterion, column in VERDICT_COLUMNS.items()
         for verdict in (Verdict.NOT_MET, Verdict.NEEDS_REVIEW)
     })
     by_criterion = [
@@ -178,6 +172,6 @@ def funnel_statistics() -> dict:
             "not_met": failing[f"{criterion}_{Verdict.NOT_MET}"],
             "needs_review": failing[f"{criterion}_{Verdict.NEEDS_REVIEW}"],
         }
-        for criterion in CRITERION_COLUMNS
+        for criterion in VERDICT_COLUMNS
     ]
     return {"counts": counts, "by_criterion": by_criterion}

@@ -4,7 +4,7 @@ from django import template
 from django.utils import dateformat, translation
 
 from credentialing.criteria import list_in_words
-from credentialing.enums import Channel
+from people.enums import Channel
 
 register = template.Library()
 

@@ -1,43 +1,9 @@
-"""Certificate test data through the real models, and what poppler says about a PDF."""
+"""What poppler says about a PDF: its text, its fonts, its pages, a page as a picture."""
 from __future__ import annotations
 
 import subprocess
 import tempfile
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from credentialing.enums import ApplicationState, EvidenceCheck, RoleApplied
-from tests.factories import (
-    ApplicationFactory,
-    EthicsTrainingFactory,
-    PracticeRecordFactory,
-    QualificationFactory,
-    SpecialTrainingFactory,
-    UserFactory,
-    kind,
-)
-
-APPROVED_AT = datetime(2026, 2, 3, 22, 30, tzinfo=ZoneInfo("UTC"))  # 4 February in Beijing
-
-
-def approved(*, full_name: str = "王小明", language: str = "zh-hans", role: str = RoleApplied.COUNSELOR,
-             practice_hours: str = "620.5", email: str | None = None):
-    """A person whose application was approved on evidence a reviewer verified; returns the user."""
-    extra = {"email": email} if email else {}
-    user = UserFactory(full_name=full_name, language=language, **extra)
-    application = ApplicationFactory(applicant=user, role=role, state=ApplicationState.APPROVED,
-                                     decided_at=APPROVED_AT, institution__name="华中师范大学")
-    verified = {"application": application, "check_state": EvidenceCheck.VERIFIED}
-    if role == RoleApplied.SUPERVISOR:
-        QualificationFactory(**verified, qualification_kind=kind("registered-supervisor"), number="D-0042")
-    else:
-        QualificationFactory(**verified, number="X-000123")
-        EthicsTrainingFactory(**verified, hours=Decimal("16"))
-        SpecialTrainingFactory(**verified)
-        PracticeRecordFactory(**verified, hours=Decimal(practice_hours))
-    return user
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -81,5 +47,3 @@ def page_png(pdf: bytes, page: int, directory: Path, *, crop: tuple[int, int, in
     subprocess.run([*arguments, handle.name, str(target)], check=True)
     return (directory / f"page-{page}.png").read_bytes()
 
-
-ISSUED = date(2026, 3, 1)

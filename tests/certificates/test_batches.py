@@ -9,9 +9,11 @@ from django.urls import reverse
 from certificates import rendering, services
 from certificates.enums import BatchState, CertificateKind, Standing
 from certificates.models import Certificate, CertificateBatch
-from credentialing.enums import RoleApplied, StaffRole
-from tests.certificates.helpers import approved, pdf_pages, pdf_text
-from tests.factories import staff_member
+from credentialing.enums import RoleApplied
+from people.enums import StaffRole
+from tests.certificates.factories import approved
+from tests.certificates.helpers import pdf_pages, pdf_text
+from tests.people.factories import staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -126,13 +128,13 @@ def test_the_command_refuses_a_kind_without_data_and_a_bad_output(tmp_path):
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_batch_in_several_chunks_is_joined_in_order(cohort, monkeypatch, settings, processes, tmp_path):
     """Large batches render in chunks (in parallel processes when configured) and are joined into one PDF."""
-    from certificates import services as certificate_services
+    from certificates import batches as certificate_batches
 
     approved(full_name="赵六")
-    monkeypatch.setattr(certificate_services, "RENDER_CHUNK", 1)
+    monkeypatch.setattr(certificate_batches, "RENDER_CHUNK", 1)
     settings.CERTIFICATE_RENDER_PROCESSES = processes
 
-    content, result = certificate_services.certificates_issue_missing(kind=CertificateKind.ADMISSION)
+    content, result = certificate_batches.certificates_issue_missing(kind=CertificateKind.ADMISSION)
 
     assert result.issued == 3 and pdf_pages(content) == 3
     text = pdf_text(content)

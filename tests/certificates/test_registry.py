@@ -7,7 +7,7 @@ from certificates import kinds, registry, services
 from certificates.enums import CertificateKind
 from certificates.exceptions import CertificateRefused
 from tests.certificates.helpers import pdf_text
-from tests.factories import UserFactory
+from tests.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from certificates import kinds, rendering
 from certificates.enums import CertificateKind
 from certificates.rendering import Printable
-from tests.certificates.helpers import ISSUED, page_png, pdf_fonts, pdf_pages, pdf_text
+from tests.certificates.factories import ISSUED
+from tests.certificates.helpers import page_png, pdf_fonts, pdf_pages, pdf_text
 
 CODE = "ABCD2345EFGH6789JKMN"
 

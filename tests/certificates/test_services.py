@@ -6,10 +6,14 @@ from certificates import services
 from certificates.enums import CertificateKind, Standing
 from certificates.exceptions import CertificateRefused
 from certificates.models import Certificate
-from credentialing.enums import RoleApplied, StaffRole
-from credentialing.models import Application, AuditEntry
-from tests.certificates.helpers import approved, pdf_text
-from tests.factories import ApplicationFactory, UserFactory, staff_member
+from common.models import AuditEntry
+from credentialing.enums import RoleApplied
+from credentialing.models import Application
+from people.enums import StaffRole
+from tests.certificates.factories import approved
+from tests.certificates.helpers import pdf_text
+from tests.credentialing.factories import ApplicationFactory
+from tests.people.factories import UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,7 @@ def test_an_approved_counselor_gets_an_admission_certificate_with_their_data():
     assert certificate.snapshot["approved_on"] == "2026-02-04"  # decided 22:30 UTC: the next day in Beijing
     assert certificate.snapshot["practice_hours"] == "620.5"
     assert any("X-000123" in name for name in certificate.snapshot["qualifications"])
-    assert AuditEntry.objects.filter(action="certificate.issued", object_id=str(certificate.pk)).exists()
+    assert AuditEntry.objects.filter(action="certificate.issued", target_id=certificate.pk, subject=holder).exists()
 
 
 def test_asking_again_with_unchanged_data_gives_the_same_certificate():

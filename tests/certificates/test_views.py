@@ -5,9 +5,10 @@ from django.urls import reverse
 from certificates import services
 from certificates.enums import CertificateKind, Standing
 from certificates.models import Certificate
-from credentialing.enums import StaffRole
-from tests.certificates.helpers import approved, pdf_text
-from tests.factories import UserFactory, staff_member
+from people.enums import StaffRole
+from tests.certificates.factories import approved
+from tests.certificates.helpers import pdf_text
+from tests.people.factories import UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -206,10 +207,12 @@ def test_a_coordinator_is_told_when_the_person_does_not_qualify(client, coordina
     assert "Nobody has the e-mail address" in response.content.decode()
 
 
-def test_the_approved_applicant_page_links_to_the_certificates_and_coordinators_see_a_menu_entry(client, coordinator):
+def test_the_approved_applicant_page_and_the_menu_lead_to_the_certificates(client, coordinator):
     client.force_login(approved())
-    assert reverse("certificates:mine") in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("credentialing:home")).content.decode()
+    assert home.count(f'href="{reverse("certificates:mine")}"') == 2  # the menu and the next step
     client.force_login(coordinator)
-    assert reverse("certificates:manage") in client.get(reverse("certificates:mine")).content.decode()
+    assert f'href="{reverse("certificates:manage")}"' in client.get(reverse("certificates:mine")).content.decode()
     client.force_login(UserFactory())
-    assert reverse("certificates:manage") not in client.get(reverse("certificates:mine")).content.decode()
+    page = client.get(reverse("credentialing:home")).content.decode()
+    assert reverse("certificates:manage") not in page and f'href="{reverse("certificates:mine")}"' not in page

@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from certificates import registry
+from certificates.batches import certificates_issue_missing
 from certificates.enums import BatchFormat, CertificateKind
 from certificates.exceptions import CertificateRefused
-from certificates.services import certificates_issue_missing
 
 
 class Command(BaseCommand):
