@@ -1,6 +1,7 @@
 """Issuing, superseding and revoking, through the services and the real database."""
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from certificates import services
 from certificates.enums import CertificateKind, Standing
@@ -165,3 +166,16 @@ def test_admission_source_reads_any_number_of_people_in_the_same_queries(django_
     with django_assert_num_queries(len(one.captured_queries)):
         snapshots = admission_source(None)
     assert set(snapshots) == {person.pk for person in people}
+
+
+def test_a_persons_data_export_holds_their_certificates_and_nobody_elses(client):
+    holder = approved(full_name="王小明")
+    certificate = services.certificate_issue(holder=holder, kind=CertificateKind.ADMISSION, actor=holder)
+    other = approved(full_name="李娜")
+    services.certificate_issue(holder=other, kind=CertificateKind.ADMISSION, actor=other)
+    client.force_login(holder)
+
+    exported = client.get(reverse("people:my_data")).json()
+
+    assert [entry["code"] for entry in exported["certificates"]] == [certificate.code]
+    assert exported["certificates"][0]["printed"]["holder_name"] == "王小明"
