@@ -24,11 +24,19 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from PIL import ImageFile
 from pypdf import PdfReader, PdfWriter
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from certificates import registry
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let the upload check
+# (credentialing/uploads.py) accept images cut short in every process that renders certificates. Our pages
+# embed only the QR codes we make, so the flag goes back to what it was.
+_load_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated_images
 
 # Bump when a template or the stylesheet changes what a certificate looks like: stored files re-render.
 RENDER_VERSION = "1"

@@ -123,3 +123,11 @@ def test_the_file_digest_changes_with_the_data_and_not_otherwise():
     renamed = printable(admission("en", "王大明"))
     assert rendering.file_digest(base) == rendering.file_digest(same)
     assert rendering.file_digest(base) != rendering.file_digest(renamed)
+
+
+def test_rendering_certificates_leaves_the_upload_check_refusing_truncated_images():
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on when imported; the certificates app switches it back."""
+    from PIL import ImageFile
+
+    rendering.render_pdf([printable(admission("en"))])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
