@@ -27,6 +27,7 @@ from credentialing.importing import (
 )
 from credentialing.models import (
     EVIDENCE_MODELS,
+    TOPIC_COLUMNS,
     Application,
     EthicsTraining,
     Evidence,
@@ -47,7 +48,7 @@ EXPORT_PREFETCH = (
     Prefetch("ethicstraining_set", queryset=EthicsTraining.objects.only(*_EXPORTED, "hours",
                                                                           "approved_by_registry")),
     Prefetch("specialtraining_set", queryset=SpecialTraining.objects.only(
-        *_EXPORTED, "covers_trauma", "covers_first_aid", "covers_crisis")),
+        *_EXPORTED, *TOPIC_COLUMNS.values())),
     Prefetch("practicerecord_set", queryset=PracticeRecord.objects.only(*_EXPORTED, "hours")),
 )
 

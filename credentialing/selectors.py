@@ -116,7 +116,7 @@ def applications_of(user: User) -> QuerySet[Application]:
 def current_application_of(user: User) -> Application | None:
     """The person's live application (open or approved), or their latest one."""
     applications = list(applications_of(user))
-    live = [a for a in applications if a.state not in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)]
+    live = [a for a in applications if a.state in ApplicationState.live()]
     return (live or applications or [None])[0]
 
 

@@ -93,8 +93,7 @@ def _bump(application: Application, *fields: str) -> None:
 
 def application_start(*, applicant: User) -> Application:
     """Open a draft for the person, or return the live application they already have."""
-    existing = Application.objects.filter(applicant=applicant).exclude(
-        state__in=[ApplicationState.REJECTED, ApplicationState.WITHDRAWN]).first()
+    existing = Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).first()
     if existing:
         return existing
     try:
@@ -356,6 +355,21 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
 # --- management -------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def application_correct(*, application: Application, fields, actor: User) -> Application:
+    """A coordinator's correction in the administration: saves the changed fields, makes open forms stale and
+    records which fields changed (not their values: personal data stay out of the trail)."""
+    if not actor.has_perm("credentialing.change_application", application):
+        raise CredentialingError(_("Only a coordinator can correct an application."))
+    fields = sorted(fields)
+    current = _locked(application.pk)
+    application.version = current.version
+    _bump(application, *fields)
+    _log(application, CredentialingAction.EDITED_IN_ADMIN, actor=actor, data={"fields": fields})
+    application_refresh_verdict(application)
+    return application
+
+
 def applications_refresh_verdicts(applications, thresholds) -> int:
     """Store the automatic verdict of many applications with a fixed number of queries (one load with the
     evidence prefetched, one bulk update), all judged by the same ``thresholds``."""
@@ -373,7 +387,8 @@ def criteria_set_activate(*, criteria_set: CriteriaSet, actor: User) -> Criteria
     same transaction (a submitted application keeps the set it was submitted under)."""
     if not actor.has_perm("credentialing.activate_criteria_set"):
         raise CredentialingError(_("Only a coordinator can change the admission criteria."))
-    CriteriaSet.objects.select_for_update().filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)  # as stored, locked
+    CriteriaSet.objects.filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
     criteria_set.is_active = True
     criteria_set.save(update_fields=["is_active"])
     audit_log(actor=actor, action=CredentialingAction.CRITERIA_ACTIVATED, target=criteria_set,
