@@ -58,8 +58,8 @@ def make_approved_counselors(count: int, seed: int = 1) -> None:
         Qualification,
         QualificationKind,
         SpecialTraining,
-        User,
     )
+    from people.models import User
 
     rng = random.Random(seed)
     password = make_password(None)
@@ -111,7 +111,7 @@ def main() -> None:
     from certificates import batches, services
     from certificates.enums import BatchFormat, CertificateKind, Standing
     from certificates.models import Certificate
-    from credentialing.models import User
+    from people.models import User
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
