@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("training/", include("training.urls")),
     path("", include("people.urls")),
+    path("", include("certificates.urls")),
     path("", include("credentialing.urls")),
 ]

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "credentialing",
+    "certificates",
     "training",
 ]
 if env.wechat_app_id:
@@ -179,6 +180,11 @@ else:
 SITE_URL = env.site_url
 # Shared by the web processes and the worker: rate limits, used one-time codes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
+# The public certificate check: lookups per client address and window (seconds); guessing codes is slow.
+CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)
+# Processes that render a large certificate batch side by side (each holds about 150 MB while it works).
+CERTIFICATE_RENDER_PROCESSES = 2
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "credentialing:home"

@@ -21,8 +21,8 @@ def keys_for(client, user) -> list[str]:
     ("applicant", ["application", "account"]),
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
     ("scheduler", ["application", "account"]),
-    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "training", "admin",
-                                         "account"]),
+    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "training",
+                                         "certificates", "admin", "account"]),
     ("training team", ["application", "training", "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])

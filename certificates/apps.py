@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        # the audit actions, the menu entries, the section of the data export, and the kinds built from
+        # credentialing's data (training and rostering register theirs from their own apps)
+        from certificates import audit, kinds, menu, personal_data  # noqa: F401

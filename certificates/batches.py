@@ -1,0 +1,120 @@
+"""Certificates for a cohort: requested on a page, run by the worker, or run by the command line.
+
+The batch is planned (``services.plan_issue``), rendered, and only then issued and stored in one
+transaction: a failed render issues nothing. The worker's task lives here beside the code it runs (a
+``tasks.py`` importing this module while this one enqueues its task would be an import cycle).
+"""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from certificates import rendering
+from certificates.audit import CertificateAction
+from certificates.enums import BatchFormat, BatchState
+from certificates.exceptions import CertificateRefused
+from certificates.models import CertificateBatch
+from certificates.rendering import Printable
+from certificates.services import available_spec, commit_issue, plan_issue
+from common.audit import audit_log
+
+RENDER_CHUNK = 100  # pages laid out per WeasyPrint document; progress is saved after each
+
+
+@task()
+def run_certificate_batch(batch_id: int) -> None:
+    batch_run(batch_id=batch_id)
+
+
+def batch_request(*, kind: str, output_format: str, actor, only_missing: bool = True) -> CertificateBatch:
+    """A batch for everyone who qualifies (or only those without a valid certificate); the worker runs it."""
+    if not actor.has_perm("certificates.issue_certificate"):
+        raise CertificateRefused(_("Only the coordinators can issue certificates."))
+    available_spec(kind)
+    if output_format not in BatchFormat.values:
+        raise CertificateRefused(_("Unknown format."))
+    batch = CertificateBatch.objects.create(kind=kind, output_format=output_format, requested_by=actor,
+                                            only_missing=only_missing)
+    audit_log(actor=actor, action=CertificateAction.BATCH_REQUESTED, target=batch,
+              data={"kind": kind, "format": output_format, "only_missing": only_missing})
+    transaction.on_commit(lambda: run_certificate_batch.enqueue(batch.pk))
+    return batch
+
+
+def _save_progress(batch: CertificateBatch, **fields) -> None:
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    CertificateBatch.objects.filter(pk=batch.pk).update(**fields)
+
+
+def render_batch(printables: list[Printable], output_format: str,
+                 on_progress: Callable[[int], None] = lambda done: None) -> bytes:
+    """The batch's file: one merged PDF, or a ZIP of one PDF per certificate."""
+    rendered = rendering.render_many(printables, split=output_format == BatchFormat.ZIP, chunk=RENDER_CHUNK,
+                                     processes=settings.CERTIFICATE_RENDER_PROCESSES, on_progress=on_progress)
+    if output_format != BatchFormat.ZIP:
+        return rendered
+    archive_buffer = io.BytesIO()
+    with zipfile.ZipFile(archive_buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for printable, pdf in zip(printables, rendered, strict=True):
+            archive.writestr(f"{printable.kind}-{printable.code}.pdf", pdf)
+    return archive_buffer.getvalue()
+
+
+def batch_run(*, batch_id: int) -> CertificateBatch:
+    """Plan, render, then issue and store, all or nothing. Failures are recorded on the batch."""
+    batch = CertificateBatch.objects.select_related("requested_by").get(pk=batch_id)
+    if batch.state not in (BatchState.QUEUED, BatchState.FAILED):
+        return batch  # a second delivery of the same task
+    _save_progress(batch, state=BatchState.RUNNING, started_at=timezone.now(), done=0, error="")
+    try:
+        spec = available_spec(batch.kind)
+        plan = plan_issue(kind=batch.kind, snapshots=spec.source(None, None), actor=batch.requested_by,
+                          only_missing=batch.only_missing)
+        _save_progress(batch, total=len(plan.certificates))
+        content = render_batch(plan.printables(), batch.output_format,
+                               on_progress=lambda done: _save_progress(batch, done=done))
+        with transaction.atomic():
+            commit_issue(plan, actor=batch.requested_by)
+            if plan.certificates:
+                batch.file.save("batch", ContentFile(content), save=False)
+            _save_progress(batch, file=batch.file.name or "", issued=len(plan.new), state=BatchState.DONE,
+                           finished_at=timezone.now())
+    except Exception as error:  # told on the batch's page; the worker's log has the traceback
+        message = str(error) if isinstance(error, CertificateRefused) else _("The batch failed: %(error)s") % {
+            "error": error}
+        _save_progress(batch, state=BatchState.FAILED, error=message, finished_at=timezone.now())
+        if not isinstance(error, CertificateRefused):
+            raise
+    return batch
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    issued: int
+    seconds: float
+    pages: int
+
+
+def certificates_issue_missing(*, kind: str, output_format: str = BatchFormat.MERGED_PDF,
+                               on_progress: Callable[[int, int], None] = lambda done, total: None,
+                               ) -> tuple[bytes, CommandResult]:
+    """For the command line: issue to every qualifying holder without a valid certificate of the kind, and
+    return the rendered file of just those (nothing written if rendering fails)."""
+    started = time.perf_counter()
+    spec = available_spec(kind)
+    plan = plan_issue(kind=kind, snapshots=spec.source(None, None), only_missing=True)
+    total = len(plan.certificates)
+    content = render_batch(plan.printables(), output_format, on_progress=lambda done: on_progress(done, total))
+    commit_issue(plan)
+    return content, CommandResult(issued=len(plan.new), seconds=time.perf_counter() - started, pages=total)
