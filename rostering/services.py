@@ -1,0 +1,314 @@
+"""Every write of the rostering app: runs, their solving, manual changes and publishing."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from rostering import engine
+from rostering.audit import record
+from rostering.enums import RUN_TRANSITIONS, RunState
+from rostering.exceptions import RosterError
+from rostering.models import Assignment, RosterRun, RosterShift
+from rostering.selectors import build_problem, horizon, person_key, user_id_of
+
+HEARTBEAT_SECONDS = 1.0
+DEAD_AFTER = timedelta(seconds=60)  # a solving run whose worker has been silent this long has died
+MAX_DAYS = 28
+
+
+def _transition(run: RosterRun, to_state: str, *, actor, action: str, reason: str = "", data=None,
+                fields: tuple[str, ...] = ()) -> None:
+    """Move a locked run to `to_state` if the table allows it, save, and record who did it."""
+    if to_state not in RUN_TRANSITIONS[run.state]:
+        raise RosterError(_("This roster is %(state)s; that is no longer possible.") % {
+            "state": run.get_state_display()})
+    from_state = run.state
+    run.state = to_state
+    run.version += 1
+    run.save(update_fields=["state", "version", *fields])
+    record(actor=actor, action=action, obj=run, from_state=from_state, to_state=to_state, reason=reason,
+           data=data)
+
+
+def _locked(run_id: int) -> RosterRun:
+    return RosterRun.objects.select_for_update().get(pk=run_id)
+
+
+def _enqueue_solve(run_id: int) -> None:
+    from rostering.tasks import solve_run
+
+    result = solve_run.enqueue(run_id)
+    RosterRun.objects.filter(pk=run_id).update(task_id=str(result.id))
+
+
+def run_create(*, actor, start: date, days: int, seconds: int, replans: RosterRun | None = None,
+               enqueue: bool = True) -> RosterRun:
+    """Build the period's problem from the database, save it with its shifts and queue the solve
+    (`enqueue=False`: the caller solves it itself, as the command does)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise RosterError(_("A roster covers 1 to 28 days."))
+    if not 1 <= seconds <= 3600:
+        raise RosterError(_("The solver runs 1 to 3600 seconds."))
+    fixed_before = None
+    if replans is not None:
+        if replans.state != RunState.PUBLISHED:
+            raise RosterError(_("Only a published roster can be re-planned."))
+        start, days = replans.period_start, replans.days
+        fixed_before = timezone.now()
+    problem = build_problem(start=start, days=days, replanning=replans, fixed_before=fixed_before)
+    try:
+        engine.parse_problem(problem)
+    except engine.ProblemError as error:
+        raise RosterError(_("The roster cannot be built: %(error)s") % {"error": error})
+    with transaction.atomic():
+        run = RosterRun.objects.create(period_start=start, days=days, seconds=seconds, replans=replans,
+                                       problem=problem, created_by=actor)
+        RosterShift.objects.bulk_create(
+            RosterShift(run=run, key=s["id"], role=s["role"], channel=s["channel"] or "",
+                        start=parse_datetime(s["start"]), end=parse_datetime(s["end"]), wanted=s["min"],
+                        maximum=s["max"])
+            for s in problem["shifts"])
+        record(actor=actor, action="roster.generated", obj=run, to_state=run.state,
+               data={"start": start.isoformat(), "days": days, "people": len(problem["people"]),
+                     "shifts": len(problem["shifts"]), "replans": replans.pk if replans else None})
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue_solve(run.pk))
+    return run
+
+
+@dataclass
+class _Latest:
+    progress: engine.Progress | None = None
+    solution: engine.Solution | None = None
+    error: BaseException | None = None
+
+
+def run_solve(*, run_id: int, on_progress=None) -> None:
+    """Solve a run in this worker: progress and heartbeat on the run row every second, stop on request.
+
+    The engine runs on a thread of its own; this thread alone talks to the database.
+    """
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run.state != RunState.SOLVING:
+            return  # stopped, failed or solved by another attempt
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.save(update_fields=["started_at", "heartbeat_at"])
+    stop = threading.Event()
+    latest = _Latest()
+
+    def report(progress: engine.Progress) -> None:
+        latest.progress = progress
+        if on_progress is not None:
+            on_progress(progress)
+
+    def solve() -> None:
+        try:
+            latest.solution = engine.solve(run.problem, seconds=run.seconds, workers=2,
+                                           on_progress=report, stop=stop)
+        except BaseException as error:  # handed to the database thread below
+            latest.error = error
+
+    started = time.monotonic()
+    solver = threading.Thread(target=solve, name=f"roster-run-{run_id}", daemon=True)
+    solver.start()
+    while solver.is_alive():
+        solver.join(HEARTBEAT_SECONDS)
+        progress = latest.progress
+        RosterRun.objects.filter(pk=run_id).update(
+            heartbeat_at=timezone.now(), elapsed=round(time.monotonic() - started, 2),
+            **({"best_penalty": progress.penalty, "bound": progress.bound} if progress else {}))
+        if RosterRun.objects.filter(pk=run_id).values_list("stop_requested", flat=True).first():
+            stop.set()
+    if latest.error is not None:
+        _run_failed(run_id, latest.error)
+    else:
+        _run_save_solution(run_id, latest.solution)
+
+
+def _run_failed(run_id: int, error: BaseException) -> None:
+    if isinstance(error, engine.PinConflictError):
+        message = "; ".join(c.message for c in error.conflicts)
+    else:
+        message = str(error) or error.__class__.__name__
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run.state != RunState.SOLVING:
+            return
+        run.error = message[:5000]
+        _transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error, fields=("error",))
+
+
+def _run_save_solution(run_id: int, solution: engine.Solution) -> None:
+    """Save the roster in bulk, in one transaction, and make the run a draft."""
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run.state != RunState.SOLVING:
+            return
+        shift_ids = dict(run.shifts.values_list("key", "pk"))
+        pinned = {(p["shift"], p["person"]) for p in run.problem.get("pinned", [])}
+        Assignment.objects.bulk_create(
+            Assignment(run=run, shift_id=shift_ids[s], person_id=user_id_of(p), pinned=(s, p) in pinned)
+            for s, p in solution.assignments)
+        run.best_penalty = solution.penalty
+        run.bound = solution.bound
+        run.elapsed = round(solution.seconds, 2)
+        run.solver_status = solution.status
+        run.shortfalls = [s.to_json() for s in solution.shortfalls]
+        run.heartbeat_at = timezone.now()
+        _transition(run, RunState.DRAFT, actor=None, action="roster.solved",
+                    data={"penalty": solution.penalty, "bound": solution.bound, "status": solution.status,
+                          "assignments": len(solution.assignments)},
+                    fields=("best_penalty", "bound", "elapsed", "solver_status", "shortfalls", "heartbeat_at"))
+
+
+def run_request_stop(*, run_id: int, actor) -> RosterRun:
+    """Ask the worker to stop and keep the best roster found so far."""
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run.state != RunState.SOLVING:
+            raise RosterError(_("This roster is not being solved."))
+        if not run.stop_requested:
+            run.stop_requested = True
+            run.save(update_fields=["stop_requested"])
+            record(actor=actor, action="roster.stop_requested", obj=run)
+    return run
+
+
+def run_is_dead(run: RosterRun, moment=None) -> bool:
+    """A run the worker started but stopped reporting on: the worker died."""
+    moment = moment or timezone.now()
+    return (run.state == RunState.SOLVING and run.heartbeat_at is not None
+            and moment - run.heartbeat_at > DEAD_AFTER)
+
+
+def run_fail_if_dead(*, run_id: int) -> RosterRun:
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run_is_dead(run):
+            run.error = _("The worker stopped while solving this roster.")
+            _transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error,
+                        fields=("error",))
+    return run
+
+
+def run_retry(*, run_id: int, actor) -> RosterRun:
+    """Solve a failed run again from its saved problem."""
+    with transaction.atomic():
+        run = _locked(run_id)
+        run.error = ""
+        run.stop_requested = False
+        run.heartbeat_at = run.started_at = run.best_penalty = run.bound = run.elapsed = None
+        _transition(run, RunState.SOLVING, actor=actor, action="roster.retried",
+                    fields=("error", "stop_requested", "heartbeat_at", "started_at", "best_penalty", "bound",
+                            "elapsed"))
+        transaction.on_commit(lambda: _enqueue_solve(run.pk))
+    return run
+
+
+# --- checking a roster with the engine -------------------------------------------------------------------
+
+def evaluate_pairs(problem: dict, pairs: list[tuple[str, str]]) -> engine.Evaluation:
+    """The engine's verdict on a roster: hard-rule violations and the penalty."""
+    parsed = engine.parse_problem(problem)
+    shifts, people = parsed.shift_index(), parsed.person_index()
+    unknown = [f"{s}/{p}" for s, p in pairs if s not in shifts or p not in people]
+    if unknown:
+        raise RosterError(_("Not in this roster's problem: %(pairs)s") % {"pairs": ", ".join(unknown)})
+    return engine.evaluate(parsed, [(shifts[s], people[p]) for s, p in pairs])
+
+
+def run_pairs(run: RosterRun) -> list[tuple[str, str]]:
+    return [(key, person_key(user_id)) for key, user_id in
+            Assignment.objects.filter(run=run).values_list("shift__key", "person_id").order_by("pk")]
+
+
+def _check_and_store(run: RosterRun, pairs: list[tuple[str, str]]) -> engine.Evaluation:
+    evaluation = evaluate_pairs(run.problem, pairs)
+    if not evaluation.valid:
+        raise RosterError(_("That change breaks a rule: %(rules)s") % {"rules": "; ".join(evaluation.violations)})
+    run.best_penalty = evaluation.penalty
+    return evaluation
+
+
+def assignment_add(*, run_id: int, shift_id: int, user, actor) -> Assignment:
+    """Put a person on a shift of a draft, refused when it breaks a hard rule."""
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run.state != RunState.DRAFT:
+            raise RosterError(_("Only a draft can be changed."))
+        shift = run.shifts.get(pk=shift_id)
+        pairs = run_pairs(run)
+        pair = (shift.key, person_key(user.pk))
+        if pair in pairs:
+            raise RosterError(_("%(person)s is already on this shift.") % {"person": user})
+        if pair[1] not in {p["id"] for p in run.problem["people"]}:
+            raise RosterError(_("%(person)s is not available for this roster.") % {"person": user})
+        _check_and_store(run, [*pairs, pair])
+        assignment = Assignment.objects.create(run=run, shift=shift, person=user)
+        run.version += 1
+        run.save(update_fields=["best_penalty", "version"])
+        record(actor=actor, action="roster.assignment_added", obj=run,
+               data={"shift": shift.key, "person": user.pk})
+    return assignment
+
+
+def assignment_remove(*, run_id: int, assignment_id: int, actor) -> None:
+    with transaction.atomic():
+        run = _locked(run_id)
+        if run.state != RunState.DRAFT:
+            raise RosterError(_("Only a draft can be changed."))
+        assignment = run.assignments.select_related("shift").get(pk=assignment_id)
+        pairs = [p for p in run_pairs(run) if p != (assignment.shift.key, person_key(assignment.person_id))]
+        _check_and_store(run, pairs)  # removing can break a pin or the supervisor ratio
+        assignment.delete()
+        run.version += 1
+        run.save(update_fields=["best_penalty", "version"])
+        record(actor=actor, action="roster.assignment_removed", obj=run,
+               data={"shift": assignment.shift.key, "person": assignment.person_id})
+
+
+def run_publish(*, run_id: int, actor, version: int | None = None) -> RosterRun:
+    """Publish a draft: atomically, audited; the roster it re-plans is replaced; everyone is told after commit."""
+    with transaction.atomic():
+        run = _locked(run_id)
+        if version is not None and run.version != version:
+            raise RosterError(_("This roster changed since you opened it; look again before publishing."))
+        if run.state != RunState.DRAFT:
+            raise RosterError(_("Only a draft can be published."))
+        evaluation = evaluate_pairs(run.problem, run_pairs(run))
+        if not evaluation.valid:
+            raise RosterError(_("This roster breaks a rule: %(rules)s") % {"rules": "; ".join(evaluation.violations)})
+        first, last = horizon(run.period_start, run.days)
+        clashing = [
+            other for other in RosterRun.objects.select_for_update().filter(state=RunState.PUBLISHED)
+            .exclude(pk=run.replans_id)
+            if horizon(other.period_start, other.days)[0] < last and first < horizon(other.period_start, other.days)[1]
+        ]
+        if clashing:
+            raise RosterError(_("Roster #%(other)s is already published for part of this period; re-plan it "
+                                "instead.") % {"other": clashing[0].pk})
+        if run.replans_id:
+            replaced = _locked(run.replans_id)
+            _transition(replaced, RunState.SUPERSEDED, actor=actor, action="roster.superseded",
+                        data={"by": run.pk})
+        run.published_at = timezone.now()
+        run.published_by = actor
+        _transition(run, RunState.PUBLISHED, actor=actor, action="roster.published",
+                    data={"penalty": evaluation.penalty, "assignments": len(evaluation.assigned)},
+                    fields=("published_at", "published_by"))
+        transaction.on_commit(lambda: _enqueue_publication_mail(run.pk))
+    return run
+
+
+def _enqueue_publication_mail(run_id: int) -> None:
+    from rostering.tasks import send_roster_published
+
+    send_roster_published.enqueue(run_id)

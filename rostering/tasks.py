@@ -1,0 +1,39 @@
+"""Background work of the rostering app. Tasks take ids, fetch, and call the code that does the work."""
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+
+@task()
+def solve_run(run_id: int) -> None:
+    """Solve a roster run, writing its progress on the run's row."""
+    from rostering.services import run_solve
+
+    run_solve(run_id=run_id)
+
+
+@task()
+def send_roster_published(run_id: int) -> None:
+    """Tell each person on a published roster their shifts, in their language and time zone."""
+    from rostering.models import Assignment, RosterRun
+
+    run = RosterRun.objects.get(pk=run_id)
+    mine = defaultdict(list)
+    people = {}
+    for assignment in (Assignment.objects.filter(run=run).select_related("shift", "person")
+                       .order_by("person_id", "shift__start")):
+        mine[assignment.person_id].append(assignment.shift)
+        people[assignment.person_id] = assignment.person
+    messages = []
+    for user_id, shifts in mine.items():
+        person = people[user_id]
+        with translation.override(person.language), timezone.override(person.timezone or settings.TIME_ZONE):
+            context = {"person": person, "run": run, "shifts": shifts, "site_url": settings.SITE_URL}
+            subject = render_to_string("rostering/email/roster_published_subject.txt", context)
+            body = render_to_string("rostering/email/roster_published.txt", context)
+        messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
+    get_connection().send_messages(messages)
