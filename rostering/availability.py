@@ -8,7 +8,7 @@ occurs twice (clocks set back) covers both occurrences.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
@@ -26,7 +26,7 @@ def wall_clock(day: date, hour: int, zone: ZoneInfo) -> datetime:
     """The instant of `hour`:00 on `day` in `zone`, in UTC; hour 24 is the next day's midnight."""
     if hour == 24:
         day, hour = day + timedelta(days=1), 0
-    return datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(timezone.utc)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
 
 
 def merge(intervals: list[Interval]) -> list[Interval]:

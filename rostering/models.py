@@ -43,6 +43,9 @@ class AvailabilityProfile(models.Model):
                                    violation_error_message=_("Reminders at most 72 hours before.")),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user}: {self.target_hours_per_week}/{self.max_hours_per_week} h"
+
     def channels(self) -> list[str]:
         return [c for c, on in ((Channel.VOICE, self.serves_voice), (Channel.TEXT, self.serves_text)) if on]
 
@@ -60,6 +63,9 @@ class WeeklyAvailability(models.Model):
             models.UniqueConstraint(fields=["user", "weekday", "hour"], name="weekly_availability_one_per_hour"),
             models.CheckConstraint(condition=Q(weekday__lte=6) & Q(hour__lte=23), name="weekly_availability_in_week"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.weekday}/{self.hour:02d} {self.kind}"
 
 
 class AvailabilityException(models.Model):
@@ -79,6 +85,9 @@ class AvailabilityException(models.Model):
                                    name="availability_exception_hours",
                                    violation_error_message=_("The hours must run forward within one day.")),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.date} {self.start_hour}-{self.end_hour} {self.kind}"
 
 
 class RosterSettings(models.Model):
@@ -109,6 +118,9 @@ class RosterSettings(models.Model):
                                    name="roster_settings_weights_sane"),
         ]
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
     @classmethod
     def current(cls) -> RosterSettings:
         return cls.objects.get_or_create(pk=1)[0]
@@ -128,11 +140,13 @@ class ShiftTemplate(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(start_hour__lte=23) & Q(hours__gte=1) & Q(hours__lte=12),
                                    name="shift_template_hours_sane",
-                                   violation_error_message=_("A shift starts between 0 and 23 h and lasts 1 to 12 hours.")),
+                                   violation_error_message=_(
+                                       "A shift starts between 0 and 23 h and lasts 1 to 12 hours.")),
             models.CheckConstraint(condition=(Q(role=Role.SUPERVISOR) & Q(channel=""))
                                    | (Q(role=Role.COUNSELOR) & ~Q(channel="")),
                                    name="shift_template_channel_for_counselors",
-                                   violation_error_message=_("Counselor shifts have a channel; supervisor shifts none.")),
+                                   violation_error_message=_(
+                                       "Counselor shifts have a channel; supervisor shifts none.")),
             models.UniqueConstraint(fields=["role", "channel", "start_hour"], name="shift_template_unique"),
         ]
 
@@ -155,6 +169,9 @@ class DemandLevel(models.Model):
                                    name="demand_level_sane"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.channel} {self.weekday}/{self.hour:02d}: {self.wanted}"
+
 
 class DemandOverride(models.Model):
     """Counselors wanted on a channel in one hour of one date (platform time), instead of the curve."""
@@ -169,6 +186,9 @@ class DemandOverride(models.Model):
             models.UniqueConstraint(fields=["channel", "date", "hour"], name="demand_override_unique"),
             models.CheckConstraint(condition=Q(hour__lte=23) & Q(wanted__lte=5000), name="demand_override_sane"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.date} {self.hour:02d}: {self.wanted}"
 
 
 class RosterRun(models.Model):
@@ -235,6 +255,9 @@ class RosterShift(models.Model):
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="roster_shift_forward"),
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
     @property
     def hours(self) -> float:
         return (self.end - self.start).total_seconds() / 3600
@@ -253,3 +276,6 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["shift", "person"], name="assignment_once_per_shift"),
         ]
         indexes = [models.Index(fields=["person", "run"])]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id}/{self.person_id}"

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from credentialing.models import Volunteer
 from rostering import demand
 from rostering.availability import DateException, merge, person_intervals, wall_clock
-from rostering.enums import CellKind, ExceptionKind, Role
+from rostering.enums import REASON_LABELS, CellKind, Channel, ExceptionKind, Role, RunState
 from rostering.models import (
     Assignment,
     AvailabilityException,
@@ -20,7 +20,6 @@ from rostering.models import (
     DemandOverride,
     RosterRun,
     RosterSettings,
-    RosterShift,
     ShiftTemplate,
     WeeklyAvailability,
 )
@@ -168,7 +167,8 @@ def build_problem(
         .order_by("role", "user_id")
     )
     user_ids = [v.user_id for v in volunteers]
-    cells: dict[int, dict[str, dict[int, set[int]]]] = defaultdict(lambda: {"a": defaultdict(set), "u": defaultdict(set)})
+    cells: dict[int, dict[str, dict[int, set[int]]]] = defaultdict(
+        lambda: {"a": defaultdict(set), "u": defaultdict(set)})  # user -> available/unpreferred -> weekday -> hours
     for user_id, weekday, hour, kind in WeeklyAvailability.objects.filter(  # 6
             user__in=(rosterable_counselors() | rosterable_supervisors()).values("user_id")
     ).values_list("user_id", "weekday", "hour", "kind").iterator(chunk_size=20000):
@@ -227,3 +227,167 @@ def build_problem(
         problem["previous"] = previous_pairs
         problem["pinned"] = [pair for pair in previous_pairs if pair["shift"] in fixed_keys]
     return problem
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+HEAT_ROWS = (("voice", "counselor"), ("text", "counselor"), ("", "supervisor"))
+
+
+def coverage_level(wanted: int, assigned: int) -> str:
+    """A heatmap cell's class: met, short (at least three quarters) or far short; none when nobody is wanted."""
+    if wanted == 0:
+        return "none" if assigned == 0 else "met"
+    if assigned >= wanted:
+        return "met"
+    return "short" if assigned * 4 >= wanted * 3 else "far"
+
+
+def run_shifts_with_counts(run: RosterRun) -> list:
+    from django.db.models import Count
+
+    return list(run.shifts.annotate(assigned=Count("assignments")).order_by("start", "role", "channel"))  # 1
+
+
+def run_heatmap(run: RosterRun, shifts: list) -> list[dict]:
+    """Wanted vs assigned for every hour of the period (platform time), per channel and for supervisors."""
+    zone = platform_zone()
+    first, _ = horizon(run.period_start, run.days)
+    hours = run.days * 24
+    totals = {row: [[0, 0] for _ in range(hours)] for row in HEAT_ROWS}
+    for shift in shifts:
+        row = (shift.channel, shift.role)
+        begin = int((shift.start - first).total_seconds() // 3600)
+        end = int(-(-(shift.end - first).total_seconds() // 3600))
+        for h in range(max(0, begin), min(hours, end)):
+            totals[row][h][0] += shift.wanted
+            totals[row][h][1] += shift.assigned
+    labels = {("voice", "counselor"): Channel.VOICE.label, ("text", "counselor"): Channel.TEXT.label,
+              ("", "supervisor"): Role(Role.SUPERVISOR).label}
+    rows = []
+    for offset in range(run.days):
+        day = (first + timedelta(days=offset)).astimezone(zone).date()
+        for row in HEAT_ROWS:
+            cells = []
+            for h in range(24):
+                wanted, assigned = totals[row][offset * 24 + h]
+                cells.append({"hour": h, "wanted": wanted, "assigned": assigned,
+                              "level": coverage_level(wanted, assigned)})
+            rows.append({"day": day, "label": labels[row], "kind": row[0] or row[1], "cells": cells})
+    return rows
+
+
+def run_hours(run: RosterRun) -> list[dict]:
+    """Hours per person against their target and maximum for the period (2 queries)."""
+    from django.contrib.auth import get_user_model
+
+    worked: dict[int, float] = defaultdict(float)
+    for user_id, start, end in Assignment.objects.filter(run=run).values_list(  # 1
+            "person_id", "shift__start", "shift__end"):
+        worked[user_id] += (end - start).total_seconds() / 3600
+    wishes = {user_id_of(p["id"]): p for p in run.problem.get("people", [])}
+    ids = set(worked) | set(wishes)
+    users = get_user_model().objects.in_bulk(ids)  # 2
+    rows = []
+    for user_id in ids:
+        wish = wishes.get(user_id, {})
+        hours = round(worked.get(user_id, 0.0), 2)
+        target = wish.get("target_hours", 0)
+        rows.append({"user": users.get(user_id), "role": wish.get("role", ""), "hours": hours, "target": target,
+                     "max": wish.get("max_hours", 0), "deviation": round(hours - target, 2)})
+    rows.sort(key=lambda r: (-abs(r["deviation"]), str(r["user"])))
+    return rows
+
+
+def run_shortfalls(run: RosterRun, shifts: list) -> list[dict]:
+    """Shifts below the wanted number now, with the engine's reasons where it gave them."""
+    reasons = {s["shift"]: s.get("reasons", []) for s in run.shortfalls or []}
+    out = []
+    for shift in shifts:
+        if shift.assigned < shift.wanted:
+            out.append({"shift": shift, "short": shift.wanted - shift.assigned,
+                        "reasons": [REASON_LABELS.get(r["code"], r.get("message", ""))
+                                    for r in reasons.get(shift.key, [])]})
+    return out
+
+
+def run_diff(run: RosterRun) -> dict | None:
+    """What a re-planned run changes against the roster it re-plans: who gains or loses which shift."""
+    if run.replans_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    def pairs(of_run_id):
+        return {(key, user_id): (start, end, role, channel) for key, user_id, start, end, role, channel in
+                Assignment.objects.filter(run_id=of_run_id).values_list(
+                    "shift__key", "person_id", "shift__start", "shift__end", "shift__role", "shift__channel")}
+
+    before, after = pairs(run.replans_id), pairs(run.pk)  # 2
+    added = sorted(set(after) - set(before), key=lambda p: after[p][0])
+    removed = sorted(set(before) - set(after), key=lambda p: before[p][0])
+    users = get_user_model().objects.in_bulk({u for _, u in added + removed})  # 3
+
+    def rows(keys, source):
+        return [{"user": users.get(u), "start": source[(k, u)][0], "end": source[(k, u)][1],
+                 "role": source[(k, u)][2], "channel": source[(k, u)][3]} for k, u in keys]
+
+    return {"added": rows(added, after), "removed": rows(removed, before),
+            "people": len({u for _, u in added + removed})}
+
+
+def recent_runs(limit: int = 30) -> list[RosterRun]:
+    return list(RosterRun.objects.select_related("created_by", "published_by")[:limit])
+
+
+@dataclass
+class MyShift:
+    shift: object
+    supervisors: list
+    colleagues_count: int = 0
+
+
+def my_shifts(user, *, moment: datetime, days_ahead: int = 60) -> list[MyShift]:
+    """My upcoming published shifts, each with the supervisors on duty with me (2 queries)."""
+    mine = list(Assignment.objects.filter(  # 1
+        person=user, run__state=RunState.PUBLISHED, shift__end__gt=moment,
+        shift__start__lt=moment + timedelta(days=days_ahead)).select_related("shift").order_by("shift__start"))
+    if not mine:
+        return []
+    earliest = min(a.shift.start for a in mine)
+    latest = max(a.shift.end for a in mine)
+    supervising = list(Assignment.objects.filter(  # 2
+        run__state=RunState.PUBLISHED, shift__role=Role.SUPERVISOR, shift__start__lt=latest,
+        shift__end__gt=earliest).select_related("shift", "person"))
+    out = []
+    for assignment in mine:
+        shift = assignment.shift
+        with_me = sorted({str(s.person) for s in supervising
+                          if s.shift.start < shift.end and shift.start < s.shift.end and s.person_id != user.pk})
+        out.append(MyShift(shift=shift, supervisors=with_me))
+    return out
+
+
+def hours_in_month(user, *, year: int, month: int, zone: ZoneInfo) -> float:
+    """Hours of published shifts that start in a calendar month of `zone` (1 query)."""
+    first = datetime(year, month, 1, tzinfo=zone)
+    last = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    spans = Assignment.objects.filter(person=user, run__state=RunState.PUBLISHED, shift__start__gte=first,
+                                      shift__start__lt=last).values_list("shift__start", "shift__end")
+    return round(sum((end - start).total_seconds() for start, end in spans) / 3600, 2)
+
+
+def weekday_names() -> list[str]:
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    return [str(WEEKDAYS_ABBR[d]) for d in range(7)]
+
+
+def platform_hour_labels(own_zone) -> list[str] | None:
+    """For each hour of my day, the platform's hour then (today's offsets); None when the zones agree now."""
+    from django.utils import timezone as dj_timezone
+
+    today = dj_timezone.localdate(timezone=own_zone)
+    zone = platform_zone()
+    labels = [datetime(today.year, today.month, today.day, h, tzinfo=own_zone).astimezone(zone).strftime("%H")
+              for h in range(24)]
+    return None if labels == [f"{h:02d}" for h in range(24)] else labels

@@ -312,3 +312,20 @@ def _enqueue_publication_mail(run_id: int) -> None:
     from rostering.tasks import send_roster_published
 
     send_roster_published.enqueue(run_id)
+
+
+# --- availability --------------------------------------------------------------------------------------------
+
+def availability_save(*, user, cells: dict[tuple[int, int], str], profile_form) -> None:
+    """Replace a person's weekly pattern and limits at once (all or nothing)."""
+    from rostering.models import WeeklyAvailability
+
+    with transaction.atomic():
+        profile = profile_form.save(commit=False)
+        profile.user = user
+        profile.save()
+        WeeklyAvailability.objects.filter(user=user).delete()
+        WeeklyAvailability.objects.bulk_create(
+            WeeklyAvailability(user=user, weekday=d, hour=h, kind=kind) for (d, h), kind in sorted(cells.items()))
+        record(actor=user, action="availability.updated", obj=profile,
+               data={"hours": len(cells), "max": profile.max_hours_per_week, "target": profile.target_hours_per_week})
