@@ -21,9 +21,17 @@ class Command(BaseCommand):
         if demo.demo_data_exists():
             if not reset:
                 raise CommandError(f"Demo data exist already (accounts @{demo.DEMO_DOMAIN}); use --reset to replace.")
+            from rostering import demo as roster_demo
+
+            roster_demo.reset(demo.demo_users())
             deleted = demo.reset_demo()
             self.stdout.write("Deleted: " + ", ".join(f"{count} {name}" for name, count in deleted.items()))
         summary = demo.seed_demo(applications=applications, seed=seed)
+        # rostering: everyone's availability, then this week's and next week's published rosters
+        from rostering import demo as roster_demo
+
+        summary.update(roster_demo.seed_availability(seed=seed))
+        summary["published rosters"] = roster_demo.seed_rosters()
         self.stdout.write(f"Created in {time.perf_counter() - started:.1f} s:")
         for name, value in summary.items():
             self.stdout.write(f"  {name}: {value}")
