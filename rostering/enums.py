@@ -54,3 +54,21 @@ REASON_LABELS = {
     "supervisors_short": _("Too few supervisors are on duty to allow more counselors."),
     "penalty_tradeoff": _("Filling it would cost more elsewhere (targets, rather-not hours)."),
 }
+
+
+class OfferKind(models.TextChoices):
+    HANDOVER = "handover", _("A colleague may take it")
+    DROP = "drop", _("Drop it")
+
+
+class OfferState(models.TextChoices):
+    OPEN = "open", _("Open")
+    TAKEN = "taken", _("Taken")
+    NEEDS_SCHEDULER = "needs_scheduler", _("Waiting for the scheduler")
+    DROPPED = "dropped", _("Dropped")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def pending(cls) -> set[str]:
+        return {cls.OPEN, cls.NEEDS_SCHEDULER}

@@ -64,3 +64,14 @@ def roster_xlsx(run: RosterRun) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def hours_csv(rows: list[dict]) -> str:
+    """Hours per person in a month: rostered, corrections, total (the basis of the allowance)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("person"), _("e-mail"), _("shifts"), _("rostered hours"), _("corrections"), _("total hours")])
+    for row in rows:
+        writer.writerow([str(row["user"]), row["user"].email, row["shifts"], row["rostered"], row["corrected"],
+                         row["total"]])
+    return buffer.getvalue()

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from rostering.enums import CellKind, Channel, ExceptionKind, Role, RunState
+from rostering.enums import CellKind, Channel, ExceptionKind, OfferKind, OfferState, Role, RunState
 
 MAX_WEEK_HOURS = 84  # half of a week: a volunteer limit no one should exceed
 
@@ -270,6 +270,7 @@ class Assignment(models.Model):
     shift = models.ForeignKey(RosterShift, on_delete=models.CASCADE, related_name="assignments")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster_assignments")
     pinned = models.BooleanField(_("pinned"), default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -279,3 +280,55 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift_id}/{self.person_id}"
+
+
+class ShiftOffer(models.Model):
+    """A published shift its person cannot work: offered to colleagues, or dropped (the scheduler decides
+    when the shift would fall short)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(_("kind"), max_length=12, choices=OfferKind.choices, default=OfferKind.HANDOVER)
+    state = models.CharField(_("state"), max_length=20, choices=OfferState.choices, default=OfferState.OPEN,
+                             db_index=True)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # one pending offer per assignment: a second click does not make a second offer
+            models.UniqueConstraint(fields=["assignment"], condition=Q(state__in=["open", "needs_scheduler"]),
+                                    name="shift_offer_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer {self.pk} ({self.state})"
+
+
+class HoursCorrection(models.Model):
+    """A scheduler's audited correction to a person's hours in a month (the basis of the allowance)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hours_corrections")
+    month = models.DateField(_("month"))  # the first day of the month
+    hours = models.DecimalField(_("hours (+/-)"), max_digits=5, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gte=-300) & Q(hours__lte=300) & ~Q(hours=0),
+                                   name="hours_correction_sane",
+                                   violation_error_message=_("A correction is between -300 and 300 hours, not 0.")),
+            models.CheckConstraint(condition=Q(month__day=1), name="hours_correction_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.month:%Y-%m} {self.hours:+}"

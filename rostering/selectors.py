@@ -341,9 +341,10 @@ def recent_runs(limit: int = 30) -> list[RosterRun]:
 
 @dataclass
 class MyShift:
+    assignment_id: int
     shift: object
     supervisors: list
-    colleagues_count: int = 0
+    offer: object = None
 
 
 def my_shifts(user, *, moment: datetime, days_ahead: int = 60) -> list[MyShift]:
@@ -363,7 +364,7 @@ def my_shifts(user, *, moment: datetime, days_ahead: int = 60) -> list[MyShift]:
         shift = assignment.shift
         with_me = sorted({str(s.person) for s in supervising
                           if s.shift.start < shift.end and shift.start < s.shift.end and s.person_id != user.pk})
-        out.append(MyShift(shift=shift, supervisors=with_me))
+        out.append(MyShift(assignment_id=assignment.pk, shift=shift, supervisors=with_me))
     return out
 
 
@@ -391,3 +392,79 @@ def platform_hour_labels(own_zone) -> list[str] | None:
     labels = [datetime(today.year, today.month, today.day, h, tzinfo=own_zone).astimezone(zone).strftime("%H")
               for h in range(24)]
     return None if labels == [f"{h:02d}" for h in range(24)] else labels
+
+
+def offers_open_to(user, *, moment: datetime, limit: int = 50) -> list:
+    """Open hand-overs of future published shifts by others (1 query); taking one checks the rules."""
+    from rostering.models import ShiftOffer
+
+    return list(ShiftOffer.objects.filter(state="open", kind="handover", assignment__run__state=RunState.PUBLISHED,
+                                          assignment__shift__start__gt=moment)
+                .exclude(offered_by=user).select_related("assignment__shift", "offered_by")
+                .order_by("assignment__shift__start")[:limit])
+
+
+def my_pending_offers(user) -> dict[int, object]:
+    """My pending offers by assignment id (1 query)."""
+    from rostering.models import ShiftOffer
+
+    return {o.assignment_id: o for o in ShiftOffer.objects.filter(offered_by=user, state__in=["open",
+                                                                                               "needs_scheduler"])}
+
+
+def offers_needing_scheduler() -> list:
+    from rostering.models import ShiftOffer
+
+    return list(ShiftOffer.objects.filter(state="needs_scheduler").select_related("assignment__shift", "offered_by")
+                .order_by("assignment__shift__start"))
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    zone = platform_zone()
+    return (datetime(year, month, 1, tzinfo=zone),
+            datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone))
+
+
+def hours_by_person(year: int, month: int) -> list[dict]:
+    """Hours per person in a month (platform time) from the published rosters, with corrections (3 queries)."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from rostering.models import HoursCorrection
+
+    first, last = month_bounds(year, month)
+    rostered: dict[int, float] = defaultdict(float)
+    shifts: dict[int, int] = defaultdict(int)
+    for user_id, start, end in Assignment.objects.filter(  # 1
+            run__state=RunState.PUBLISHED, shift__start__gte=first, shift__start__lt=last).values_list(
+            "person_id", "shift__start", "shift__end").iterator(chunk_size=5000):
+        rostered[user_id] += (end - start).total_seconds() / 3600
+        shifts[user_id] += 1
+    corrections: dict[int, list] = defaultdict(list)
+    for correction in HoursCorrection.objects.filter(month=date(year, month, 1)).select_related("created_by"):  # 2
+        corrections[correction.person_id].append(correction)
+    users = get_user_model().objects.in_bulk(set(rostered) | set(corrections))  # 3
+    rows = []
+    for user_id, user in users.items():
+        corrected = sum((c.hours for c in corrections[user_id]), Decimal(0))
+        worked = round(rostered.get(user_id, 0.0), 2)
+        rows.append({"user": user, "shifts": shifts.get(user_id, 0), "rostered": worked,
+                     "corrections": corrections[user_id], "corrected": corrected,
+                     "total": round(worked + float(corrected), 2)})
+    rows.sort(key=lambda r: (str(r["user"]).lower(), r["user"].pk))
+    return rows
+
+
+def reminders_due(moment: datetime, *, horizon_hours: int = 72) -> list:
+    """Published assignments whose person's reminder time has come and who has not been reminded (1 query)."""
+    due = []
+    for assignment in (Assignment.objects.filter(
+            run__state=RunState.PUBLISHED, reminded_at__isnull=True, shift__start__gt=moment,
+            shift__start__lte=moment + timedelta(hours=horizon_hours))
+            .select_related("shift", "person", "person__availability_profile")):
+        profile = getattr(assignment.person, "availability_profile", None)
+        lead = profile.reminder_hours_before if profile is not None else 12
+        if lead and assignment.shift.start - timedelta(hours=lead) <= moment:
+            due.append(assignment)
+    return due

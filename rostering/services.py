@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rostering import engine
 from rostering.audit import record
@@ -233,7 +234,8 @@ def run_pairs(run: RosterRun) -> list[tuple[str, str]]:
 def _check_and_store(run: RosterRun, pairs: list[tuple[str, str]]) -> engine.Evaluation:
     evaluation = evaluate_pairs(run.problem, pairs)
     if not evaluation.valid:
-        raise RosterError(_("That change breaks a rule: %(rules)s") % {"rules": "; ".join(evaluation.violations)})
+        raise RosterError(_("That change breaks a rule: %(rules)s") % {
+            "rules": "; ".join(describe_violation(v) for v in evaluation.violations)})
     run.best_penalty = evaluation.penalty
     return evaluation
 
@@ -329,3 +331,167 @@ def availability_save(*, user, cells: dict[tuple[int, int], str], profile_form) 
             WeeklyAvailability(user=user, weekday=d, hour=h, kind=kind) for (d, h), kind in sorted(cells.items()))
         record(actor=user, action="availability.updated", obj=profile,
                data={"hours": len(cells), "max": profile.max_hours_per_week, "target": profile.target_hours_per_week})
+
+
+# --- offers: handing a published shift to a colleague, or dropping it ------------------------------------------
+
+def _published_assignment(assignment_id: int) -> Assignment:
+    assignment = Assignment.objects.select_related("shift", "run").get(pk=assignment_id)
+    if assignment.run.state != RunState.PUBLISHED:
+        raise RosterError(_("This shift is no longer on the published roster."))
+    if assignment.shift.start <= timezone.now():
+        raise RosterError(_("This shift has already started."))
+    return assignment
+
+
+def offer_create(*, assignment_id: int, actor, kind: str, note: str = ""):
+    """Offer my shift to colleagues (handover) or drop it. A drop that keeps the shift whole is done at once;
+    one that would leave it short waits for the scheduler."""
+    from rostering.enums import OfferKind, OfferState
+    from rostering.models import ShiftOffer
+
+    with transaction.atomic():
+        assignment = _published_assignment(assignment_id)
+        if assignment.person_id != actor.pk:
+            raise RosterError(_("You can only offer your own shifts."))
+        if ShiftOffer.objects.filter(assignment=assignment, state__in=OfferState.pending()).exists():
+            raise RosterError(_("This shift is already offered."))
+        offer = ShiftOffer.objects.create(assignment=assignment, kind=kind, offered_by=actor, note=note[:300])
+        record(actor=actor, action="roster.offer_created", obj=offer, to_state=offer.state, data={"kind": kind})
+        if kind == OfferKind.DROP:
+            _run_locked = _locked(assignment.run_id)  # serialise with other changes to the same roster
+            pairs = [p for p in run_pairs(_run_locked)
+                     if p != (assignment.shift.key, person_key(assignment.person_id))]
+            still_whole = assignment.shift.assignments.count() - 1 >= assignment.shift.wanted
+            if still_whole and evaluate_pairs(_run_locked.problem, pairs).valid:
+                _offer_decide(offer, OfferState.DROPPED, actor=actor)
+            else:
+                offer.state = OfferState.NEEDS_SCHEDULER
+                offer.save(update_fields=["state"])
+    return offer
+
+
+def _offer_decide(offer, state: str, *, actor, taker=None) -> None:
+    from_state = offer.state
+    offer.state = state
+    offer.decided_at = timezone.now()
+    offer.decided_by = actor
+    offer.taken_by = taker
+    offer.save(update_fields=["state", "decided_at", "decided_by", "taken_by"])
+    if state == "dropped":
+        offer.assignment.delete()
+    record(actor=actor, action=f"roster.offer_{state}", obj=offer, from_state=from_state, to_state=state,
+           data={"shift": offer.assignment.shift.key, "from": offer.offered_by_id,
+                 "to": taker.pk if taker else None})
+
+
+def offer_take(*, offer_id: int, actor):
+    """A colleague takes an offered shift: the hard rules are checked with them in place of the person.
+    Two colleagues taking it at once: the row lock lets one in; the other is told it is gone."""
+    from rostering.enums import OfferState
+    from rostering.models import ShiftOffer
+
+    with transaction.atomic():
+        offer = ShiftOffer.objects.select_for_update().select_related("assignment__shift", "assignment__run").get(
+            pk=offer_id)
+        if offer.state != OfferState.OPEN or offer.kind != "handover":
+            raise RosterError(_("Someone else has taken this shift, or it is no longer offered."))
+        if offer.offered_by_id == actor.pk:
+            raise RosterError(_("This is your own offer."))
+        assignment = offer.assignment
+        run = _locked(assignment.run_id)
+        if run.state != RunState.PUBLISHED or assignment.shift.start <= timezone.now():
+            raise RosterError(_("This shift is no longer open to take."))
+        if person_key(actor.pk) not in {p["id"] for p in run.problem["people"]}:
+            raise RosterError(_("You are not on this roster's list of available people."))
+        mine = (assignment.shift.key, person_key(assignment.person_id))
+        pairs = [p for p in run_pairs(run) if p != mine] + [(assignment.shift.key, person_key(actor.pk))]
+        evaluation = evaluate_pairs(run.problem, pairs)
+        if not evaluation.valid:
+            raise RosterError(_("You cannot take this shift: %(rules)s") % {
+                "rules": "; ".join(describe_violation(v) for v in evaluation.violations)})
+        assignment.person = actor
+        assignment.pinned = False
+        assignment.reminded_at = None
+        assignment.save(update_fields=["person", "pinned", "reminded_at"])
+        _offer_decide(offer, OfferState.TAKEN, actor=actor, taker=actor)
+    return offer
+
+
+def offer_decide(*, offer_id: int, actor, approve: bool):
+    """The scheduler lets a person drop a shift that would fall short, or refuses."""
+    from rostering.enums import OfferState
+    from rostering.models import ShiftOffer
+
+    with transaction.atomic():
+        offer = ShiftOffer.objects.select_for_update().select_related("assignment__shift").get(pk=offer_id)
+        if offer.state != OfferState.NEEDS_SCHEDULER:
+            raise RosterError(_("This request has been decided already."))
+        if approve:
+            run = _locked(offer.assignment.run_id)
+            pairs = [p for p in run_pairs(run)
+                     if p != (offer.assignment.shift.key, person_key(offer.assignment.person_id))]
+            evaluation = evaluate_pairs(run.problem, pairs)
+            if not evaluation.valid:
+                raise RosterError(_("Dropping it breaks a rule: %(rules)s") % {
+                    "rules": "; ".join(describe_violation(v) for v in evaluation.violations)})
+        _offer_decide(offer, OfferState.DROPPED if approve else OfferState.REFUSED, actor=actor)
+    return offer
+
+
+def offer_withdraw(*, offer_id: int, actor):
+    from rostering.enums import OfferState
+    from rostering.models import ShiftOffer
+
+    with transaction.atomic():
+        offer = ShiftOffer.objects.select_for_update().get(pk=offer_id)
+        if offer.offered_by_id != actor.pk or offer.state not in OfferState.pending():
+            raise RosterError(_("This offer can no longer be withdrawn."))
+        offer.state = OfferState.WITHDRAWN
+        offer.save(update_fields=["state"])
+        record(actor=actor, action="roster.offer_withdrawn", obj=offer, to_state=offer.state)
+    return offer
+
+
+VIOLATION_WORDS = {
+    "1-repeated-pair": gettext_lazy("already on this shift"),
+    "2-role": gettext_lazy("the wrong role for this shift"),
+    "2-channel": gettext_lazy("not trained for this channel"),
+    "3-unavailable": gettext_lazy("not available then"),
+    "4-over-max": gettext_lazy("the shift is full"),
+    "5-overlap-or-rest": gettext_lazy("too close to another shift (minimum rest)"),
+    "6-max-hours": gettext_lazy("over the maximum hours"),
+    "7-supervisor-ratio": gettext_lazy("too few supervisors on duty for the counselors"),
+    "8-pinned-missing": gettext_lazy("a fixed shift would be lost"),
+}
+
+
+def describe_violation(violation: str) -> str:
+    """The engine's violation code in words (the code stays visible for the scheduler)."""
+    code = violation.split(":", 1)[0]
+    words = VIOLATION_WORDS.get(code)
+    return f"{words} ({violation})" if words else violation
+
+
+# --- hours -----------------------------------------------------------------------------------------------------
+
+def hours_correct(*, person, month: date, hours, reason: str, actor):
+    """Record an audited correction of a person's hours in a month."""
+    from decimal import Decimal, InvalidOperation
+
+    from rostering.models import HoursCorrection
+
+    try:
+        amount = Decimal(str(hours)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise RosterError(_("Give the hours as a number."))
+    if amount == 0 or abs(amount) > 300:
+        raise RosterError(_("A correction is between -300 and 300 hours, not 0."))
+    if not reason.strip():
+        raise RosterError(_("Say why the hours are corrected."))
+    with transaction.atomic():
+        correction = HoursCorrection.objects.create(person=person, month=month.replace(day=1), hours=amount,
+                                                    reason=reason.strip()[:300], created_by=actor)
+        record(actor=actor, action="roster.hours_corrected", obj=correction, reason=correction.reason,
+               data={"person": person.pk, "month": f"{month:%Y-%m}", "hours": str(amount)})
+    return correction

@@ -37,3 +37,22 @@ def send_roster_published(run_id: int) -> None:
             body = render_to_string("rostering/email/roster_published.txt", context)
         messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
     get_connection().send_messages(messages)
+
+
+@task()
+def send_shift_reminders(assignment_ids: list[int]) -> None:
+    """Remind each person of their coming shift, in their language and time zone; mark them reminded."""
+    from rostering.models import Assignment
+
+    assignments = list(Assignment.objects.filter(pk__in=assignment_ids, reminded_at__isnull=True)
+                       .select_related("shift", "person"))
+    messages = []
+    for assignment in assignments:
+        person = assignment.person
+        with translation.override(person.language), timezone.override(person.timezone or settings.TIME_ZONE):
+            context = {"person": person, "shift": assignment.shift, "site_url": settings.SITE_URL}
+            subject = render_to_string("rostering/email/shift_reminder_subject.txt", context)
+            body = render_to_string("rostering/email/shift_reminder.txt", context)
+        messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
+    get_connection().send_messages(messages)
+    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_at=timezone.now())

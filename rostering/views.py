@@ -5,6 +5,7 @@ Thin views: parse the request, check a named permission, call a selector or a se
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rostering import exports, selectors, services
-from rostering.enums import RunState
+from rostering.enums import OfferKind, RunState
 from rostering.exceptions import RosterError
 from rostering.forms import AssignForm, AvailabilityProfileForm, GenerateForm, parse_grid
 from rostering.models import AvailabilityProfile, RosterRun, WeeklyAvailability
@@ -56,7 +57,8 @@ def runs(request):
             messages.error(request, str(error))
         else:
             return redirect("rostering:run", run_id=run.pk)
-    return render(request, "rostering/runs.html", {"form": form, "runs": selectors.recent_runs()})
+    return render(request, "rostering/runs.html", {"form": form, "runs": selectors.recent_runs(),
+                                                   "offers": selectors.offers_needing_scheduler()})
 
 
 def _run(run_id: int) -> RosterRun:
@@ -190,10 +192,97 @@ def my_shifts(request):
     moment = timezone.now()
     local = timezone.localtime(moment)
     shifts = selectors.my_shifts(request.user, moment=moment)
+    pending = selectors.my_pending_offers(request.user)
+    for item in shifts:
+        item.offer = pending.get(item.assignment_id)
     hours = selectors.hours_in_month(request.user, year=local.year, month=local.month,
                                      zone=timezone.get_current_timezone())
-    return render(request, "rostering/shifts.html", {"shifts": shifts, "hours_this_month": hours,
-                                                     "month": local, "platform_tz": settings.TIME_ZONE})
+    return render(request, "rostering/shifts.html", {
+        "shifts": shifts, "hours_this_month": hours, "month": local, "platform_tz": settings.TIME_ZONE,
+        "offers": selectors.offers_open_to(request.user, moment=moment), "offer_kinds": OfferKind.choices})
+
+
+def _back_to_shifts(request, action, success: str):
+    try:
+        action()
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("rostering:shifts")
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def offer_create(request, assignment_id: int):
+    kind = request.POST.get("kind")
+    if kind not in OfferKind.values:
+        messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
+        return redirect("rostering:shifts")
+    return _back_to_shifts(request, lambda: services.offer_create(
+        assignment_id=assignment_id, actor=request.user, kind=kind, note=request.POST.get("note", "")),
+        _("Your offer is recorded."))
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def offer_take(request, offer_id: int):
+    return _back_to_shifts(request, lambda: services.offer_take(offer_id=offer_id, actor=request.user),
+                           _("The shift is yours."))
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def offer_withdraw(request, offer_id: int):
+    return _back_to_shifts(request, lambda: services.offer_withdraw(offer_id=offer_id, actor=request.user),
+                           _("Your offer is withdrawn."))
+
+
+@manage
+@require_POST
+def offer_decide(request, offer_id: int):
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.offer_decide(offer_id=offer_id, actor=request.user, approve=approve)
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Dropped.") if approve else _("Refused."))
+    return redirect("rostering:runs")
+
+
+def _month(request):
+    text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@manage
+def hours(request):
+    month = _month(request)
+    if request.method == "POST":
+        person = get_user_model().objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+        if person is None:
+            messages.error(request, _("Nobody has that e-mail address."))
+        else:
+            try:
+                services.hours_correct(person=person, month=month, hours=request.POST.get("hours", ""),
+                                       reason=request.POST.get("reason", ""), actor=request.user)
+            except RosterError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The correction is recorded."))
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+    rows = selectors.hours_by_person(month.year, month.month)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(exports.hours_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="hours-{month:%Y-%m}.csv"'
+        return response
+    return render(request, "rostering/hours.html", {"rows": rows, "month": month,
+                                                    "total": round(sum(r["total"] for r in rows), 2)})
 
 
 @login_required
@@ -234,6 +323,11 @@ urlpatterns = [
     path("roster/runs/<int:run_id>/assignments/<int:assignment_id>/remove/", assignment_remove,
          name="assignment_remove"),
     path("roster/runs/<int:run_id>/export/<str:kind>", run_export, name="run_export"),
+    path("roster/hours/", hours, name="hours"),
+    path("roster/offers/<int:offer_id>/decide/", offer_decide, name="offer_decide"),
     path("shifts/", my_shifts, name="shifts"),
+    path("shifts/<int:assignment_id>/offer/", offer_create, name="offer_create"),
+    path("shifts/offers/<int:offer_id>/take/", offer_take, name="offer_take"),
+    path("shifts/offers/<int:offer_id>/withdraw/", offer_withdraw, name="offer_withdraw"),
     path("availability/", availability, name="availability"),
 ]
