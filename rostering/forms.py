@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +55,61 @@ def parse_grid(text: str) -> dict[tuple[int, int], str]:
         raise forms.ValidationError(_("The week grid did not arrive whole; please paint it again."))
     kinds = {"a": CellKind.AVAILABLE, "u": CellKind.UNPREFERRED}
     return {(i // 24, i % 24): kinds[c] for i, c in enumerate(text) if c != "."}
+
+
+class RosterSettingsForm(forms.ModelForm):
+    class Meta:
+        from rostering.models import RosterSettings
+
+        model = RosterSettings
+        fields = ["supervisor_ratio", "min_rest_hours", "peak_counselors", "overstaff_percent", "weight_uncovered",
+                  "weight_unpreferred", "weight_target", "weight_change"]
+
+    LIMITS = {"supervisor_ratio": (1, 100), "min_rest_hours": (0, 48), "peak_counselors": (1, 5000),
+              "overstaff_percent": (0, 200), "weight_uncovered": (0, 1_000_000), "weight_unpreferred": (0, 1_000_000),
+              "weight_target": (0, 1_000_000), "weight_change": (0, 1_000_000)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.LIMITS.items():
+            self.fields[name].min_value = low
+            self.fields[name].max_value = high
+            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+            self.fields[name].widget.attrs.update(min=low, max=high)
+
+
+class ShiftTemplateForm(forms.ModelForm):
+    class Meta:
+        from rostering.models import ShiftTemplate
+
+        model = ShiftTemplate
+        fields = ["role", "channel", "start_hour", "hours"]
+        widgets = {"start_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
+                   "hours": forms.NumberInput(attrs={"min": 1, "max": 12})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_hour") is not None and data["start_hour"] > 23:
+            self.add_error("start_hour", _("A shift starts between 0 and 23 h."))
+        if data.get("hours") is not None and not 1 <= data["hours"] <= 12:
+            self.add_error("hours", _("A shift lasts 1 to 12 hours."))
+        if data.get("role") == "counselor" and not data.get("channel"):
+            self.add_error("channel", _("Counselor shifts have a channel; supervisor shifts none."))
+        if data.get("role") == "supervisor":
+            data["channel"] = ""
+        return data
+
+
+class DemandOverrideForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("voice", _("Voice")), ("text", _("Text"))])
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_hour = forms.IntegerField(label=_("From (hour)"), min_value=0, max_value=23)
+    end_hour = forms.IntegerField(label=_("Until (hour)"), min_value=1, max_value=24)
+    wanted = forms.IntegerField(label=_("Counselors wanted"), min_value=0, max_value=5000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_hour") is not None and data.get("end_hour") is not None \
+                and data["end_hour"] <= data["start_hour"]:
+            self.add_error("end_hour", _("The hours must run forward within one day."))
+        return data

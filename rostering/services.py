@@ -495,3 +495,62 @@ def hours_correct(*, person, month: date, hours, reason: str, actor):
         record(actor=actor, action="roster.hours_corrected", obj=correction, reason=correction.reason,
                data={"person": person.pk, "month": f"{month:%Y-%m}", "hours": str(amount)})
     return correction
+
+
+# --- rules and demand --------------------------------------------------------------------------------------------
+
+def roster_rules_update(*, form, actor) -> None:
+    with transaction.atomic():
+        rules = form.save()
+        record(actor=actor, action="roster.rules_updated", obj=rules,
+               data={name: getattr(rules, name) for name in form.fields})
+
+
+def shift_template_add(*, form, actor):
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            template = form.save()
+            record(actor=actor, action="roster.template_added", obj=template, data={"template": str(template)})
+    except IntegrityError:
+        raise RosterError(_("That shift template exists already."))
+    return template
+
+
+def shift_template_toggle(*, template_id: int, actor) -> None:
+    from rostering.models import ShiftTemplate
+
+    with transaction.atomic():
+        template = ShiftTemplate.objects.select_for_update().get(pk=template_id)
+        template.active = not template.active
+        template.save(update_fields=["active"])
+        record(actor=actor, action="roster.template_toggled", obj=template, data={"active": template.active})
+
+
+def demand_override_set(*, channel: str, day: date, start_hour: int, end_hour: int, wanted: int, actor) -> int:
+    """Set the counselors wanted on a channel for some hours of one date (all hours or none)."""
+    from rostering.models import DemandOverride
+
+    with transaction.atomic():
+        for hour in range(start_hour, end_hour):
+            DemandOverride.objects.update_or_create(channel=channel, date=day, hour=hour,
+                                                    defaults={"wanted": wanted})
+        record(actor=actor, action="roster.demand_overridden",
+               data={"channel": channel, "date": day.isoformat(), "hours": [start_hour, end_hour], "wanted": wanted})
+    return end_hour - start_hour
+
+
+def demand_reset_curve(*, peak: int, actor) -> None:
+    """Replace the weekly demand curve by the platform's default shape at this evening peak."""
+    from rostering import demand
+    from rostering.models import DemandLevel, RosterSettings
+
+    if not 1 <= peak <= 5000:
+        raise RosterError(_("The peak is between 1 and 5000 counselors."))
+    with transaction.atomic():
+        DemandLevel.objects.all().delete()
+        DemandLevel.objects.bulk_create(DemandLevel(channel=c, weekday=d, hour=h, wanted=w)
+                                        for (c, d, h), w in demand.default_curve(peak).items())
+        RosterSettings.objects.filter(pk=RosterSettings.current().pk).update(peak_counselors=peak)
+        record(actor=actor, action="roster.demand_reset", data={"peak": peak})

@@ -23,7 +23,15 @@ from django.views.decorators.http import require_GET, require_POST
 from rostering import exports, selectors, services
 from rostering.enums import OfferKind, RunState
 from rostering.exceptions import RosterError
-from rostering.forms import AssignForm, AvailabilityProfileForm, GenerateForm, parse_grid
+from rostering.forms import (
+    AssignForm,
+    AvailabilityProfileForm,
+    DemandOverrideForm,
+    GenerateForm,
+    RosterSettingsForm,
+    ShiftTemplateForm,
+    parse_grid,
+)
 from rostering.models import AvailabilityProfile, RosterRun, WeeklyAvailability
 
 app_name = "rostering"
@@ -311,7 +319,59 @@ def availability(request):
     })
 
 
+@manage
+def rules_page(request):
+    from rostering.models import DemandLevel, DemandOverride, RosterSettings, ShiftTemplate
+
+    rules = RosterSettings.current()
+    settings_form = RosterSettingsForm(request.POST if request.POST.get("form") == "rules" else None,
+                                       instance=rules)
+    template_form = ShiftTemplateForm(request.POST if request.POST.get("form") == "template" else None)
+    override_form = DemandOverrideForm(request.POST if request.POST.get("form") == "override" else None)
+    if request.method == "POST":
+        action = request.POST.get("form")
+        try:
+            if action == "rules" and settings_form.is_valid():
+                services.roster_rules_update(form=settings_form, actor=request.user)
+            elif action == "template" and template_form.is_valid():
+                services.shift_template_add(form=template_form, actor=request.user)
+            elif action == "toggle":
+                services.shift_template_toggle(template_id=int(request.POST.get("template", 0)), actor=request.user)
+            elif action == "override" and override_form.is_valid():
+                data = override_form.cleaned_data
+                services.demand_override_set(channel=data["channel"], day=data["date"], start_hour=data["start_hour"],
+                                             end_hour=data["end_hour"], wanted=data["wanted"], actor=request.user)
+            elif action == "curve":
+                peak = request.POST.get("peak", "")
+                services.demand_reset_curve(peak=int(peak) if peak.isdigit() else 0, actor=request.user)
+            else:
+                messages.error(request, _("Please correct the errors below."))
+                raise _Invalid
+        except RosterError as error:
+            messages.error(request, str(error))
+        except _Invalid:
+            pass
+        except ShiftTemplate.DoesNotExist:
+            messages.error(request, _("No such shift template."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("rostering:rules")
+    levels = {(d.channel, d.weekday, d.hour): d.wanted for d in DemandLevel.objects.all()}
+    curve = [{"hour": h, "cells": [(levels.get(("voice", d, h), "–"), levels.get(("text", d, h), "–"))
+                                   for d in range(7)]} for h in range(24)]
+    return render(request, "rostering/rules.html", {
+        "settings_form": settings_form, "template_form": template_form, "override_form": override_form,
+        "templates": ShiftTemplate.objects.all(), "curve": curve, "days": selectors.weekday_names(),
+        "overrides": DemandOverride.objects.filter(date__gte=timezone.localdate()).order_by("date", "channel", "hour")
+        [:200], "rules": rules})
+
+
+class _Invalid(Exception):
+    pass
+
+
 urlpatterns = [
+    path("roster/rules/", rules_page, name="rules"),
     path("roster/", runs, name="runs"),
     path("roster/runs/<int:run_id>/", run_page, name="run"),
     path("roster/runs/<int:run_id>/progress.json", run_progress, name="run_progress"),

@@ -137,3 +137,27 @@ def test_bad_availability_is_refused_and_nothing_is_lost(client, grid, fields, m
     response = client.post(reverse("rostering:availability"), {"grid": grid, "reminder_hours_before": 12, **fields})
     assert response.status_code == 200 and message in response.content.decode()
     assert WeeklyAvailability.objects.filter(user=person).count() == 1
+
+
+def test_the_scheduler_sets_the_rules_templates_and_demand(scheduler_client):
+    from rostering.models import DemandLevel, DemandOverride, RosterSettings, ShiftTemplate
+
+    url = reverse("rostering:rules")
+    assert scheduler_client.get(url).status_code == 200
+    fields = {"form": "rules", "supervisor_ratio": 12, "min_rest_hours": 10, "peak_counselors": 80,
+              "overstaff_percent": 20, "weight_uncovered": 1000, "weight_unpreferred": 10, "weight_target": 1,
+              "weight_change": 5}
+    assert scheduler_client.post(url, fields).status_code == 302
+    assert RosterSettings.current().supervisor_ratio == 12
+    response = scheduler_client.post(url, {**fields, "supervisor_ratio": 0})  # refused with the form shown again
+    assert response.status_code == 200 and RosterSettings.current().supervisor_ratio == 12
+    scheduler_client.post(url, {"form": "template", "role": "counselor", "channel": "", "start_hour": 2, "hours": 4})
+    assert not ShiftTemplate.objects.filter(start_hour=2).exists()  # a counselor shift needs a channel
+    scheduler_client.post(url, {"form": "template", "role": "supervisor", "channel": "", "start_hour": 4,
+                                "hours": 8})
+    assert ShiftTemplate.objects.filter(role="supervisor", start_hour=4).exists()
+    scheduler_client.post(url, {"form": "override", "channel": "voice", "date": "2026-12-31", "start_hour": 18,
+                                "end_hour": 24, "wanted": 90})
+    assert DemandOverride.objects.filter(date="2026-12-31").count() == 6
+    scheduler_client.post(url, {"form": "curve", "peak": "50"})
+    assert max(DemandLevel.objects.values_list("wanted", flat=True)) == round(50 * 1.1 * 0.56)
