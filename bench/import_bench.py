@@ -43,9 +43,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from common.models import AuditEntry
     from credentialing.demo import import_rows
-    from credentialing.importing import COLUMNS, error_report, load_dataset, run_import
-    from credentialing.models import Application, AuditEntry, Institution, User
+    from credentialing.importing import COLUMNS, error_report, load_dataset
+    from credentialing.models import Application, Institution
+    from credentialing.resources import run_import
+    from people.models import User
 
     call_command("migrate", verbosity=0)
     path = workdir / "applicants.csv"

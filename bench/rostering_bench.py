@@ -33,7 +33,7 @@ def make_people(counselors: int, supervisors: int) -> None:
     """Volunteers ready for duty with availability; bulk, about 10 s for 1,900 people."""
     from django.db import transaction
 
-    from credentialing.models import Application, User, Volunteer
+    from people.models import User, Volunteer
     from rostering.demo import PATTERNS, weekly_cells
     from rostering.models import AvailabilityProfile, WeeklyAvailability
 
@@ -47,14 +47,11 @@ def make_people(counselors: int, supervisors: int) -> None:
         User.objects.bulk_create(users, batch_size=2000)
         users = list(User.objects.filter(email__endswith=f"@{DOMAIN}").order_by("email"))
         roles = ["counselor"] * counselors + ["supervisor"] * supervisors
-        applications = [Application(applicant=u, role=r, state="approved", full_name=u.full_name)
-                        for u, r in zip(users, roles, strict=True)]
-        Application.objects.bulk_create(applications, batch_size=2000)
         volunteers, profiles, cells = [], [], []
-        for user, role, application in zip(users, roles, applications, strict=True):
+        for user, role in zip(users, roles, strict=True):
             r = rng.random()
             voice, text = (True, True) if r < 0.6 else ((True, False) if r < 0.85 else (False, True))
-            volunteers.append(Volunteer(user=user, application=application, role=role, status="active",
+            volunteers.append(Volunteer(user=user, role=role, status="ready", timezone=user.timezone,
                                         serves_voice=voice, serves_text=text))
             maximum = rng.choice([4, 8, 8, 12, 12, 16, 20] if role == "counselor" else [8, 16, 16, 24, 32])
             target = max(4, 4 * round(maximum * rng.choice([0.5, 0.75, 1.0]) / 4))
@@ -89,11 +86,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
-    from credentialing.models import User
+    from people.models import User
     from rostering import engine, services
     from rostering.models import Assignment, RosterRun, RosterSettings
     from rostering.selectors import build_problem, rosterable_counselors, rosterable_supervisors
@@ -111,6 +107,8 @@ def main() -> None:
     rules.save()
     print(f"{connection.vendor}: {rosterable_counselors().count()} counselors, "
           f"{rosterable_supervisors().count()} supervisors rosterable")
+
+    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

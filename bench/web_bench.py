@@ -65,7 +65,8 @@ def main() -> None:
     from django.urls import reverse
 
     from credentialing.demo import demo_data_exists
-    from credentialing.models import Application, User
+    from credentialing.models import Application
+    from people.models import User
 
     call_command("migrate", verbosity=0)
     if not demo_data_exists():
@@ -79,12 +80,12 @@ def main() -> None:
     in_review = (Application.objects.filter(state="in_review", qualification_set__isnull=False)
                  .order_by("pk").first())
     pages = [
-        ("queue", vetting, reverse("queue")),
-        ("queue, filtered", vetting, reverse("queue") + "?state=submitted&verdict=met"),
-        ("queue, page 40", vetting, reverse("queue") + "?state=&page=40"),
-        ("review", vetting, reverse("review", args=[in_review.pk])),
-        ("statistics", vetting, reverse("statistics")),
-        ("applicant home", applicant, reverse("home")),
+        ("queue", vetting, reverse("credentialing:queue")),
+        ("queue, filtered", vetting, reverse("credentialing:queue") + "?state=submitted&verdict=met"),
+        ("queue, page 40", vetting, reverse("credentialing:queue") + "?state=&page=40"),
+        ("review", vetting, reverse("credentialing:review", args=[in_review.pk])),
+        ("statistics", vetting, reverse("credentialing:statistics")),
+        ("applicant home", applicant, reverse("credentialing:home")),
     ]
     print(f"{connection.vendor}, {Application.objects.count()} applications, {args.repeat} requests per page")
     print(f"{'page':18} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  fixed  {'KiB':>5}  url")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("people.urls")),
     path("", include("rostering.urls")),
     path("", include("credentialing.urls")),
 ]

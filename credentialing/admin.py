@@ -13,12 +13,13 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import Result
 
+from common.admin import RulesAdminMixin, RulesModelAdmin
+from common.audit import audit_log
 from credentialing import services
+from credentialing.audit import CredentialingAction
 from credentialing.exceptions import CredentialingError
-from credentialing.importing import import_applications_file
 from credentialing.models import (
     Application,
-    AuditEntry,
     CriteriaSet,
     EthicsTraining,
     Institution,
@@ -26,51 +27,16 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
-    User,
-    Volunteer,
 )
 from credentialing.resources import ApplicationResource
+from credentialing.tasks import import_applications_file
 
 # Imports larger than this run in the background worker once confirmed; the dry run stays in the request.
 BACKGROUND_IMPORT_ROWS = 500
 
 
-@admin.register(User)
-class UserAdmin(admin.ModelAdmin):
-    list_display = ("email", "full_name", "roles", "is_active", "is_staff", "last_login")
-    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
-    search_fields = ("email", "full_name")
-    ordering = ("email",)
-    # Staff roles are groups; passwords (and their hashes) are never shown: people reset their own.
-    fields = ("email", "full_name", "timezone", "language", "is_active", "is_staff", "is_superuser", "groups",
-              "last_login", "date_joined")
-    readonly_fields = ("last_login", "date_joined")
-    filter_horizontal = ("groups",)
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
-
-    @admin.display(description=_("staff roles"))
-    def roles(self, user: User) -> str:
-        return ", ".join(sorted(group.name for group in user.groups.all()))
-
-    def save_model(self, request, obj: User, form, change):
-        if not change:
-            obj.set_unusable_password()  # the person sets a password through "forgot password"
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        for action, roles in (("staff.role_granted", after - before), ("staff.role_revoked", before - after)):
-            for role in sorted(roles):
-                services.audit_log(actor=request.user, action=action, obj=form.instance, data={"role": role})
-
-
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(RulesModelAdmin):
     list_display = ("name", "kind", "province", "city", "application_count")
     list_filter = ("kind", "province")
     search_fields = ("name", "city")
@@ -84,7 +50,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationKind)
-class QualificationKindAdmin(admin.ModelAdmin):
+class QualificationKindAdmin(RulesModelAdmin):
     list_display = ("code", "name_en", "name_zh", "qualifies_counselor", "qualifies_supervisor",
                     "recognised_automatically", "active")
     list_filter = ("active", "qualifies_supervisor", "recognised_automatically")
@@ -92,7 +58,7 @@ class QualificationKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(RulesModelAdmin):
     list_display = ("name", "min_ethics_hours", "min_practice_hours", "requires_trauma", "requires_first_aid",
                     "requires_crisis", "is_active", "created_at")
     readonly_fields = ("is_active", "created_at")
@@ -105,7 +71,9 @@ class CriteriaSetAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not (obj.is_active or obj.application_set.exists())
+        if obj is not None and (obj.is_active or obj.application_set.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Make the selected criteria set the active one"))
     def make_active(self, request, queryset):
@@ -155,7 +123,7 @@ class PracticeRecordInline(EvidenceInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ImportExportModelAdmin):
+class ApplicationAdmin(RulesAdminMixin, ImportExportModelAdmin):
     resource_classes = [ApplicationResource]
     list_display = ("__str__", "state", "verdict", "role", "institution", "province", "reviewer", "submitted_at")
     list_filter = ("state", "verdict", "role", "serves_voice", "serves_text", "verdict_qualification",
@@ -176,16 +144,13 @@ class ApplicationAdmin(ImportExportModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deleting would take the audit trail with it; withdraw or reject instead
 
-    def has_import_permission(self, request):
-        return request.user.is_superuser
-
     def save_model(self, request, obj: Application, form, change):
         # Profile corrections by a coordinator: bump the version (open forms become stale) and record it.
         obj.version = F("version") + 1
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
-        services.audit_log(actor=request.user, action="application.edited_in_admin", application=obj,
-                           data={"fields": sorted(form.changed_data)})
+        audit_log(actor=request.user, action=CredentialingAction.EDITED_IN_ADMIN, target=obj,
+                  subject_id=obj.applicant_id, data={"fields": sorted(form.changed_data)})
 
     def process_dataset(self, dataset, form, request, **kwargs):
         """The confirmed import: small files at once, large ones in the background worker."""
@@ -208,7 +173,7 @@ class ApplicationAdmin(ImportExportModelAdmin):
         super().add_success_message(result, request)
 
 
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(RulesModelAdmin):
     """Evidence is the applicant's; the reviewer's check is made on the vetting screen, not here."""
 
     list_display = ("__str__", "application", "check_state", "checked_by", "checked_at")
@@ -229,35 +194,3 @@ admin.site.register(Qualification, EvidenceAdmin, list_select_related=("applicat
 admin.site.register(EthicsTraining, EvidenceAdmin)
 admin.site.register(SpecialTraining, EvidenceAdmin)
 admin.site.register(PracticeRecord, EvidenceAdmin)
-
-
-@admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "status", "serves_voice", "serves_text", "since")
-    list_filter = ("role", "status", "serves_voice", "serves_text")
-    search_fields = ("user__email", "user__full_name")
-    list_select_related = ("user",)
-    readonly_fields = ("user", "application", "role", "since")
-
-    def has_add_permission(self, request):
-        return False  # a volunteer is made by approving an application
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "actor", "application", "from_state", "to_state")
-    list_filter = ("action",)
-    search_fields = ("action", "actor__email", "application__full_name", "reason")
-    list_select_related = ("actor", "application__applicant")
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CredentialingConfig(AppConfig):
     name = "credentialing"
     verbose_name = _("Credentialing")
+
+    def ready(self):
+        # the audit actions, menu entries and this app's section of a person's data export
+        from credentialing import audit, menu, personal_data  # noqa: F401

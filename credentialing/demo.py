@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from common.audit import audit_log_bulk
+from common.models import AuditEntry
+from credentialing.audit import CredentialingAction
 from credentialing.criteria import evaluate
 from credentialing.enums import (
+    TRANSITIONS,
     ApplicationState,
     EvidenceCheck,
     InstitutionKind,
@@ -41,7 +43,6 @@ from credentialing.importing import COLUMNS, unusable_password
 from credentialing.models import (
     EVIDENCE_MODELS,
     Application,
-    AuditEntry,
     EthicsTraining,
     Evidence,
     Institution,
@@ -49,11 +50,11 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
-    User,
-    Volunteer,
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
-from credentialing.services import stored_verdict
+from credentialing.services import application_audit_entry, stored_verdict, working_profile_of
+from people.models import User, Volunteer
+from people.services import NewVolunteer, staff_role_grant, staff_roles_grant_bulk, volunteers_create_bulk
 
 DEMO_DOMAIN = "demo.example"
 DEMO_PASSWORD = "demo-password-2026"
@@ -354,6 +355,19 @@ def import_rows(count: int, seed: int = 1, *, email_domain: str = "import.exampl
 # --- the plan of one application ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlannedEntry:
+    """An audit entry to write once its application and evidence have ids."""
+
+    action: str
+    when: datetime
+    actor: User | None
+    before: str = ""
+    after: str = ""
+    reason: str = ""
+    evidence: Evidence | None = None
+
+
 @dataclass
 class Planned:
     """One application with everything that will be written for it (unsaved model instances)."""
@@ -363,8 +377,8 @@ class Planned:
     user: User
     application: Application
     records: list[Evidence] = field(default_factory=list)
-    audit: list[AuditEntry] = field(default_factory=list)
-    volunteer: Volunteer | None = None
+    audit: list[PlannedEntry] = field(default_factory=list)
+    volunteer: NewVolunteer | None = None
 
 
 @dataclass(frozen=True)
@@ -451,52 +465,53 @@ def plan_application(rng: random.Random, index: int, total: int, role: str, stat
     )
     planned = Planned(profile, claims, user, application, _records(rng, claims, kinds, files, created))
 
-    def log(action: str, when: datetime, actor: User | None, before: str = "", after: str = "", reason: str = ""):
-        planned.audit.append(AuditEntry(actor=actor, action=action, application=application, from_state=before,
-                                        to_state=after, reason=reason, created_at=when))
+    def log(action: str, when: datetime, actor: User | None, before: str = "", after: str = "", reason: str = "",
+            evidence: Evidence | None = None):
+        planned.audit.append(PlannedEntry(action, when, actor, before, after, reason, evidence))
 
-    log("application.created", created, user, after=S.DRAFT)
+    log(CredentialingAction.APPLICATION_CREATED, created, user, after=S.DRAFT)
+    for record in planned.records:
+        log(CredentialingAction.EVIDENCE_ADDED, created, user, evidence=record)
     reviewer = rng.choice(reviewers) if state not in (S.DRAFT, S.SUBMITTED, S.WITHDRAWN) else None
     moment = created + timedelta(hours=rng.randrange(1, 48))
     if state != S.DRAFT and not (state == S.WITHDRAWN and rng.random() < 0.3):
         application.submitted_at, application.criteria_set = moment, criteria_set
-        log("application.submit", moment, user, S.DRAFT, S.SUBMITTED)
+        log(CredentialingAction.SUBMIT, moment, user, S.DRAFT, S.SUBMITTED)
     if reviewer is not None:
         application.reviewer = reviewer
         moment += timedelta(days=rng.randrange(1, 7), minutes=rng.randrange(0, 600))
-        log("application.start_review", moment, reviewer, S.SUBMITTED, S.IN_REVIEW)
+        log(CredentialingAction.START_REVIEW, moment, reviewer, S.SUBMITTED, S.IN_REVIEW)
         _check(planned.records, rng, state, reviewer, moment)
         for record in planned.records:
             if record.checked_by is not None:
-                log("evidence.checked", record.checked_at, reviewer, EvidenceCheck.PENDING, record.check_state,
-                    record.check_note)
+                log(CredentialingAction.EVIDENCE_CHECKED, record.checked_at, reviewer, EvidenceCheck.PENDING,
+                    record.check_state, record.check_note, evidence=record)
         moment += timedelta(hours=rng.randrange(1, 72))
     if state in (S.CHANGES_REQUESTED, S.RESUBMITTED):
         application.decision_reason = rng.choice(CHANGE_REQUESTS)
-        log("application.request_changes", moment, reviewer, S.IN_REVIEW, S.CHANGES_REQUESTED,
+        log(CredentialingAction.REQUEST_CHANGES, moment, reviewer, S.IN_REVIEW, S.CHANGES_REQUESTED,
             application.decision_reason)
         if state == S.RESUBMITTED:
             moment += timedelta(days=rng.randrange(1, 6))
-            log("application.resubmit", moment, user, S.CHANGES_REQUESTED, S.RESUBMITTED)
+            log(CredentialingAction.RESUBMIT, moment, user, S.CHANGES_REQUESTED, S.RESUBMITTED)
     if state in (S.APPROVED, S.REJECTED):
         application.decided_at = moment
         if state == S.APPROVED:
             application.decision_reason = APPROVAL_NOTE
-            log("application.approve", moment, reviewer, S.IN_REVIEW, S.APPROVED, APPROVAL_NOTE)
-            planned.volunteer = Volunteer(
-                user=user, application=application, role=role, serves_voice=application.serves_voice,
-                serves_text=application.serves_text, since=moment,
+            log(CredentialingAction.APPROVE, moment, reviewer, S.IN_REVIEW, S.APPROVED, APPROVAL_NOTE)
+            planned.volunteer = NewVolunteer(
+                user=user, role=role, profile=working_profile_of(application), since=moment, actor=reviewer,
                 status=VolunteerStatus.ACTIVE if role == C.SUPERVISOR or rng.random() < 0.75
-                else VolunteerStatus.AWAITING_TRAINING)
+                else VolunteerStatus.AWAITING_TRAINING, data={"application": None})
         else:
             reasons = [FAILURE_REASONS[f] for f in claims.failing] or [rng.choice(NOT_ACCEPTABLE_NOTES)]
             application.decision_reason = "".join(reasons)
-            log("application.reject", moment, reviewer, S.IN_REVIEW, S.REJECTED, application.decision_reason)
+            log(CredentialingAction.REJECT, moment, reviewer, S.IN_REVIEW, S.REJECTED, application.decision_reason)
     if state == S.WITHDRAWN:
         before = S.SUBMITTED if application.submitted_at else S.DRAFT
         moment += timedelta(days=rng.randrange(0, 10))
-        log("application.withdraw", moment, user, before, S.WITHDRAWN, rng.choice(WITHDRAW_REASONS))
-    application.version = len(planned.audit)
+        log(CredentialingAction.WITHDRAW, moment, user, before, S.WITHDRAWN, rng.choice(WITHDRAW_REASONS))
+    application.version = len(planned.audit) - 1  # as the services bump it: every change but the creation
     evaluation = evaluate(facts_from_records(role, planned.records), thresholds, platform_today())
     for name, value in stored_verdict(evaluation).items():
         setattr(application, name, value)
@@ -504,6 +519,30 @@ def plan_application(rng: random.Random, index: int, total: int, role: str, stat
 
 
 # --- writing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoExtension:
+    """Demo data of an app above credentialing (training, rostering), added after the people exist.
+
+    ``seed(seed=)`` returns lines for the summary; ``reset(users)`` deletes what it made for these demo users
+    (it runs before the people are deleted). The apps register themselves: credentialing imports none of them.
+    """
+
+    name: str
+    seed: object
+    reset: object
+
+
+_EXTENSIONS: dict[str, DemoExtension] = {}
+
+
+def register_demo_extension(name: str, *, seed, reset) -> None:
+    _EXTENSIONS[name] = DemoExtension(name, seed, reset)
+
+
+def demo_extensions() -> list[DemoExtension]:
+    return list(_EXTENSIONS.values())
 
 
 DEMO_ACCOUNTS = (
@@ -550,7 +589,7 @@ def reset_demo() -> dict[str, int]:
     own_files = [r.file.name for model in EVIDENCE_MODELS.values()
                  for r in model.objects.filter(application__in=applications, file__startswith=OWN_FILES_PREFIX)]
     deleted = {"volunteers": Volunteer.objects.filter(user__in=users).delete()[0],
-               "audit entries": AuditEntry.objects.filter(application__in=applications).delete()[0]}
+               "audit entries": AuditEntry.objects.filter(subject__in=users).delete()[0]}
     for model in EVIDENCE_MODELS.values():
         model.objects.filter(application__in=applications).delete()
     deleted["applications"] = applications.delete()[0]
@@ -612,8 +651,9 @@ def seed_demo(*, applications: int = FULL_SIZE, seed: int = 1) -> dict:
             records_by_model.setdefault(type(record), []).append(record)
     for model, records in records_by_model.items():
         model.objects.bulk_create(records, batch_size=2000)
-    AuditEntry.objects.bulk_create([entry for p in planned for entry in p.audit], batch_size=2000)
-    Volunteer.objects.bulk_create([p.volunteer for p in planned if p.volunteer is not None])
+    audit_log_bulk([_audit_entry(p.application, entry) for p in planned for entry in p.audit])
+    volunteers_create_bulk([replace(p.volunteer, data={"application": p.application.pk})
+                            for p in planned if p.volunteer is not None])
     EmailAddress.objects.bulk_create([EmailAddress(user=p.user, email=p.user.email, verified=True, primary=True)
                                       for p in planned], batch_size=2000)
 
@@ -630,6 +670,20 @@ def seed_demo(*, applications: int = FULL_SIZE, seed: int = 1) -> dict:
         "evidence": sum(len(r) for r in records_by_model.values()),
         "audit entries": sum(len(p.audit) for p in planned),
     }
+
+
+def _audit_entry(application: Application, planned: PlannedEntry) -> AuditEntry:
+    """The entry the service would have written; a state change must be one the workflow allows."""
+    action = planned.action.removeprefix("application.")
+    if action in TRANSITIONS:
+        sources, target = TRANSITIONS[action]
+        if planned.before not in sources or planned.after != target:
+            raise ValueError(f"The demo plans a transition the workflow forbids: {action} "
+                             f"from {planned.before} to {planned.after}.")
+    data = {"file": planned.evidence.original_name} if planned.action == CredentialingAction.EVIDENCE_ADDED else {}
+    return application_audit_entry(application, planned.action, actor=planned.actor, evidence=planned.evidence,
+                                   from_state=planned.before, to_state=planned.after, reason=planned.reason,
+                                   created_at=planned.when, data=data)
 
 
 def _own_files(records: list[Evidence]) -> None:
@@ -652,7 +706,7 @@ def _staff_accounts() -> dict[str, User]:
                     is_staff=role == StaffRole.COORDINATOR, is_superuser=role == StaffRole.COORDINATOR)
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        staff_role_grant(user=user, role=role, actor=None)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         TOTP.activate(user, DEMO_TOTP_SECRET)
         RecoveryCodes.activate(user)
@@ -662,15 +716,9 @@ def _staff_accounts() -> dict[str, User]:
 
 def _reviewers(rng: random.Random, count: int) -> list[User]:
     """More members of the vetting team (they cannot sign in: no password)."""
-    group = Group.objects.get_or_create(name=StaffRole.VETTING)[0]
     reviewers = User.objects.bulk_create([
         User(email=f"reviewer{i + 1:02d}@{DEMO_DOMAIN}", full_name=person_name(rng), password=unusable_password())
         for i in range(count)
     ])
-    User.groups.through.objects.bulk_create([User.groups.through(user_id=r.pk, group_id=group.pk)
-                                             for r in reviewers])
+    staff_roles_grant_bulk(users=reviewers, role=StaffRole.VETTING, actor=None)
     return reviewers
-
-
-def totp_authenticator(user: User) -> Authenticator | None:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()

@@ -2,23 +2,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class StaffRole(models.TextChoices):
-    """Staff roles are Django groups with these names; they see personal data and must use 2FA."""
-
-    VETTING = "vetting", _("Vetting team member")
-    SCHEDULER = "scheduler", _("Scheduler")
-    COORDINATOR = "coordinator", _("Coordinator")
-
-
-class RoleApplied(models.TextChoices):
-    COUNSELOR = "counselor", _("Counselor")
-    SUPERVISOR = "supervisor", _("Supervisor")
-
-
-class Channel(models.TextChoices):
-    VOICE = "voice", _("Voice")
-    TEXT = "text", _("Text")
+# The people app owns who someone is; credentialing names the role a person applies for.
+from people.enums import Channel, StaffRole, VolunteerStatus  # noqa: F401  (re-exported)
+from people.enums import VolunteerRole as RoleApplied  # noqa: F401
 
 
 class InstitutionKind(models.TextChoices):
@@ -115,10 +101,3 @@ class EvidenceCheck(models.TextChoices):
     PENDING = "pending", _("Not yet verified")
     VERIFIED = "verified", _("Verified")
     NOT_ACCEPTABLE = "not_acceptable", _("Not acceptable")
-
-
-class VolunteerStatus(models.TextChoices):
-    AWAITING_TRAINING = "awaiting_training", _("Awaiting training")
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    LEFT = "left", _("Left the service")

@@ -2,7 +2,8 @@
 
 The row is parsed and validated here (no database access per row: reference data is loaded once per file),
 judged with the same criteria functions every other screen uses, and turned into unsaved records that
-``credentialing.resources.ApplicationResource`` writes in bulk. Imported evidence has no file, so the
+``credentialing.resources.ApplicationResource`` writes in bulk (``resources.run_import`` runs a file; the
+worker's ``tasks.import_applications_file`` runs a large one). Imported evidence has no file, so the
 criteria functions say "needs review" for it until a reviewer verifies it: that is intended.
 """
 from __future__ import annotations
@@ -19,7 +20,6 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from credentialing.enums import ApplicationState, Channel, InstitutionKind, RoleApplied, SpecialTopic
 from credentialing.models import (
@@ -30,9 +30,9 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
-    User,
 )
 from credentialing.services import REQUIRED_FOR_SUBMISSION
+from people.models import User
 
 COLUMNS = (
     "email", "full_name", "phone", "institution", "province", "city", "timezone", "languages", "role", "channels",
@@ -279,13 +279,6 @@ def load_dataset(content: bytes, file_name: str):
     return CSV().create_dataset(content.decode("utf-8-sig"))
 
 
-def run_import(dataset, *, actor: User | None = None, dry_run: bool = False):
-    """Import a dataset all or nothing, through the same resource the admin uses; returns the library's Result."""
-    from credentialing.resources import ApplicationResource
-
-    return ApplicationResource().import_data(dataset, dry_run=dry_run, user=actor)
-
-
 def error_report(result) -> list[str]:
     """One line per problem, naming the row (the first row under the headings is row 1) and the column."""
     lines = [f"{_('File')}: {error.error}" for error in result.base_errors]
@@ -295,22 +288,3 @@ def error_report(result) -> list[str]:
         for column, messages in invalid.error_dict.items():
             lines += [f"{_('Row')} {invalid.number}, {column}: {message}" for message in messages]
     return lines
-
-
-@task()
-def import_applications_file(stored_name: str, actor_id: int | None) -> dict:
-    """Run a large import in the worker; the uploaded file was put in the default storage by the admin."""
-    from django.core.files.storage import default_storage
-
-    from credentialing.services import audit_log
-
-    with default_storage.open(stored_name, "rb") as handle:
-        dataset = load_dataset(handle.read(), stored_name)
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    result = run_import(dataset, actor=actor)
-    errors = error_report(result)
-    summary = {"file": stored_name, "rows": len(dataset), "imported": 0 if errors else result.totals["new"],
-               "errors": errors[:200]}
-    audit_log(actor=actor, action="import.finished", data=summary)
-    default_storage.delete(stored_name)
-    return summary

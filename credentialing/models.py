@@ -1,13 +1,10 @@
-"""People, applications and their evidence, and the audit trail of every decision."""
+"""Applications and their evidence, institutions, qualification kinds and the criteria sets."""
 from __future__ import annotations
 
 import uuid
-import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,7 +13,6 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from credentialing.enums import (
-    ApplicationAction,
     ApplicationState,
     Channel,
     Criterion,
@@ -25,80 +21,9 @@ from credentialing.enums import (
     PracticeEvidenceKind,
     RoleApplied,
     SpecialTopic,
-    StaffRole,
     Verdict,
-    VolunteerStatus,
 )
-
-PLATFORM_TIMEZONE = "Asia/Shanghai"
-
-
-def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
-
-
-class UserManager(BaseUserManager):
-    use_in_migrations = True
-
-    def _create(self, email, password, **extra):
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
-
-    def create_user(self, email, password=None, **extra):
-        extra.setdefault("is_staff", False)
-        extra.setdefault("is_superuser", False)
-        return self._create(email, password, **extra)
-
-    def create_superuser(self, email, password=None, **extra):
-        extra.update(is_staff=True, is_superuser=True)
-        return self._create(email, password, **extra)
-
-
-class User(AbstractUser):
-    """Everyone who signs in: applicants, counselors, supervisors and staff. E-mail is the login."""
-
-    username = None
-    first_name = None
-    last_name = None
-    email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("real name"), max_length=100, blank=True)
-    timezone = models.CharField(
-        _("time zone"), max_length=64, default=PLATFORM_TIMEZONE, validators=[validate_timezone]
-    )
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-
-    USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
-
-    class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-
-    def __str__(self) -> str:
-        return self.full_name or self.email
-
-    def get_full_name(self) -> str:
-        return self.full_name or self.email
-
-    def get_short_name(self) -> str:
-        return self.full_name or self.email
-
-    def staff_roles(self) -> set[str]:
-        """The staff roles this user holds (cached for the request)."""
-        if not hasattr(self, "_staff_roles"):
-            names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
-            self._staff_roles = names & set(StaffRole.values)
-            if self.is_superuser:
-                self._staff_roles.add(StaffRole.COORDINATOR)
-        return self._staff_roles
+from people.models import PLATFORM_TIMEZONE, validate_timezone
 
 
 class Institution(models.Model):
@@ -411,69 +336,3 @@ EVIDENCE_MODELS: dict[str, type[Evidence]] = {
     "specialtraining": SpecialTraining,
     "practicerecord": PracticeRecord,
 }
-
-
-class Volunteer(models.Model):
-    """An approved counselor or supervisor; training and rostering start from here."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer")
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="volunteer")
-    role = models.CharField(_("role"), max_length=20, choices=RoleApplied.choices)
-    status = models.CharField(_("status"), max_length=20, choices=VolunteerStatus.choices,
-                              default=VolunteerStatus.AWAITING_TRAINING, db_index=True)
-    serves_voice = models.BooleanField(_("voice"), default=False)
-    serves_text = models.BooleanField(_("text"), default=False)
-    since = models.DateTimeField(_("approved on"), default=now)
-
-    class Meta:
-        verbose_name = _("volunteer")
-        verbose_name_plural = _("volunteers")
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()})"
-
-
-AUDIT_ACTION_LABELS = {
-    "application.created": _("Application started"),
-    "application.profile_updated": _("Profile updated"),
-    "application.assigned": _("Reviewer assigned"),
-    "application.imported": _("Imported from a spreadsheet"),
-    "application.edited_in_admin": _("Edited in the administration"),
-    "evidence.added": _("Evidence added"),
-    "evidence.removed": _("Evidence removed"),
-    "evidence.checked": _("Evidence checked"),
-    "criteria.activated": _("Criteria set made active"),
-    "staff.role_granted": _("Staff role granted"),
-    "import.finished": _("Import finished"),
-    **{f"application.{action}": label for action, label in ApplicationAction.choices},
-}
-
-
-class AuditEntry(models.Model):
-    """One recorded action: who did what to which record, when, from which state, and why."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("actor"))
-    action = models.CharField(_("action"), max_length=50)
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, blank=True,
-                                    related_name="audit_entries")
-    object_type = models.CharField(max_length=50, blank=True)
-    object_id = models.CharField(max_length=50, blank=True)
-    from_state = models.CharField(_("from"), max_length=30, blank=True)
-    to_state = models.CharField(_("to"), max_length=30, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
-        indexes = [models.Index(fields=["application", "created_at"], name="audit_application_time")]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))

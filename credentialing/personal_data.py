@@ -1,4 +1,4 @@
-"""What a person may see about themselves: their data as a download, and their application's history.
+"""What a person may see about themselves: their applications in their data download, and the history.
 
 Applicants never learn which staff member did what: every action not their own is "the vetting team".
 """
@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from common.models import AuditEntry
 from credentialing.enums import ApplicationState, EvidenceCheck
-from credentialing.models import EVIDENCE_MODELS, Application, AuditEntry, User
+from credentialing.models import EVIDENCE_MODELS, Application
 from credentialing.selectors import EVIDENCE_PREFETCH, audit_trail
+from people.models import User
+from people.personal_data import register_export_section
 
-USER_FIELDS = ("email", "full_name", "timezone", "language", "date_joined", "last_login")
 APPLICATION_FIELDS = (
     "role", "full_name", "phone", "province", "city", "timezone", "languages", "serves_voice", "serves_text",
     "state", "verdict", "ethics_hours", "practice_hours", "decision_reason", "created_at", "updated_at",
@@ -53,35 +55,16 @@ def _application_record(application: Application) -> dict:
     return record
 
 
-def _audit_record(entry: AuditEntry, person: User) -> dict:
-    return {
-        "when": entry.created_at,
-        "who": _actor_label(entry, person),
-        "action": entry.action,
-        "application": entry.application_id,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "from_state": entry.from_state,
-        "to_state": entry.to_state,
-        "reason": entry.reason,
-    }
-
-
-def personal_data_export(person: User) -> dict:
-    """Everything the service holds about the person, in a fixed number of queries."""
-    applications = list(
+def applications_of(person: User) -> list[dict]:
+    """The person's applications with their evidence, in a fixed number of queries."""
+    applications = (
         Application.objects.filter(applicant=person).select_related("institution")
         .prefetch_related(*EVIDENCE_PREFETCH).order_by("created_at", "pk")
     )
-    entries = (
-        AuditEntry.objects.filter(Q(application__applicant=person) | Q(object_type="user", object_id=str(person.pk)))
-        .order_by("created_at", "pk")
-    )
-    return {
-        "user": {name: getattr(person, name) for name in USER_FIELDS},
-        "applications": [_application_record(application) for application in applications],
-        "audit_trail": [_audit_record(entry, person) for entry in entries],
-    }
+    return [_application_record(application) for application in applications]
+
+
+register_export_section("applications", applications_of)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 
+from common.audit import audit_entry, audit_log_bulk
+from credentialing.audit import CredentialingAction
 from credentialing.criteria import evaluate
 from credentialing.enums import ApplicationState, EvidenceCheck, SpecialTopic
 from credentialing.importing import (
@@ -26,17 +28,16 @@ from credentialing.importing import (
 from credentialing.models import (
     EVIDENCE_MODELS,
     Application,
-    AuditEntry,
     EthicsTraining,
     Evidence,
     Institution,
     PracticeRecord,
     Qualification,
     SpecialTraining,
-    User,
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
 from credentialing.services import stored_verdict
+from people.models import User
 
 # Only what a row shows: an export of the full intake loads some 27,000 evidence records.
 _EXPORTED = ("application_id", "check_state")
@@ -159,9 +160,9 @@ class ApplicationResource(resources.ModelResource):
             EmailAddress(user=a.applicant, email=a.applicant.email, verified=False, primary=True)
             for a in applications
         ])
-        AuditEntry.objects.bulk_create([
-            AuditEntry(actor=self.actor, action="application.imported", application=a, to_state=a.state,
-                       created_at=self.now, data={"verdict": a.verdict})
+        audit_log_bulk([
+            audit_entry(actor=self.actor, action=CredentialingAction.IMPORTED, target=a, subject=a.applicant,
+                        to_state=a.state, created_at=self.now, data={"verdict": a.verdict})
             for a in applications
         ])
 
@@ -219,3 +220,8 @@ class ApplicationResource(resources.ModelResource):
             "practice_hours": hours("practicerecord"),
             "state": application.state,
         }
+
+
+def run_import(dataset, *, actor: User | None = None, dry_run: bool = False):
+    """Import a dataset all or nothing, through the same resource the admin uses; returns the library's Result."""
+    return ApplicationResource().import_data(dataset, dry_run=dry_run, user=actor)

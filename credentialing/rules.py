@@ -1,26 +1,15 @@
-"""Who may do what: named predicates, combined once, asked by views and templates alike.
+"""Who may do what in credentialing: named rules over the people app's predicates, asked everywhere alike.
 
-Views declare ``permission_required`` with these names; templates use
-``{% has_perm %}``. No rule is written twice.
+Views declare them (``common.views.permission_required``, with the object where there is one), templates ask
+``{% has_perm %}``, services ask the same predicates. No rule is written twice.
+
+The admin asks ``credentialing.<action>_<model>`` (``common.admin.RulesAdminMixin``): coordinators only.
+The pages' rules carry other names, so a vetting member is never an admin of applications by accident.
 """
 import rules
 
-from credentialing.enums import ApplicationState, StaffRole
-
-
-@rules.predicate
-def is_vetting_member(user) -> bool:
-    return user.is_authenticated and StaffRole.VETTING in user.staff_roles()
-
-
-@rules.predicate
-def is_scheduler(user) -> bool:
-    return user.is_authenticated and StaffRole.SCHEDULER in user.staff_roles()
-
-
-@rules.predicate
-def is_coordinator(user) -> bool:
-    return user.is_authenticated and StaffRole.COORDINATOR in user.staff_roles()
+from credentialing.enums import ApplicationState
+from people.rules import is_coordinator, is_vetting_member
 
 
 @rules.predicate
@@ -47,13 +36,25 @@ is_vetting_staff = is_vetting_member | is_coordinator
 # A staff member never vets their own application.
 may_vet = is_vetting_staff & ~is_application_owner
 
-rules.add_perm("credentialing.view_application", is_application_owner | is_vetting_staff)
+# --- the pages -----------------------------------------------------------------------------------
 rules.add_perm("credentialing.edit_application", is_application_owner & application_is_editable)
 rules.add_perm("credentialing.withdraw_application", is_application_owner & application_is_open)
-rules.add_perm("credentialing.view_evidence", is_evidence_owner | is_vetting_staff)
-rules.add_perm("credentialing.view_personal_data", is_application_owner | is_vetting_staff)
+rules.add_perm("credentialing.view_evidence_file", is_evidence_owner | is_vetting_staff)
+rules.add_perm("credentialing.review_application", is_vetting_staff)
 rules.add_perm("credentialing.vet_application", may_vet)
 rules.add_perm("credentialing.view_queue", is_vetting_staff)
 rules.add_perm("credentialing.assign_reviewers", is_vetting_staff)
 rules.add_perm("credentialing.view_statistics", is_vetting_staff)
-rules.add_perm("credentialing.manage_criteria", is_coordinator)
+
+# --- the admin (Django's codenames): coordinators ------------------------------------------------
+for model in ("application", "institution", "qualificationkind", "criteriaset", "qualification", "ethicstraining",
+              "specialtraining", "practicerecord"):
+    rules.add_perm(f"credentialing.view_{model}", is_coordinator)
+    rules.add_perm(f"credentialing.change_{model}", is_coordinator)
+for model in ("institution", "qualificationkind", "criteriaset"):
+    rules.add_perm(f"credentialing.add_{model}", is_coordinator)
+    rules.add_perm(f"credentialing.delete_{model}", is_coordinator)
+# Applicants' personal data leave in bulk only through these two.
+rules.add_perm("credentialing.export_application", is_coordinator)
+rules.add_perm("credentialing.import_application", is_coordinator)
+rules.add_perm("credentialing.activate_criteria_set", is_coordinator)

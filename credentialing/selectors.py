@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.audit import entries_about
+from common.models import AuditEntry
 from credentialing.criteria import (
     ApplicationFacts,
     EthicsFact,
@@ -20,15 +22,14 @@ from credentialing.criteria import (
 from credentialing.enums import ApplicationState, Criterion, StaffRole, Verdict
 from credentialing.models import (
     Application,
-    AuditEntry,
     CriteriaSet,
     EthicsTraining,
     Evidence,
     PracticeRecord,
     Qualification,
     SpecialTraining,
-    User,
 )
+from people.models import User
 
 EVIDENCE_PREFETCH = (
     Prefetch("qualification_set", queryset=Qualification.objects.select_related("qualification_kind", "checked_by")),
@@ -119,7 +120,7 @@ def current_application_of(user: User) -> Application | None:
 
 
 def audit_trail(application: Application) -> QuerySet[AuditEntry]:
-    return application.audit_entries.select_related("actor").order_by("-created_at", "-pk")
+    return entries_about(application).select_related("actor")
 
 
 def review_queue() -> QuerySet[Application]:

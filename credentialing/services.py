@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.audit import audit_entry, audit_log
+from common.models import AuditEntry
+from common.versioning import is_stale, save_new_version
 from credentialing import tasks
+from credentialing.audit import CredentialingAction, transition_action
 from credentialing.criteria import Evaluation, list_in_words
 from credentialing.enums import (
     ACTIONS_NEEDING_REASON,
@@ -22,25 +25,25 @@ from credentialing.enums import (
     ApplicationAction,
     ApplicationState,
     EvidenceCheck,
-    StaffRole,
     Verdict,
 )
 from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
 from credentialing.models import (
     Application,
-    AuditEntry,
     CriteriaSet,
     Evidence,
     Institution,
-    User,
-    Volunteer,
 )
+from credentialing.rules import is_vetting_staff
 from credentialing.selectors import (
     EVIDENCE_PREFETCH,
     active_criteria_set,
     evaluate_application,
+    thresholds_from,
 )
 from credentialing.uploads import inspect_upload
+from people.models import User, Volunteer
+from people.services import WorkingProfile, volunteer_create
 
 PROFILE_FIELDS = (
     "role", "full_name", "phone", "province", "city", "timezone", "languages", "serves_voice", "serves_text",
@@ -48,19 +51,23 @@ PROFILE_FIELDS = (
 REQUIRED_FOR_SUBMISSION = ("full_name", "phone", "province", "city", "institution")
 
 
-def audit_log(*, actor: User | None, action: str, application: Application | None = None, obj=None,
-              from_state: str = "", to_state: str = "", reason: str = "", data: dict | None = None) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if actor and actor.pk else None,
-        action=action,
-        application=application,
-        object_type=obj._meta.model_name if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        data=data or {},
-    )
+def application_audit_entry(application: Application, action: str, *, actor: User | None,
+                            evidence: Evidence | None = None, **kwargs) -> AuditEntry:
+    """An (unsaved) entry of the application's trail: the application is the target, its applicant the subject.
+
+    Evidence events are kept in the application's trail too, naming the item in ``data``. The demo data and
+    the import build their entries here as well, so their trails look like those the services write.
+    """
+    if evidence is not None:
+        kwargs["data"] = {"evidence": {"kind": evidence.kind, "id": evidence.pk}, **kwargs.get("data", {})}
+    return audit_entry(actor=actor, action=action, target=application, subject_id=application.applicant_id, **kwargs)
+
+
+def _log(application: Application, action: str, *, actor: User | None, evidence: Evidence | None = None,
+         **kwargs) -> AuditEntry:
+    entry = application_audit_entry(application, action, actor=actor, evidence=evidence, **kwargs)
+    entry.save()
+    return entry
 
 
 def _locked(application_id: int) -> Application:
@@ -68,7 +75,7 @@ def _locked(application_id: int) -> Application:
 
 
 def _guard_version(application: Application, expected_version: int | None) -> None:
-    if expected_version is not None and application.version != expected_version:
+    if is_stale(application, expected_version):
         raise StaleApplication(
             _("Somebody else changed this application since you opened it (it is now “%(state)s”). "
               "Nothing was saved; reload the page to see the change.") % {"state": application.get_state_display()}
@@ -76,8 +83,7 @@ def _guard_version(application: Application, expected_version: int | None) -> No
 
 
 def _bump(application: Application, *fields: str) -> None:
-    application.version += 1
-    application.save(update_fields=[*fields, "version", "updated_at"])
+    save_new_version(application, *fields)
 
 
 # --- applicant side -------------------------------------------------------------------------
@@ -94,8 +100,7 @@ def application_start(*, applicant: User) -> Application:
             application = Application.objects.create(
                 applicant=applicant, full_name=applicant.full_name, timezone=applicant.timezone
             )
-            audit_log(actor=applicant, action="application.created", application=application,
-                      to_state=application.state)
+            _log(application, CredentialingAction.APPLICATION_CREATED, actor=applicant, to_state=application.state)
     except IntegrityError:  # a double click created it already
         return Application.objects.get(applicant=applicant, state=ApplicationState.DRAFT)
     application_refresh_verdict(application)
@@ -129,8 +134,7 @@ def application_update_profile(*, application_id: int, actor: User, data: dict, 
     if changed:
         _bump(application, *PROFILE_FIELDS, "institution")
         # personal data is not copied into the audit trail, only which fields changed
-        audit_log(actor=actor, action="application.profile_updated", application=application,
-                  data={"fields": sorted(changed)})
+        _log(application, CredentialingAction.PROFILE_UPDATED, actor=actor, data={"fields": sorted(changed)})
         if "full_name" in changed and not actor.full_name:
             actor.full_name = application.full_name
             actor.save(update_fields=["full_name"])
@@ -156,8 +160,8 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
                 evidence.file.save("upload", upload, save=False)
             evidence.save()
             _bump(application)
-            audit_log(actor=actor, action="evidence.added", application=application, obj=evidence,
-                      data={"file": evidence.original_name})
+            _log(application, CredentialingAction.EVIDENCE_ADDED, actor=actor, evidence=evidence,
+                 data={"file": evidence.original_name})
     except Exception:
         # the transaction rolled back; the stored file must not outlive it
         if evidence.file:
@@ -177,14 +181,18 @@ def evidence_remove(*, evidence: Evidence, actor: User) -> None:
         if evidence.check_state == EvidenceCheck.VERIFIED:
             raise TransitionRefused(_("Evidence a reviewer has verified cannot be removed."))
         stored = evidence.file.name if evidence.file else ""
-        audit_log(actor=actor, action="evidence.removed", application=application, obj=evidence,
-                  data={"file": evidence.original_name})
+        _log(application, CredentialingAction.EVIDENCE_REMOVED, actor=actor, evidence=evidence,
+             data={"file": evidence.original_name})
         evidence.delete()
         _bump(application)
         if stored:
             storage = evidence.file.storage
             transaction.on_commit(lambda: storage.delete(stored))
     application_refresh_verdict(application)
+
+
+VERDICT_FIELDS = ("verdict", "verdict_qualification", "verdict_ethics", "verdict_special_training",
+                  "verdict_practice", "ethics_hours", "practice_hours")
 
 
 def stored_verdict(evaluation: Evaluation) -> dict:
@@ -283,37 +291,33 @@ def application_transition(*, application_id: int, action: str, actor: User, rea
         application.decided_at = now
         fields.append("decided_at")
     _bump(application, *fields)
-    entry = audit_log(actor=actor, action=f"application.{action}", application=application,
-                      from_state=previous, to_state=target, reason=reason.strip())
+    entry = _log(application, transition_action(action), actor=actor, from_state=previous, to_state=target,
+                 reason=reason.strip())
     if target == ApplicationState.APPROVED:
-        _make_volunteer(application, now)
+        _make_volunteer(application, now, actor)
     if action != ApplicationAction.START_REVIEW:
         transaction.on_commit(lambda: tasks.send_application_update.enqueue(entry.pk))
     application_refresh_verdict(application)
     return application
 
 
-def _make_volunteer(application: Application, now) -> Volunteer:
-    volunteer, _created = Volunteer.objects.update_or_create(
-        user_id=application.applicant_id,
-        defaults={
-            "application": application,
-            "role": application.role,
-            "serves_voice": application.serves_voice,
-            "serves_text": application.serves_text,
-            "since": now,
-        },
-    )
-    return volunteer
+def working_profile_of(application: Application) -> WorkingProfile:
+    """What the volunteer's working profile starts from: the application as it was approved."""
+    return WorkingProfile(timezone=application.timezone, serves_voice=application.serves_voice,
+                          serves_text=application.serves_text, languages=application.languages,
+                          phone=application.phone)
+
+
+def _make_volunteer(application: Application, now, actor: User) -> Volunteer:
+    return volunteer_create(user=application.applicant, role=application.role, profile=working_profile_of(application),
+                            actor=actor, since=now, data={"application": application.pk})
 
 
 def applications_assign(*, application_ids: Iterable[int], reviewer: User | None, actor: User) -> int:
     """Give applications to a reviewer; those waiting for review move into review. Returns how many changed."""
-    if reviewer is not None and not (
-        reviewer.is_superuser or reviewer.groups.filter(name__in=[StaffRole.VETTING, StaffRole.COORDINATOR]).exists()
-    ):
+    if reviewer is not None and not is_vetting_staff(reviewer):
         raise CredentialingError(_("%(person)s is not on the vetting team.") % {"person": reviewer})
-    if not (actor.has_perm("credentialing.view_queue")):
+    if not actor.has_perm("credentialing.assign_reviewers"):
         raise CredentialingError(_("Only the vetting team can assign reviewers."))
     changed = 0
     for application_id in sorted(set(application_ids)):
@@ -327,8 +331,8 @@ def applications_assign(*, application_ids: Iterable[int], reviewer: User | None
                 previous_reviewer = str(application.reviewer or "")
                 application.reviewer = reviewer
                 _bump(application, "reviewer")
-                audit_log(actor=actor, action="application.assigned", application=application,
-                          data={"from": previous_reviewer, "to": str(reviewer or "")})
+                _log(application, CredentialingAction.ASSIGNED, actor=actor,
+                     data={"from": previous_reviewer, "to": str(reviewer or "")})
                 changed += 1
         if reviewer is not None and application.state in ApplicationState.waiting_for_review():
             application_transition(application_id=application_id, action=ApplicationAction.START_REVIEW,
@@ -356,8 +360,8 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
     evidence.checked_at = timezone.now()
     evidence.save(update_fields=["check_state", "check_note", "checked_by", "checked_at"])
     _bump(application)
-    audit_log(actor=actor, action="evidence.checked", application=application, obj=evidence,
-              from_state=previous, to_state=check_state, reason=evidence.check_note)
+    _log(application, CredentialingAction.EVIDENCE_CHECKED, actor=actor, evidence=evidence, from_state=previous,
+         to_state=check_state, reason=evidence.check_note)
     application_refresh_verdict(application)
     return evidence
 
@@ -365,21 +369,27 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
 # --- management -------------------------------------------------------------------------------
 
 
+def applications_refresh_verdicts(applications, thresholds) -> int:
+    """Store the automatic verdict of many applications with a fixed number of queries (one load with the
+    evidence prefetched, one bulk update), all judged by the same ``thresholds``."""
+    loaded = list(applications.prefetch_related(*EVIDENCE_PREFETCH))
+    for application in loaded:
+        for name, value in stored_verdict(evaluate_application(application, thresholds=thresholds)).items():
+            setattr(application, name, value)
+    Application.objects.bulk_update(loaded, fields=list(VERDICT_FIELDS), batch_size=1000)
+    return len(loaded)
+
+
 @transaction.atomic
 def criteria_set_activate(*, criteria_set: CriteriaSet, actor: User) -> CriteriaSet:
-    """Make a criteria set the one new submissions are judged by; drafts are re-judged at once."""
-    CriteriaSet.objects.filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
+    """Make a criteria set the one new submissions are judged by; drafts are re-judged by it at once, in the
+    same transaction (a submitted application keeps the set it was submitted under)."""
+    if not actor.has_perm("credentialing.activate_criteria_set"):
+        raise CredentialingError(_("Only a coordinator can change the admission criteria."))
+    CriteriaSet.objects.select_for_update().filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
     criteria_set.is_active = True
     criteria_set.save(update_fields=["is_active"])
-    audit_log(actor=actor, action="criteria.activated", obj=criteria_set, data={"name": criteria_set.name})
-    for application in Application.objects.filter(criteria_set__isnull=True):
-        application_refresh_verdict(application)
+    audit_log(actor=actor, action=CredentialingAction.CRITERIA_ACTIVATED, target=criteria_set,
+              data={"name": criteria_set.name})
+    applications_refresh_verdicts(Application.objects.filter(criteria_set__isnull=True), thresholds_from(criteria_set))
     return criteria_set
-
-
-def staff_role_grant(*, user: User, role: str, actor: User | None) -> None:
-    group, _created = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
-    if hasattr(user, "_staff_roles"):
-        del user._staff_roles
-    audit_log(actor=actor, action="staff.role_granted", obj=user, data={"role": role})

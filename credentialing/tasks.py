@@ -1,5 +1,6 @@
 """Background work of the credentialing app. Tasks take ids, fetch, and call the code that does the work."""
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -7,26 +8,13 @@ from django_tasks import task
 
 
 @task()
-def send_email_message(message: dict) -> None:
-    """Send an already rendered message (allauth's mails are rendered in the request, sent here)."""
-    email = EmailMultiAlternatives(
-        subject=message["subject"],
-        body=message["body"],
-        from_email=message.get("from_email") or settings.DEFAULT_FROM_EMAIL,
-        to=message["to"],
-    )
-    if message.get("html"):
-        email.attach_alternative(message["html"], "text/html")
-    email.send()
-
-
-@task()
 def send_application_update(audit_entry_id: int) -> None:
     """Tell the applicant what happened to their application, in their own language."""
-    from credentialing.models import AuditEntry
+    from common.models import AuditEntry
+    from credentialing.models import Application
 
-    entry = AuditEntry.objects.select_related("application__applicant").get(pk=audit_entry_id)
-    application = entry.application
+    entry = AuditEntry.objects.get(pk=audit_entry_id)
+    application = Application.objects.select_related("applicant").get(pk=entry.target_id)
     applicant = application.applicant
     with translation.override(applicant.language):
         context = {"entry": entry, "application": application, "applicant": applicant,
@@ -34,3 +22,24 @@ def send_application_update(audit_entry_id: int) -> None:
         subject = render_to_string("credentialing/email/application_update_subject.txt", context).strip()
         body = render_to_string("credentialing/email/application_update.txt", context)
     EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[applicant.email]).send()
+
+
+@task()
+def import_applications_file(stored_name: str, actor_id: int | None) -> dict:
+    """Run a large import in the worker; the uploaded file was put in the default storage by the admin."""
+    from common.audit import audit_log
+    from credentialing.audit import CredentialingAction
+    from credentialing.importing import error_report, load_dataset
+    from credentialing.resources import run_import
+    from people.models import User
+
+    with default_storage.open(stored_name, "rb") as handle:
+        dataset = load_dataset(handle.read(), stored_name)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    result = run_import(dataset, actor=actor)
+    errors = error_report(result)
+    summary = {"file": stored_name, "rows": len(dataset), "imported": 0 if errors else result.totals["new"],
+               "errors": errors[:200]}
+    audit_log(actor=actor, action=CredentialingAction.IMPORT_FINISHED, data=summary)
+    default_storage.delete(stored_name)
+    return summary

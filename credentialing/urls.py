@@ -1,3 +1,4 @@
 from credentialing.views import applicant, vetting
 
+app_name = "credentialing"
 urlpatterns = applicant.urlpatterns + vetting.urlpatterns

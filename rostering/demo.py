@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from credentialing.demo import register_demo_extension
 from rostering import services
 from rostering.enums import CellKind, Role, RunState
 from rostering.models import (
@@ -66,15 +67,16 @@ def _monday(day):
 @transaction.atomic
 def seed_availability(*, seed: int = 1) -> dict:
     """Availability for every volunteer; the demo counselor and supervisor are rosterable and free often."""
-    from credentialing.models import Volunteer  # TODO(lead): people.Volunteer once the foundations land
+    from people.enums import VolunteerStatus
+    from people.models import Volunteer
+    from people.services import volunteer_set_status
 
     rng = random.Random(f"rostering:{seed}")
+    for volunteer in Volunteer.objects.filter(user__email__in=SHOWCASE, status=VolunteerStatus.AWAITING_TRAINING):
+        # the demo's counselor and supervisor are on duty: as if training had found them ready
+        volunteer_set_status(volunteer_id=volunteer.pk, status=VolunteerStatus.READY, actor=None,
+                             reason="demo data")
     volunteers = list(Volunteer.objects.select_related("user").order_by("pk"))
-    showcase = [v for v in volunteers if v.user.email in SHOWCASE]
-    for volunteer in showcase:
-        if volunteer.status not in ("ready", "active"):
-            volunteer.status = "active"  # the demo's counselor and supervisor are on duty
-            volunteer.save(update_fields=["status"])
     users = [v.user_id for v in volunteers]
     WeeklyAvailability.objects.filter(user_id__in=users).delete()
     AvailabilityProfile.objects.filter(user_id__in=users).delete()
@@ -138,3 +140,12 @@ def reset(users) -> None:
     for run in runs:
         run.delete()
     forget_runs(ids)
+
+
+def seed(*, seed: int = 1) -> dict:
+    summary = seed_availability(seed=seed)
+    summary["published rosters"] = seed_rosters()
+    return summary
+
+
+register_demo_extension("rostering", seed=seed, reset=reset)

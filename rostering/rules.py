@@ -1,7 +1,7 @@
 """Who may do what in rostering: named predicates, asked by views and templates alike."""
 import rules
 
-from credentialing.rules import is_coordinator, is_scheduler
+from people.rules import is_coordinator, is_scheduler
 
 is_rostering_staff = is_scheduler | is_coordinator
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import QuerySet
 
-from credentialing.models import Volunteer
+from people.models import Volunteer
 from rostering import demand
 from rostering.availability import DateException, merge, person_intervals, wall_clock
 from rostering.enums import REASON_LABELS, CellKind, Channel, ExceptionKind, Role, RunState
@@ -124,11 +124,12 @@ def plan_shifts(
 
 
 def _trained_channels(volunteer: Volunteer) -> set[str]:
-    return {c for c, on in (("voice", volunteer.serves_voice), ("text", volunteer.serves_text)) if on}
+    return set(volunteer.channels)
 
 
 def _person_zone(volunteer: Volunteer) -> ZoneInfo:
-    return ZoneInfo(volunteer.user.timezone or settings.TIME_ZONE)
+    """Availability is said in the time zone of the volunteer's working profile."""
+    return ZoneInfo(volunteer.timezone or settings.TIME_ZONE)
 
 
 def build_problem(

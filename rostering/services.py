@@ -257,7 +257,7 @@ def assignment_add(*, run_id: int, shift_id: int, user, actor) -> Assignment:
         assignment = Assignment.objects.create(run=run, shift=shift, person=user)
         run.version += 1
         run.save(update_fields=["best_penalty", "version"])
-        record(actor=actor, action="roster.assignment_added", obj=run,
+        record(actor=actor, action="roster.assignment_added", obj=run, subject=user,
                data={"shift": shift.key, "person": user.pk})
     return assignment
 
@@ -273,7 +273,7 @@ def assignment_remove(*, run_id: int, assignment_id: int, actor) -> None:
         assignment.delete()
         run.version += 1
         run.save(update_fields=["best_penalty", "version"])
-        record(actor=actor, action="roster.assignment_removed", obj=run,
+        record(actor=actor, action="roster.assignment_removed", obj=run, subject_id=assignment.person_id,
                data={"shift": assignment.shift.key, "person": assignment.person_id})
 
 
@@ -306,8 +306,32 @@ def run_publish(*, run_id: int, actor, version: int | None = None) -> RosterRun:
         _transition(run, RunState.PUBLISHED, actor=actor, action="roster.published",
                     data={"penalty": evaluation.penalty, "assignments": len(evaluation.assigned)},
                     fields=("published_at", "published_by"))
+        _activate_rostered(run, actor)
         transaction.on_commit(lambda: _enqueue_publication_mail(run.pk))
     return run
+
+
+def _activate_rostered(run: RosterRun, actor) -> int:
+    """Volunteers ready for duty who are on a published roster become active (people's status table), in bulk."""
+    from django.db.models import F
+
+    from common.audit import audit_entry, audit_log_bulk
+    from people.audit import PeopleAction
+    from people.enums import VolunteerStatus
+    from people.models import Volunteer
+
+    ready = list(Volunteer.objects.select_for_update().filter(
+        status=VolunteerStatus.READY, user__roster_assignments__run=run).distinct().values_list("pk", "user_id"))
+    if not ready:
+        return 0
+    Volunteer.objects.filter(pk__in=[pk for pk, _ in ready]).update(status=VolunteerStatus.ACTIVE,
+                                                                     version=F("version") + 1)
+    volunteers = Volunteer.objects.in_bulk([pk for pk, _ in ready])
+    audit_log_bulk(audit_entry(actor=actor, action=PeopleAction.VOLUNTEER_STATUS_CHANGED, target=volunteers[pk],
+                               subject_id=user_id, from_state=VolunteerStatus.READY, to_state=VolunteerStatus.ACTIVE,
+                               reason=_("On the published roster #%(run)s") % {"run": run.pk})
+                   for pk, user_id in ready)
+    return len(ready)
 
 
 def _enqueue_publication_mail(run_id: int) -> None:
@@ -329,7 +353,7 @@ def availability_save(*, user, cells: dict[tuple[int, int], str], profile_form) 
         WeeklyAvailability.objects.filter(user=user).delete()
         WeeklyAvailability.objects.bulk_create(
             WeeklyAvailability(user=user, weekday=d, hour=h, kind=kind) for (d, h), kind in sorted(cells.items()))
-        record(actor=user, action="availability.updated", obj=profile,
+        record(actor=user, action="availability.updated", obj=profile, subject=user,
                data={"hours": len(cells), "max": profile.max_hours_per_week, "target": profile.target_hours_per_week})
 
 
@@ -357,7 +381,8 @@ def offer_create(*, assignment_id: int, actor, kind: str, note: str = ""):
         if ShiftOffer.objects.filter(assignment=assignment, state__in=OfferState.pending()).exists():
             raise RosterError(_("This shift is already offered."))
         offer = ShiftOffer.objects.create(assignment=assignment, kind=kind, offered_by=actor, note=note[:300])
-        record(actor=actor, action="roster.offer_created", obj=offer, to_state=offer.state, data={"kind": kind})
+        record(actor=actor, action="roster.offer_created", obj=offer, subject=actor, to_state=offer.state,
+               data={"kind": kind})
         if kind == OfferKind.DROP:
             _run_locked = _locked(assignment.run_id)  # serialise with other changes to the same roster
             pairs = [p for p in run_pairs(_run_locked)
@@ -380,7 +405,8 @@ def _offer_decide(offer, state: str, *, actor, taker=None) -> None:
     offer.save(update_fields=["state", "decided_at", "decided_by", "taken_by"])
     if state == "dropped":
         offer.assignment.delete()
-    record(actor=actor, action=f"roster.offer_{state}", obj=offer, from_state=from_state, to_state=state,
+    record(actor=actor, action=f"roster.offer_{state}", obj=offer, subject_id=offer.offered_by_id,
+           from_state=from_state, to_state=state,
            data={"shift": offer.assignment.shift.key, "from": offer.offered_by_id,
                  "to": taker.pk if taker else None})
 
@@ -449,7 +475,7 @@ def offer_withdraw(*, offer_id: int, actor):
             raise RosterError(_("This offer can no longer be withdrawn."))
         offer.state = OfferState.WITHDRAWN
         offer.save(update_fields=["state"])
-        record(actor=actor, action="roster.offer_withdrawn", obj=offer, to_state=offer.state)
+        record(actor=actor, action="roster.offer_withdrawn", obj=offer, subject=actor, to_state=offer.state)
     return offer
 
 
@@ -492,7 +518,7 @@ def hours_correct(*, person, month: date, hours, reason: str, actor):
     with transaction.atomic():
         correction = HoursCorrection.objects.create(person=person, month=month.replace(day=1), hours=amount,
                                                     reason=reason.strip()[:300], created_by=actor)
-        record(actor=actor, action="roster.hours_corrected", obj=correction, reason=correction.reason,
+        record(actor=actor, action="roster.hours_corrected", obj=correction, subject=person, reason=correction.reason,
                data={"person": person.pk, "month": f"{month:%Y-%m}", "hours": str(amount)})
     return correction
 

@@ -1,13 +1,14 @@
 """Accounts: django-allauth (e-mail login, verification, MFA), WeChat, object permissions."""
 from config.env import env
 
+# Permissions come from the named rules only; the other two backends authenticate and grant nothing.
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "people.backends.PasswordBackend",
+    "people.backends.AccountBackend",
 ]
 
-ACCOUNT_ADAPTER = "credentialing.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

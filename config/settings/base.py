@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # the shared foundations first: their templates (the page shell, allauth's pages) override the libraries'
+    "common",
+    "people",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -45,8 +48,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "credentialing.middleware.UserTimezoneMiddleware",
-    "credentialing.middleware.StaffMustUseTwoFactorMiddleware",
+    "people.middleware.UserTimezoneMiddleware",
+    "people.middleware.StaffMustUseTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -55,7 +58,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -64,7 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
-                "credentialing.context_processors.navigation",
+                "common.context_processors.navigation",
             ],
         },
     },
@@ -86,7 +89,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "credentialing.User"
+AUTH_USER_MODEL = "people.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,7 +154,7 @@ SITE_URL = env.site_url
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "credentialing:home"
 
 LOGGING = {
     "version": 1,

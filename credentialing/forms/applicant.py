@@ -5,7 +5,6 @@ import functools
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from credentialing.models import (
@@ -15,59 +14,12 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
-    User,
-    validate_timezone,
 )
+from people.forms import TimezoneFieldsMixin
 
-# The platform's zone first, then where overseas volunteers mostly live.
-COMMON_TIMEZONES = (
-    "Asia/Shanghai",
-    "Europe/London",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Los_Angeles",
-    "Australia/Sydney",
-    "Asia/Tokyo",
-)
-OTHER_TIMEZONE = "other"
 ACCEPTED_UPLOAD_SUFFIXES = ".pdf,.jpg,.jpeg,.png"
 # What every evidence record has besides its own facts: filled in by the services, never by the applicant.
 EVIDENCE_BOOKKEEPING_FIELDS = tuple(field.name for field in Evidence._meta.get_fields())
-
-
-class TimezoneFieldsMixin(forms.Form):
-    """A select of the common zones plus a free field for any other zone; ``cleaned_data["timezone"]`` is the zone."""
-
-    timezone = forms.ChoiceField(
-        label=_("Time zone"),
-        choices=[(zone, zone) for zone in COMMON_TIMEZONES]
-        + [(OTHER_TIMEZONE, _("Another time zone (type it below)"))],
-    )
-    timezone_other = forms.CharField(
-        label=_("Other time zone (if yours is not in the list)"), required=False, max_length=64,
-        help_text=_("For example Europe/Paris or America/Toronto."),
-    )
-
-    @staticmethod
-    def timezone_initial(zone: str) -> dict:
-        if zone in COMMON_TIMEZONES:
-            return {"timezone": zone}
-        return {"timezone": OTHER_TIMEZONE, "timezone_other": zone}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("timezone") == OTHER_TIMEZONE:
-            other = (cleaned.get("timezone_other") or "").strip()
-            if not other:
-                self.add_error("timezone_other", _("Please name your time zone."))
-            else:
-                try:
-                    validate_timezone(other)
-                except ValidationError as error:
-                    self.add_error("timezone_other", error)
-                else:
-                    cleaned["timezone"] = other
-        return cleaned
 
 
 class ApplicationProfileForm(TimezoneFieldsMixin, forms.ModelForm):
@@ -100,24 +52,6 @@ class ApplicationProfileForm(TimezoneFieldsMixin, forms.ModelForm):
 
     def profile_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in [*self._meta.fields, "timezone"]}
-
-
-class ProfileSettingsForm(TimezoneFieldsMixin, forms.ModelForm):
-    """A person's own time zone and language."""
-
-    field_order = ["language", "timezone", "timezone_other"]
-
-    class Meta:
-        model = User
-        fields = ["language"]
-
-    def __init__(self, *args, instance: User, **kwargs):
-        kwargs.setdefault("initial", self.timezone_initial(instance.timezone))
-        super().__init__(*args, instance=instance, **kwargs)
-
-    def save(self, commit: bool = True) -> User:
-        self.instance.timezone = self.cleaned_data["timezone"]
-        return super().save(commit=commit)
 
 
 class EvidenceForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from credentialing.enums import ApplicationAction, EvidenceCheck
-from credentialing.models import User
+from people.models import User
 
 ME = "me"
 NOBODY = "nobody"

@@ -9,16 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -29,13 +26,12 @@ from credentialing.enums import ApplicationAction, ApplicationState, Criterion, 
 from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused
 from credentialing.forms.applicant import (
     ApplicationProfileForm,
-    ProfileSettingsForm,
     WithdrawForm,
     evidence_field_names,
     evidence_form_class,
 )
 from credentialing.models import EVIDENCE_MODELS, Application, Evidence
-from credentialing.personal_data import applicant_history, personal_data_export
+from credentialing.personal_data import applicant_history
 from credentialing.selectors import (
     active_criteria_set,
     application_with_evidence,
@@ -177,7 +173,7 @@ def _evidence_model(kind: str) -> type[Evidence]:
 
 def _no_application(request: HttpRequest) -> HttpResponse:
     messages.info(request, _("You have no application yet. Start one here."))
-    return redirect("home")
+    return redirect("credentialing:home")
 
 
 # --- landing page and dashboard -------------------------------------------------------------
@@ -201,7 +197,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_start(request: HttpRequest) -> HttpResponse:
     services.application_start(applicant=request.user)
-    return redirect("application_edit")
+    return redirect("credentialing:application_edit")
 
 
 # --- the application: profile, evidence, submit, withdraw -----------------------------------
@@ -217,7 +213,7 @@ def application_edit(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("credentialing.edit_application", application):
             messages.error(request, _("This application cannot be edited now (it is “%(state)s”).")
                            % {"state": application.get_state_display()})
-            return redirect("application_edit")
+            return redirect("credentialing:application_edit")
         form = ApplicationProfileForm(request.POST)
         if form.is_valid():
             try:
@@ -233,10 +229,10 @@ def application_edit(request: HttpRequest) -> HttpResponse:
                 form = ApplicationProfileForm({**request.POST.dict(), "version": application.version})
             except CredentialingError as error:
                 messages.error(request, error.message)
-                return redirect("application_edit")
+                return redirect("credentialing:application_edit")
             else:
                 messages.success(request, _("Your profile was saved."))
-                return redirect("application_edit")
+                return redirect("credentialing:application_edit")
     return render(request, "credentialing/applicant/application_edit.html", {
         **_application_context(request, application), "form": form,
     })
@@ -251,7 +247,7 @@ def evidence_add(request: HttpRequest, kind: str) -> HttpResponse:
     if not request.user.has_perm("credentialing.edit_application", application):
         messages.error(request, _("Evidence can only be added while the application is a draft "
                                   "or changes were requested."))
-        return redirect("application_edit")
+        return redirect("credentialing:application_edit")
     form_class = evidence_form_class(kind)
     form = form_class()
     if request.method == "POST":
@@ -268,7 +264,7 @@ def evidence_add(request: HttpRequest, kind: str) -> HttpResponse:
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, _("Your evidence was added."))
-                return redirect(reverse("application_edit") + f"#{kind}")
+                return redirect(reverse("credentialing:application_edit") + f"#{kind}")
     return render(request, "credentialing/applicant/evidence_form.html", {
         "form": form, "kind": kind, "criterion": Criterion(model.criterion).label,
         "title": model._meta.verbose_name, "application": application,
@@ -283,14 +279,14 @@ def evidence_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     evidence = model.objects.filter(pk=pk, application__applicant=request.user).first()
     if evidence is None:  # typically the second click of a double click
         messages.info(request, _("This evidence is not there any more; perhaps it was already removed."))
-        return redirect(reverse("application_edit") + f"#{kind}")
+        return redirect(reverse("credentialing:application_edit") + f"#{kind}")
     try:
         services.evidence_remove(evidence=evidence, actor=request.user)
     except CredentialingError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The evidence “%(name)s” was removed.") % {"name": evidence.original_name})
-    return redirect(reverse("application_edit") + f"#{kind}")
+    return redirect(reverse("credentialing:application_edit") + f"#{kind}")
 
 
 def _transition(request: HttpRequest, application: Application, action: str, success: str,
@@ -314,7 +310,7 @@ def application_submit(request: HttpRequest) -> HttpResponse:
     action = _submit_action(application)
     _transition(request, application, action, _("Your application was sent to the vetting team. "
                                                  "We will write to you when there is news."))
-    return redirect("home")
+    return redirect("credentialing:home")
 
 
 @login_required
@@ -327,11 +323,11 @@ def application_withdraw(request: HttpRequest) -> HttpResponse:
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         _transition(request, application, ApplicationAction.WITHDRAW,
                     _("Your application was withdrawn. You may apply again at any time."), reason)
-        return redirect("home")
+        return redirect("credentialing:home")
     if not request.user.has_perm("credentialing.withdraw_application", application):
         messages.info(request, _("An application that is “%(state)s” cannot be withdrawn.")
                       % {"state": application.get_state_display()})
-        return redirect("home")
+        return redirect("credentialing:home")
     form = WithdrawForm(initial={"version": application.version})
     return render(request, "credentialing/applicant/withdraw_confirm.html",
                   {"form": form, "application": application})
@@ -357,7 +353,7 @@ def evidence_download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """The only way an evidence file leaves the server."""
     model = _evidence_model(kind)
     evidence = model.objects.select_related("application").filter(pk=pk).first()
-    if evidence is None or not evidence.file or not request.user.has_perm("credentialing.view_evidence", evidence):
+    if evidence is None or not evidence.file or not request.user.has_perm("credentialing.view_evidence_file", evidence):
         raise Http404(_("No such file."))
     try:
         stored = evidence.file.open("rb")
@@ -370,38 +366,6 @@ def evidence_download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     return response
 
 
-@login_required
-@require_GET
-def my_data(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(personal_data_export(request.user), encoder=DjangoJSONEncoder,
-                            json_dumps_params={"ensure_ascii": False, "indent": 2})
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-def profile_settings(request: HttpRequest) -> HttpResponse:
-    form = ProfileSettingsForm(instance=request.user)
-    if request.method == "POST":
-        form = ProfileSettingsForm(request.POST, instance=request.user)
-        if form.is_valid():
-            user = form.save()
-            # As Django's set_language view does: activate now and remember it in the cookie.
-            translation.activate(user.language)
-            messages.success(request, _("Your settings were saved."))
-            response = redirect("profile_settings")
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, user.language,
-                max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
-            return response
-    return render(request, "credentialing/applicant/settings.html", {"form": form})
-
-
 urlpatterns = [
     path("", home, name="home"),
     path("application/start/", application_start, name="application_start"),
@@ -412,6 +376,4 @@ urlpatterns = [
     path("application/withdraw/", application_withdraw, name="application_withdraw"),
     path("application/history/", application_history, name="application_history"),
     path("evidence/<str:kind>/<int:pk>/file/", evidence_download, name="evidence_download"),
-    path("me/data/", my_data, name="my_data"),
-    path("me/settings/", profile_settings, name="profile_settings"),
 ]

@@ -5,11 +5,7 @@ Every page runs a fixed number of queries, whatever the number of rows.
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -20,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from common.views import objectgetter, permission_required
 from credentialing import selectors, services
 from credentialing.criteria import criteria_for_role
 from credentialing.enums import TRANSITIONS, ApplicationAction, ApplicationState, Criterion, EvidenceCheck, Verdict
@@ -42,26 +39,10 @@ STATE_LABELS = {**dict(ApplicationState.choices), **dict(EvidenceCheck.choices)}
 COMMON_EVIDENCE_FIELDS = {field.name for field in Evidence._meta.get_fields()} | {"id"}
 
 
-def staff_permission_required(perm: str):
-    """Anonymous people are sent to sign in; signed-in people without the permission get 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 # --- the queue ------------------------------------------------------------------------------
 
 
-@staff_permission_required("credentialing.view_queue")
+@permission_required("credentialing.view_queue")
 def queue(request):
     staff = list(selectors.vetting_staff())
     applications = selectors.review_queue()
@@ -94,7 +75,7 @@ def _state_counts(applications) -> list[dict]:
 
 
 @require_POST
-@staff_permission_required("credentialing.assign_reviewers")
+@permission_required("credentialing.assign_reviewers")
 def queue_assign(request):
     form = AssignForm(request.POST, staff=list(selectors.vetting_staff()))
     if not form.is_valid():
@@ -118,7 +99,7 @@ def queue_assign(request):
 
 def _back_to_queue(form: AssignForm):
     query = form.query_string()
-    return redirect(reverse("queue") + (f"?{query}" if query else ""))
+    return redirect(reverse("credentialing:queue") + (f"?{query}" if query else ""))
 
 
 # --- the vetting screen of one application --------------------------------------------------
@@ -129,6 +110,11 @@ def _application_or_404(pk: int) -> Application:
         return selectors.application_with_evidence(pk)
     except Application.DoesNotExist:
         raise Http404
+
+
+def _application_to_review(request, pk: int, **kwargs) -> Application:
+    """The object the review rules are asked about, loaded once with everything the page shows."""
+    return _application_or_404(pk)
 
 
 def _evidence_details(item: Evidence) -> list[tuple[str, object]]:
@@ -199,18 +185,18 @@ def _render_review(request, application: Application, *, decision_form: Decision
     })
 
 
-@staff_permission_required("credentialing.view_queue")
+@permission_required("credentialing.review_application", fn=_application_to_review)
 def review(request, pk: int):
-    return _render_review(request, _application_or_404(pk))
+    return _render_review(request, request.permission_object)
 
 
 @require_POST
-@staff_permission_required("credentialing.view_queue")
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
 def review_action(request, pk: int):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
-        return redirect("review", pk=pk)
+        return redirect("credentialing:review", pk=pk)
     expected_version = form.cleaned_data["version"]
     try:
         application = services.application_transition(
@@ -228,14 +214,14 @@ def review_action(request, pk: int):
                               stale_notice=_stale_notice(request, application, expected_version, error))
     messages.success(request, _("Done: the application is now “%(state)s”.")
                      % {"state": application.get_state_display()})
-    return redirect("review", pk=pk)
+    return redirect("credentialing:review", pk=pk)
 
 
 def _stale_notice(request, application: Application, expected_version: int, error: CredentialingError) -> str:
     """Say plainly that somebody else got there first (the service names a state conflict before a stale form)."""
     if isinstance(error, StaleApplication) or application.version == expected_version:
         return ""
-    latest = application.audit_entries.order_by("-created_at", "-pk").select_related("actor").first()
+    latest = selectors.audit_trail(application).first()
     if latest is None or latest.actor_id == request.user.pk:
         return ""
     return _("%(person)s changed this application since you opened this page; it is now “%(state)s”. "
@@ -244,7 +230,7 @@ def _stale_notice(request, application: Application, expected_version: int, erro
 
 
 @require_POST
-@staff_permission_required("credentialing.view_queue")
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
 def evidence_check(request, pk: int, kind: str, evidence_pk: int):
     model = EVIDENCE_MODELS.get(kind)
     if model is None:
@@ -260,7 +246,7 @@ def evidence_check(request, pk: int, kind: str, evidence_pk: int):
         else:
             messages.success(request, _("“%(item)s” is now marked “%(check)s”.")
                              % {"item": evidence, "check": evidence.get_check_state_display()})
-            return redirect(reverse("review", kwargs={"pk": pk}) + f"#evidence-{kind}-{evidence_pk}")
+            return redirect(reverse("credentialing:review", kwargs={"pk": pk}) + f"#evidence-{kind}-{evidence_pk}")
     return _render_review(request, _application_or_404(pk), check_forms={(kind, evidence.pk): form})
 
 
@@ -271,7 +257,7 @@ def _share(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-@staff_permission_required("credentialing.view_statistics")
+@permission_required("credentialing.view_statistics")
 def statistics(request):
     numbers = selectors.funnel_statistics()
     counts = numbers["counts"]

@@ -11,8 +11,9 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from credentialing.enums import ApplicationState, StaffRole
-from credentialing.models import Application, Volunteer
-from tests.factories import PASSWORD, pdf_bytes, png_bytes, staff_member, totp_now
+from credentialing.models import Application
+from people.models import Volunteer
+from tests.credentialing.factories import PASSWORD, pdf_bytes, png_bytes, staff_member, totp_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from credentialing.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from rostering.models import Assignment, RosterRun
-from tests.factories import totp_now
+from tests.people.factories import totp_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,9 +1,10 @@
 """Applications ready for a vetting decision, and the person who may take each action on them."""
 from credentialing.enums import APPLICANT_ACTIONS, ApplicationState, EvidenceCheck
-from credentialing.models import Application, User
+from credentialing.models import Application
 from credentialing.selectors import active_criteria_set
 from credentialing.services import application_refresh_verdict
-from tests.factories import (
+from people.models import User
+from tests.credentialing.factories import (
     ApplicationFactory,
     EthicsTrainingFactory,
     PracticeRecordFactory,

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from credentialing.enums import StaffRole
-from tests.factories import PASSWORD, UserFactory, staff_member, totp_now, with_totp
+from tests.credentialing.factories import PASSWORD, UserFactory, staff_member, totp_now, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_sign_in_with_an_unverified_address_is_held_at_verification(client):
 def test_staff_without_an_authenticator_can_only_set_one_up(client):
     user = UserFactory(roles=[StaffRole.VETTING])
     client.force_login(user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("credentialing:home"))
     assert response.status_code == 302
     assert response.url == reverse("mfa_activate_totp")
 

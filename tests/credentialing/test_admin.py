@@ -5,12 +5,12 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from common.models import AuditEntry
 from credentialing.demo import import_rows
 from credentialing.enums import ApplicationState
 from credentialing.importing import COLUMNS
 from credentialing.models import (
     Application,
-    AuditEntry,
     CriteriaSet,
     EthicsTraining,
     Institution,
@@ -18,11 +18,10 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
-    User,
-    Volunteer,
 )
 from credentialing.services import application_transition
-from tests.factories import UserFactory, complete_application, vetting_member
+from people.models import User, Volunteer
+from tests.credentialing.factories import UserFactory, complete_application, vetting_member
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def coordinator(client):
 
 
 def admin_url(model, view: str = "changelist", *args) -> str:
-    return reverse(f"admin:credentialing_{model._meta.model_name}_{view}", args=args)
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 @pytest.fixture
@@ -113,15 +112,14 @@ def test_make_active_action_activates_through_the_service(client, coordinator):
 
 
 def test_granting_a_staff_role_in_the_admin_is_audited(client, coordinator):
-    from django.contrib.auth.models import Group
-
     person = UserFactory()
-    vetting = Group.objects.get_or_create(name="vetting")[0]
     response = client.post(admin_url(User, "change", person.pk), {
         "email": person.email, "full_name": person.full_name, "timezone": "Asia/Shanghai", "language": "en",
-        "is_active": "on", "groups": [vetting.pk], "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"})
+        "is_active": "on", "staff_roles": ["vetting"]})
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert AuditEntry.objects.get(action="staff.role_granted").data == {"role": "vetting"}
+    entry = AuditEntry.objects.get(action="staff.role_granted", subject=person)
+    assert (entry.data, entry.actor) == ({"role": "vetting"}, coordinator)
+    assert person.groups.filter(name="vetting").exists()
 
 
 def _import_through_admin(client, rows: list[dict]):

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.audit import entries_about
 from credentialing import services
 from credentialing.enums import ApplicationAction, ApplicationState, EvidenceCheck
 from credentialing.models import EVIDENCE_MODELS, Application, CriteriaSet
-from tests.factories import (
+from tests.credentialing.factories import (
     ApplicationFactory,
     EthicsTrainingFactory,
     PracticeRecordFactory,
@@ -99,20 +100,20 @@ def messages_of(response) -> list[str]:
 
 
 def test_the_whole_applicant_flow(applicant, applicant_client, mailoutbox, django_capture_on_commit_callbacks):
-    home = applicant_client.get(reverse("home"))
+    home = applicant_client.get(reverse("credentialing:home"))
     assert home.status_code == 200
     assert "Start my application" in home.content.decode()
 
-    response = applicant_client.post(reverse("application_start"))
-    assert response.status_code == 302 and response.url == reverse("application_edit")
+    response = applicant_client.post(reverse("credentialing:application_start"))
+    assert response.status_code == 302 and response.url == reverse("credentialing:application_edit")
     application = Application.objects.get(applicant=applicant)
     assert application.state == ApplicationState.DRAFT
 
-    page = applicant_client.get(reverse("application_edit"))
+    page = applicant_client.get(reverse("credentialing:application_edit"))
     assert page.status_code == 200
     assert page.context["checklist"].verdict == "not_met"
 
-    response = applicant_client.post(reverse("application_edit"), profile_post(application))
+    response = applicant_client.post(reverse("credentialing:application_edit"), profile_post(application))
     assert response.status_code == 302
     application.refresh_from_db()
     assert (application.full_name, application.timezone, application.institution.name) == (
@@ -120,12 +121,13 @@ def test_the_whole_applicant_flow(applicant, applicant_client, mailoutbox, djang
 
     files_before = stored_files()
     for kind_name in EVIDENCE_MODELS:
-        response = applicant_client.post(reverse("evidence_add", args=[kind_name]), evidence_post(kind_name))
+        response = applicant_client.post(reverse("credentialing:evidence_add", args=[kind_name]),
+                                         evidence_post(kind_name))
         assert response.status_code == 302, response.context["form"].errors
         assert EVIDENCE_MODELS[kind_name].objects.filter(application=application).count() == 1
     assert len(stored_files() - files_before) == 4
 
-    page = applicant_client.get(reverse("application_edit"))
+    page = applicant_client.get(reverse("credentialing:application_edit"))
     checklist = page.context["checklist"]
     assert [row.verdict for row in checklist.rows] == ["met"] * 4
     assert checklist.verdict == "met"
@@ -134,7 +136,7 @@ def test_the_whole_applicant_flow(applicant, applicant_client, mailoutbox, djang
 
     version = Application.objects.get(pk=application.pk).version
     with django_capture_on_commit_callbacks(execute=True):
-        response = applicant_client.post(reverse("application_submit"), {"version": version})
+        response = applicant_client.post(reverse("credentialing:application_submit"), {"version": version})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
@@ -143,25 +145,26 @@ def test_the_whole_applicant_flow(applicant, applicant_client, mailoutbox, djang
     assert "Submitted" in mailoutbox[0].subject
 
     # a double click: the same form sent again gets a message, not an error page
-    response = applicant_client.post(reverse("application_submit"), {"version": version}, follow=True)
+    response = applicant_client.post(reverse("credentialing:application_submit"), {"version": version}, follow=True)
     assert response.status_code == 200
     assert any("already" in message for message in messages_of(response))
     application.refresh_from_db()
     assert application.state == ApplicationState.SUBMITTED
 
-    confirm = applicant_client.get(reverse("application_withdraw"))
+    confirm = applicant_client.get(reverse("credentialing:application_withdraw"))
     assert confirm.status_code == 200
     assert "Are you sure" in confirm.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = applicant_client.post(reverse("application_withdraw"),
+        response = applicant_client.post(reverse("credentialing:application_withdraw"),
                                          {"version": application.version, "reason": "Moving abroad"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == ApplicationState.WITHDRAWN
-    assert application.audit_entries.filter(action="application.withdraw", reason="Moving abroad").exists()
+    assert entries_about(application).filter(action="application.withdraw", reason="Moving abroad").exists()
     assert len(mailoutbox) == 2
 
-    again = applicant_client.post(reverse("application_withdraw"), {"version": application.version}, follow=True)
+    again = applicant_client.post(reverse("credentialing:application_withdraw"), {"version": application.version},
+                                  follow=True)
     assert again.status_code == 200
     assert any("already" in message for message in messages_of(again))
 
@@ -170,11 +173,12 @@ def test_resubmit_after_changes_were_requested(applicant, applicant_client):
     application = complete_application(applicant=applicant, state=ApplicationState.CHANGES_REQUESTED,
                                        full_name="Chen Jing",
                                        decision_reason="Please add a clearer scan of your certificate.")
-    dashboard = applicant_client.get(reverse("home"))
+    dashboard = applicant_client.get(reverse("credentialing:home"))
     assert "Please add a clearer scan of your certificate." in dashboard.content.decode()
     assert "Resubmit my application" in dashboard.content.decode()
 
-    response = applicant_client.post(reverse("application_submit"), {"version": application.version}, follow=True)
+    response = applicant_client.post(reverse("credentialing:application_submit"), {"version": application.version},
+                                     follow=True)
     assert any("sent to the vetting team" in message for message in messages_of(response))
     application.refresh_from_db()
     assert application.state == ApplicationState.RESUBMITTED
@@ -182,7 +186,7 @@ def test_resubmit_after_changes_were_requested(applicant, applicant_client):
 
 def test_anonymous_visitors_get_the_landing_page_with_the_active_thresholds(client):
     CriteriaSet.objects.filter(is_active=True).update(min_practice_hours=Decimal("450"))
-    page = client.get(reverse("home"))
+    page = client.get(reverse("credentialing:home"))
     body = page.content.decode()
     assert page.status_code == 200
     assert "450 hours of individual counseling" in body
@@ -210,7 +214,7 @@ def test_a_refused_upload_saves_nothing_and_keeps_the_other_input(applicant, app
     files_before = stored_files()
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
 
-    response = applicant_client.post(reverse("evidence_add", args=["qualification"]),
+    response = applicant_client.post(reverse("credentialing:evidence_add", args=["qualification"]),
                                      evidence_post("qualification", upload))
 
     assert response.status_code == 200
@@ -227,7 +231,7 @@ def test_special_training_needs_at_least_one_topic(applicant, applicant_client):
     data = evidence_post("specialtraining")
     for topic in ("covers_trauma", "covers_first_aid", "covers_crisis"):
         del data[topic]
-    response = applicant_client.post(reverse("evidence_add", args=["specialtraining"]), data)
+    response = applicant_client.post(reverse("credentialing:evidence_add", args=["specialtraining"]), data)
     assert response.status_code == 200
     assert "Tick at least one topic" in response.content.decode()
     assert evidence_count(application) == 0
@@ -238,7 +242,7 @@ def test_only_active_qualification_kinds_are_offered(applicant, applicant_client
     retired = kind("other")
     retired.active = False
     retired.save()
-    form = applicant_client.get(reverse("evidence_add", args=["qualification"])).context["form"]
+    form = applicant_client.get(reverse("credentialing:evidence_add", args=["qualification"])).context["form"]
     offered = set(form.fields["qualification_kind"].queryset)
     assert retired not in offered and kind("registered-psychologist") in offered
 
@@ -251,7 +255,7 @@ def test_unknown_evidence_kind_is_404(applicant_client, applicant):
 def test_evidence_cannot_be_added_to_a_submitted_application(applicant, applicant_client):
     application = ApplicationFactory(applicant=applicant, state=ApplicationState.SUBMITTED)
     files_before = stored_files()
-    response = applicant_client.post(reverse("evidence_add", args=["qualification"]),
+    response = applicant_client.post(reverse("credentialing:evidence_add", args=["qualification"]),
                                      evidence_post("qualification"), follow=True)
     assert any("only be added" in message for message in messages_of(response))
     assert evidence_count(application) == 0
@@ -265,7 +269,7 @@ def test_removing_evidence_deletes_the_record_and_its_file(applicant, applicant_
     stored = evidence.file.name
     assert stored in stored_files()
     with django_capture_on_commit_callbacks(execute=True):
-        response = applicant_client.post(reverse("evidence_remove", args=["qualification", evidence.pk]))
+        response = applicant_client.post(reverse("credentialing:evidence_remove", args=["qualification", evidence.pk]))
     assert response.status_code == 302
     assert evidence_count(application) == 0
     assert stored not in stored_files()
@@ -273,7 +277,7 @@ def test_removing_evidence_deletes_the_record_and_its_file(applicant, applicant_
 
 def test_removing_twice_gives_a_message(applicant, applicant_client):
     evidence = QualificationFactory(application=ApplicationFactory(applicant=applicant))
-    url = reverse("evidence_remove", args=["qualification", evidence.pk])
+    url = reverse("credentialing:evidence_remove", args=["qualification", evidence.pk])
     applicant_client.post(url)
     again = applicant_client.post(url, follow=True)
     assert again.status_code == 200
@@ -283,7 +287,7 @@ def test_removing_twice_gives_a_message(applicant, applicant_client):
 def test_another_applicant_cannot_remove_evidence(client):
     evidence = QualificationFactory()
     client.force_login(UserFactory())
-    response = client.post(reverse("evidence_remove", args=["qualification", evidence.pk]), follow=True)
+    response = client.post(reverse("credentialing:evidence_remove", args=["qualification", evidence.pk]), follow=True)
     assert any("not there any more" in message for message in messages_of(response))
     assert type(evidence).objects.filter(pk=evidence.pk).exists()
 
@@ -291,7 +295,8 @@ def test_another_applicant_cannot_remove_evidence(client):
 def test_verified_evidence_cannot_be_removed(applicant, applicant_client):
     application = ApplicationFactory(applicant=applicant, state=ApplicationState.CHANGES_REQUESTED)
     evidence = QualificationFactory(application=application, check_state=EvidenceCheck.VERIFIED)
-    response = applicant_client.post(reverse("evidence_remove", args=["qualification", evidence.pk]), follow=True)
+    response = applicant_client.post(reverse("credentialing:evidence_remove", args=["qualification", evidence.pk]),
+                                     follow=True)
     assert any("verified" in message for message in messages_of(response))
     assert type(evidence).objects.filter(pk=evidence.pk).exists()
 
@@ -303,7 +308,7 @@ def test_edit_of_a_submitted_application_is_refused(applicant, applicant_client)
     application = ApplicationFactory(applicant=applicant, state=ApplicationState.SUBMITTED, full_name="Zhang San")
     version = application.version
 
-    response = applicant_client.post(reverse("application_edit"),
+    response = applicant_client.post(reverse("credentialing:application_edit"),
                                      profile_post(application, full_name="Somebody Else"), follow=True)
 
     assert response.status_code == 200
@@ -321,7 +326,7 @@ def test_a_stale_profile_form_saves_nothing_and_keeps_the_input(applicant, appli
                           evidence=EVIDENCE_MODELS["practicerecord"](hours=Decimal("10"), evidence_kind="log"),
                           upload=SimpleUploadedFile("log.png", png_bytes()))
 
-    response = applicant_client.post(reverse("application_edit"), stale)
+    response = applicant_client.post(reverse("credentialing:application_edit"), stale)
 
     assert response.status_code == 200
     assert any("Somebody else changed" in message for message in messages_of(response))
@@ -329,7 +334,7 @@ def test_a_stale_profile_form_saves_nothing_and_keeps_the_input(applicant, appli
     application.refresh_from_db()
     assert application.full_name == "Zhang San"
     # saving again, now on purpose, succeeds
-    again = applicant_client.post(reverse("application_edit"), response.context["form"].data)
+    again = applicant_client.post(reverse("credentialing:application_edit"), response.context["form"].data)
     assert again.status_code == 302
     application.refresh_from_db()
     assert application.full_name == "Zhang Sanfeng"
@@ -337,18 +342,18 @@ def test_a_stale_profile_form_saves_nothing_and_keeps_the_input(applicant, appli
 
 def test_another_time_zone_must_be_a_real_one(applicant, applicant_client):
     application = ApplicationFactory(applicant=applicant)
-    response = applicant_client.post(reverse("application_edit"),
+    response = applicant_client.post(reverse("credentialing:application_edit"),
                                      profile_post(application, timezone="other", timezone_other="Mars/Olympus"))
     assert response.status_code == 200
     assert "timezone_other" in response.context["form"].errors
-    ok = applicant_client.post(reverse("application_edit"),
+    ok = applicant_client.post(reverse("credentialing:application_edit"),
                                profile_post(application, timezone="other", timezone_other="Europe/Paris"))
     assert ok.status_code == 302
     application.refresh_from_db()
     assert application.timezone == "Europe/Paris"
 
 
-@pytest.mark.parametrize("url_name", ["home", "application_edit", "my_data"])
+@pytest.mark.parametrize("url_name", ["credentialing:home", "credentialing:application_edit", "people:my_data"])
 def test_a_page_runs_the_same_queries_for_one_or_three_records(applicant, applicant_client, url_name):
     application = complete_application(applicant=applicant)
 
@@ -364,8 +369,8 @@ def test_a_page_runs_the_same_queries_for_one_or_three_records(applicant, applic
 
 
 def test_the_application_page_without_an_application_leads_home(applicant_client):
-    response = applicant_client.get(reverse("application_edit"))
-    assert response.status_code == 302 and response.url == reverse("home")
+    response = applicant_client.get(reverse("credentialing:application_edit"))
+    assert response.status_code == 302 and response.url == reverse("credentialing:home")
 
 
 # --- files, own data, history, settings -----------------------------------------------------
@@ -373,10 +378,11 @@ def test_the_application_page_without_an_application_leads_home(applicant_client
 
 def test_download_is_an_attachment_with_safe_headers(applicant, applicant_client):
     application = ApplicationFactory(applicant=applicant)
-    applicant_client.post(reverse("evidence_add", args=["ethicstraining"]), evidence_post("ethicstraining"))
+    applicant_client.post(reverse("credentialing:evidence_add", args=["ethicstraining"]),
+                          evidence_post("ethicstraining"))
     evidence = EVIDENCE_MODELS["ethicstraining"].objects.get(application=application)
 
-    response = applicant_client.get(reverse("evidence_download", args=["ethicstraining", evidence.pk]))
+    response = applicant_client.get(reverse("credentialing:evidence_download", args=["ethicstraining", evidence.pk]))
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == png_bytes()
@@ -397,7 +403,7 @@ def test_my_data_and_history_never_name_the_reviewer(applicant, applicant_client
     services.application_transition(application_id=application.pk, action=ApplicationAction.REQUEST_CHANGES,
                                     actor=reviewer, reason="Please upload a readable scan.")
 
-    response = applicant_client.get(reverse("my_data"))
+    response = applicant_client.get(reverse("people:my_data"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
@@ -406,41 +412,41 @@ def test_my_data_and_history_never_name_the_reviewer(applicant, applicant_client
     assert exported["state"] == ApplicationState.CHANGES_REQUESTED
     assert {item["kind"] for item in exported["evidence"]} == set(EVIDENCE_MODELS)
     assert any(item["check_note"] == "The scan is unreadable." for item in exported["evidence"])
-    assert {entry["who"] for entry in data["audit_trail"]} == {"the vetting team"}
+    assert {entry["who"] for entry in data["audit_trail"]} == {"the service team"}
     assert "Reviewer Wang" not in response.content.decode()
     assert "wang.reviewer" not in response.content.decode()
 
-    history = applicant_client.get(reverse("application_history")).content.decode()
+    history = applicant_client.get(reverse("credentialing:application_history")).content.decode()
     assert "The vetting team" in history
     assert "The scan is unreadable." in history
     assert "Please upload a readable scan." in history
     assert "Reviewer Wang" not in history and "wang.reviewer" not in history
 
-    dashboard = applicant_client.get(reverse("home")).content.decode()
+    dashboard = applicant_client.get(reverse("credentialing:home")).content.decode()
     assert "The scan is unreadable." in dashboard
     assert "Please upload a readable scan." in dashboard
     assert "Reviewer Wang" not in dashboard
 
 
 def test_history_shows_the_applicants_own_actions_as_you(applicant, applicant_client):
-    applicant_client.post(reverse("application_start"))
+    applicant_client.post(reverse("credentialing:application_start"))
     application = Application.objects.get(applicant=applicant)
-    applicant_client.post(reverse("application_edit"), profile_post(application))
-    applicant_client.post(reverse("evidence_add", args=["qualification"]), evidence_post("qualification"))
-    lines = applicant_client.get(reverse("application_history")).context["lines"]
+    applicant_client.post(reverse("credentialing:application_edit"), profile_post(application))
+    applicant_client.post(reverse("credentialing:evidence_add", args=["qualification"]), evidence_post("qualification"))
+    lines = applicant_client.get(reverse("credentialing:application_history")).context["lines"]
     assert [(line.who, line.what) for line in lines] == [
         ("you", "Evidence added"), ("you", "Application started")]  # the profile edit is not a history event
 
 
 def test_settings_change_time_zone_and_language(applicant, applicant_client):
-    response = applicant_client.post(reverse("profile_settings"),
+    response = applicant_client.post(reverse("people:profile_settings"),
                                      {"language": "zh-hans", "timezone": "other", "timezone_other": "Europe/Paris"})
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert (applicant.language, applicant.timezone) == ("zh-hans", "Europe/Paris")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
 
-    refused = applicant_client.post(reverse("profile_settings"), {"language": "en", "timezone": "Nowhere/Land"})
+    refused = applicant_client.post(reverse("people:profile_settings"), {"language": "en", "timezone": "Nowhere/Land"})
     assert refused.status_code == 200
     applicant.refresh_from_db()
     assert applicant.language == "zh-hans"
@@ -451,7 +457,7 @@ def test_settings_change_time_zone_and_language(applicant, applicant_client):
 def test_facts_only_imports_may_leave_empty_are_required_from_applicants(applicant, applicant_client, kind_name,
                                                                         missing):
     application = ApplicationFactory(applicant=applicant)
-    response = applicant_client.post(reverse("evidence_add", args=[kind_name]),
+    response = applicant_client.post(reverse("credentialing:evidence_add", args=[kind_name]),
                                      {**evidence_post(kind_name), missing: ""})
     assert response.status_code == 200
     assert missing in response.context["form"].errors

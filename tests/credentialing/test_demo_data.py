@@ -9,17 +9,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from common.models import AuditEntry
 from credentialing import demo
 from credentialing.enums import ApplicationState, EvidenceCheck, RoleApplied, StaffRole, Verdict
-from credentialing.models import (
-    EVIDENCE_MODELS,
-    Application,
-    AuditEntry,
-    Institution,
-    User,
-    Volunteer,
-)
+from credentialing.models import EVIDENCE_MODELS, Application, Institution
 from credentialing.selectors import application_with_evidence, evaluate_application
+from people.mfa import totp_authenticator
+from people.models import User, Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +123,7 @@ def test_totp_code_prints_a_code_allauth_accepts():
     call_command("totp_code", "vetting@demo.example", stdout=out)
     code = out.getvalue().strip()
     assert len(code) == 6 and code.isdigit()
-    authenticator = demo.totp_authenticator(User.objects.get(email="vetting@demo.example"))
+    authenticator = totp_authenticator(User.objects.get(email="vetting@demo.example"))
     secret = decrypt(authenticator.data["secret"])
     assert secret == demo.DEMO_TOTP_SECRET
     assert validate_totp_code(secret, code)

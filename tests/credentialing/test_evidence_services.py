@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from common.audit import entries_about
 from credentialing.enums import (
     ApplicationAction,
     ApplicationState,
@@ -28,8 +29,8 @@ from credentialing.services import (
     evidence_check,
     evidence_remove,
 )
+from tests.credentialing.factories import UserFactory, pdf_upload, png_bytes, vetting_member
 from tests.credentialing.factories_vetting import verified_application
-from tests.factories import UserFactory, pdf_upload, png_bytes, vetting_member
 
 S = ApplicationState
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_added_evidence_is_stored_under_a_random_name_of_its_real_type():
     application.refresh_from_db()
     assert application.version == 1
     assert application.ethics_hours == Decimal("24")  # 16 from the factory, 8 added
-    assert application.audit_entries.filter(action="evidence.added", object_id=str(evidence.pk)).exists()
+    assert entries_about(application).filter(action="evidence.added", data__evidence__id=evidence.pk).exists()
 
 
 def test_a_refused_upload_saves_nothing():
@@ -132,7 +133,7 @@ def test_removed_evidence_loses_its_file_after_commit(django_capture_on_commit_c
     for callback in callbacks:
         callback()
     assert not default_storage.exists(stored)
-    assert application.audit_entries.filter(action="evidence.removed").count() == 1
+    assert entries_about(application).filter(action="evidence.removed").count() == 1
     application.refresh_from_db()
     assert application.ethics_hours == Decimal("16")
 
@@ -175,7 +176,7 @@ def test_a_qualification_found_not_acceptable_turns_the_verdict_into_not_met():
     assert (qualification.check_state, qualification.check_note, qualification.checked_by) == (
         EvidenceCheck.NOT_ACCEPTABLE, "The number is not in the register.", reviewer)
     assert qualification.checked_at is not None
-    entry = application.audit_entries.get(action="evidence.checked")
+    entry = entries_about(application).get(action="evidence.checked")
     assert (entry.from_state, entry.to_state, entry.reason, entry.actor) == (
         EvidenceCheck.PENDING, EvidenceCheck.NOT_ACCEPTABLE, "The number is not in the register.", reviewer)
 

@@ -8,20 +8,20 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from common.models import AuditEntry
 from credentialing.enums import ApplicationState, EvidenceCheck, Verdict
-from credentialing.importing import COLUMNS, run_import
+from credentialing.importing import COLUMNS
 from credentialing.models import (
     Application,
-    AuditEntry,
     EthicsTraining,
     Institution,
     PracticeRecord,
     Qualification,
     SpecialTraining,
-    User,
 )
-from credentialing.resources import ApplicationResource
-from tests.factories import UserFactory, complete_application
+from credentialing.resources import ApplicationResource, run_import
+from people.models import User
+from tests.credentialing.factories import UserFactory, complete_application
 
 pytestmark = pytest.mark.django_db
 

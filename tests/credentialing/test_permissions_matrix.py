@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from credentialing.enums import StaffRole
-from tests.factories import ApplicationFactory, QualificationFactory, UserFactory, staff_member
+from tests.credentialing.factories import ApplicationFactory, QualificationFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,9 @@ def owners_evidence():
 
 def url_of(page: str, evidence) -> str:
     return {
-        "application edit": reverse("application_edit"),
-        "evidence download": reverse("evidence_download", args=["qualification", evidence.pk]),
-        "my data": reverse("my_data"),
+        "application edit": reverse("credentialing:application_edit"),
+        "evidence download": reverse("credentialing:evidence_download", args=["qualification", evidence.pk]),
+        "my data": reverse("people:my_data"),
     }[page]
 
 
@@ -63,7 +63,7 @@ def test_access(client, owners_evidence, target, visitor):
         assert response.url.startswith(reverse("account_login"))
     elif expected == HOME:
         assert response.status_code == 302
-        assert response.url == reverse("home")
+        assert response.url == reverse("credentialing:home")
     else:
         assert response.status_code == expected
     if response.status_code == 200 and target != "evidence download":
@@ -78,7 +78,7 @@ def test_access(client, owners_evidence, target, visitor):
 
 def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, owners_evidence):
     client.force_login(UserFactory(roles=[StaffRole.VETTING]))
-    response = client.get(reverse("evidence_download", args=["qualification", owners_evidence.pk]))
+    response = client.get(reverse("credentialing:evidence_download", args=["qualification", owners_evidence.pk]))
     assert response.status_code == 302
     assert response.url == reverse("mfa_activate_totp")
 
@@ -87,5 +87,5 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, owners_ev
                                               (StaffRole.VETTING, True), (StaffRole.COORDINATOR, True)])
 def test_only_vetting_staff_find_the_queue_on_their_page(client, role, sees_queue):
     client.force_login(staff_member(role) if role else UserFactory())
-    body = client.get(reverse("home")).content.decode()
-    assert (f'class="button" href="{reverse("queue")}"' in body) == sees_queue
+    body = client.get(reverse("credentialing:home")).content.decode()
+    assert (f'class="button" href="{reverse("credentialing:queue")}"' in body) == sees_queue

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credentialing.enums import ApplicationState, StaffRole, Verdict
-from credentialing.models import Application, User
-from tests.credentialing.factories_vetting import verified_application
-from tests.factories import (
+from credentialing.models import Application
+from people.models import User
+from tests.credentialing.factories import (
     EthicsTrainingFactory,
     InstitutionFactory,
     PracticeRecordFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     SpecialTrainingFactory,
     staff_member,
 )
+from tests.credentialing.factories_vetting import verified_application
 
 pytestmark = pytest.mark.django_db
 STATES = [ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW, ApplicationState.RESUBMITTED,
@@ -58,11 +59,11 @@ def test_the_queue_runs_as_many_queries_for_100_rows_as_for_1(client, django_ass
     reviewers = [staff_member(StaffRole.VETTING), staff_member(StaffRole.COORDINATOR)]
     client.force_login(reviewers[0])
     add_applications(1, reviewers=reviewers)
-    with_one_row = queries_for(client, reverse("queue"), params)
+    with_one_row = queries_for(client, reverse("credentialing:queue"), params)
 
     add_applications(99, reviewers=reviewers, start=1)
     with django_assert_num_queries(with_one_row):
-        response = client.get(reverse("queue"), params)
+        response = client.get(reverse("credentialing:queue"), params)
     assert response.status_code == 200
     mine = Application.objects.filter(reviewer=reviewers[0]).count()
     assert len(response.context["page"]) == (mine if params is FILTERS else 50)
@@ -73,7 +74,7 @@ def test_the_review_page_runs_as_many_queries_for_5_items_per_criterion_as_for_1
     reviewer = staff_member(StaffRole.VETTING)
     client.force_login(reviewer)
     application = verified_application(ApplicationState.IN_REVIEW, reviewer=reviewer)
-    url = reverse("review", args=[application.pk])
+    url = reverse("credentialing:review", args=[application.pk])
     with_one_item = queries_for(client, url)
 
     for factory in (QualificationFactory, EthicsTrainingFactory, SpecialTrainingFactory, PracticeRecordFactory):

@@ -1,7 +1,7 @@
 import pytest
 
 from credentialing.enums import Verdict
-from tests.factories import complete_application
+from tests.credentialing.factories import complete_application
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from PIL import Image
 
 from credentialing.exceptions import UploadRefused
 from credentialing.uploads import inspect_upload
-from tests.factories import pdf_bytes
+from tests.credentialing.factories import pdf_bytes
 
 
 def image_bytes(image_format: str) -> bytes:

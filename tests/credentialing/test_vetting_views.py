@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.audit import entries_about
 from credentialing.enums import (
     ApplicationAction,
     ApplicationState,
@@ -19,10 +20,10 @@ from credentialing.enums import (
     VolunteerStatus,
 )
 from credentialing.exceptions import TransitionRefused
-from credentialing.models import EVIDENCE_MODELS, Application, AuditEntry, Volunteer
+from credentialing.models import EVIDENCE_MODELS, Application
 from credentialing.services import application_transition
-from tests.credentialing.factories_vetting import verified_application
-from tests.factories import (
+from people.models import Volunteer
+from tests.credentialing.factories import (
     ApplicationFactory,
     InstitutionFactory,
     UserFactory,
@@ -30,6 +31,7 @@ from tests.factories import (
     staff_member,
     with_totp,
 )
+from tests.credentialing.factories_vetting import verified_application
 
 A, S = ApplicationAction, ApplicationState
 REASON = "The ethics certificate is cut off; please upload all pages."
@@ -60,12 +62,12 @@ def evidence_items(application):
 
 def post_decision(client, application, action, reason="", version=None):
     version = application.version if version is None else version
-    return client.post(reverse("review_action", args=[application.pk]),
+    return client.post(reverse("credentialing:review_action", args=[application.pk]),
                        {"action": action, "reason": reason, "version": version})
 
 
 def post_check(client, item, check_state=EvidenceCheck.VERIFIED, note=""):
-    return client.post(reverse("evidence_check", args=[item.application_id, item.kind, item.pk]),
+    return client.post(reverse("credentialing:evidence_check", args=[item.application_id, item.kind, item.pk]),
                        {"check_state": check_state, "note": note})
 
 
@@ -100,8 +102,8 @@ def test_one_application_through_the_whole_workflow(django_capture_on_commit_cal
 
     assert approved.state == S.APPROVED and approved.decided_at is not None
     volunteer = Volunteer.objects.get(user=applicant)
-    assert (volunteer.application_id, volunteer.status) == (application.pk, VolunteerStatus.AWAITING_TRAINING)
-    trail = list(AuditEntry.objects.filter(application=application, to_state__in=S.values)
+    assert (volunteer.user_id, volunteer.status) == (application.applicant_id, VolunteerStatus.AWAITING_TRAINING)
+    trail = list(entries_about(application).filter(to_state__in=S.values)
                  .order_by("pk").values_list("actor_id", "from_state", "to_state", "reason"))
     assert trail == [
         (applicant.pk, S.DRAFT, S.SUBMITTED, ""),
@@ -138,7 +140,7 @@ def test_the_applicant_may_withdraw_from_every_open_state(state, reviewer):
     withdrawn = application_transition(application_id=application.pk, action=A.WITHDRAW,
                                        actor=application.applicant)
     assert withdrawn.state == S.WITHDRAWN
-    entry = AuditEntry.objects.get(application=application, to_state=S.WITHDRAWN)
+    entry = entries_about(application).get(to_state=S.WITHDRAWN)
     assert (entry.actor_id, entry.from_state) == (application.applicant_id, state)
 
 
@@ -159,12 +161,12 @@ def test_nothing_moves_a_final_application(state, action, reviewer):
 def vetting_urls(application):
     item = application.qualification_set.get()
     return [
-        ("get", reverse("queue")),
-        ("get", reverse("statistics")),
-        ("get", reverse("review", args=[application.pk])),
-        ("post", reverse("queue_assign")),
-        ("post", reverse("review_action", args=[application.pk])),
-        ("post", reverse("evidence_check", args=[application.pk, "qualification", item.pk])),
+        ("get", reverse("credentialing:queue")),
+        ("get", reverse("credentialing:statistics")),
+        ("get", reverse("credentialing:review", args=[application.pk])),
+        ("post", reverse("credentialing:queue_assign")),
+        ("post", reverse("credentialing:review_action", args=[application.pk])),
+        ("post", reverse("credentialing:evidence_check", args=[application.pk, "qualification", item.pk])),
     ]
 
 
@@ -187,23 +189,26 @@ def test_people_outside_the_vetting_team_are_refused(client, roles):
 def test_a_coordinator_opens_every_page(client):
     application = submitted()
     client.force_login(staff_member(StaffRole.COORDINATOR))
-    for url in (reverse("queue"), reverse("statistics"), reverse("review", args=[application.pk])):
+    for url in (reverse("credentialing:queue"), reverse("credentialing:statistics"),
+                reverse("credentialing:review", args=[application.pk])):
         assert client.get(url).status_code == 200
 
 
 def test_vetting_staff_without_an_authenticator_must_set_one_up_first(client):
     client.force_login(UserFactory(roles=[StaffRole.VETTING]))
-    response = client.get(reverse("queue"))
+    response = client.get(reverse("credentialing:queue"))
     assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
 
 
 def test_an_unknown_application_or_evidence_kind_is_not_found(reviewer_client):
     application = submitted()
-    assert reviewer_client.get(reverse("review", args=[application.pk + 1000])).status_code == 404
-    assert reviewer_client.post(reverse("evidence_check", args=[application.pk, "passport", 1])).status_code == 404
+    assert reviewer_client.get(reverse("credentialing:review", args=[application.pk + 1000])).status_code == 404
+    url = reverse("credentialing:evidence_check", args=[application.pk, "passport", 1])
+    assert reviewer_client.post(url).status_code == 404
     other = submitted()
     item = other.qualification_set.get()
-    response = reviewer_client.post(reverse("evidence_check", args=[application.pk, "qualification", item.pk]))
+    response = reviewer_client.post(reverse("credentialing:evidence_check",
+                                            args=[application.pk, "qualification", item.pk]))
     assert response.status_code == 404
 
 
@@ -211,7 +216,7 @@ def test_an_unknown_application_or_evidence_kind_is_not_found(reviewer_client):
 
 
 def queue_names(client, **params) -> list[str]:
-    response = client.get(reverse("queue"), params)
+    response = client.get(reverse("credentialing:queue"), params)
     assert response.status_code == 200
     return [application.full_name for application in response.context["page"]]
 
@@ -245,7 +250,7 @@ def test_the_queue_filters_by_every_field(reviewer_client, reviewer):
     assert queue_names(reviewer_client, q="zhang") == ["Zhang Wei"]
     assert queue_names(reviewer_client, state=S.IN_REVIEW, province="Beijing", reviewer="me") == ["Zhang Wei"]
 
-    response = reviewer_client.get(reverse("queue"))
+    response = reviewer_client.get(reverse("credentialing:queue"))
     counts = {row["state"]: row["count"] for row in response.context["state_counts"]}
     assert counts[S.SUBMITTED] == 1 and counts[S.IN_REVIEW] == 2 and counts[S.APPROVED] == 0
     assert S.DRAFT not in counts
@@ -253,10 +258,10 @@ def test_the_queue_filters_by_every_field(reviewer_client, reviewer):
 
 def test_the_queue_row_shows_what_a_reviewer_needs(reviewer_client):
     application = submitted(full_name="Li Na", institution=InstitutionFactory(name="Wuhan University"))
-    html = reviewer_client.get(reverse("queue")).content.decode()
+    html = reviewer_client.get(reverse("credentialing:queue")).content.decode()
     for text in ("Li Na", application.applicant.email, "Counselor", "Wuhan University", "Submitted",
                  'class="badge small met"', "Assign to me", 'form="bulk-assign"',
-                 reverse("review", args=[application.pk])):
+                 reverse("credentialing:review", args=[application.pk])):
         assert text in html, text
 
 
@@ -267,11 +272,11 @@ def test_the_queue_is_paginated_and_the_page_links_keep_the_filters(reviewer_cli
                     submitted_at=now - timedelta(minutes=200 - n))
         for n in range(120)
     )
-    first = reviewer_client.get(reverse("queue"), {"province": "Hubei"})
+    first = reviewer_client.get(reverse("credentialing:queue"), {"province": "Hubei"})
     assert first.context["page"].paginator.count == 120
     assert len(first.context["page"]) == 50
     assert "page=2" in first.content.decode() and "province=Hubei&amp;page=2" in first.content.decode()
-    last = reviewer_client.get(reverse("queue"), {"province": "Hubei", "page": 3})
+    last = reviewer_client.get(reverse("credentialing:queue"), {"province": "Hubei", "page": 3})
     assert [a.full_name for a in last.context["page"]] == [f"Applicant {n:03d}" for n in range(100, 120)]
 
 
@@ -281,10 +286,10 @@ def test_bulk_assign_moves_waiting_applications_into_review_and_skips_the_review
     in_review = verified_application(S.IN_REVIEW)
     own = submitted(applicant=reviewer)
     ids = [a.pk for a in [*waiting, in_review, own]]
-    response = reviewer_client.post(reverse("queue_assign"), {
+    response = reviewer_client.post(reverse("credentialing:queue_assign"), {
         "application_ids": ids, "reviewer": reviewer.pk, "next": "state=submitted&page=1"})
 
-    assert response.status_code == 302 and response.url == reverse("queue") + "?state=submitted&page=1"
+    assert response.status_code == 302 and response.url == reverse("credentialing:queue") + "?state=submitted&page=1"
     states = dict(Application.objects.filter(pk__in=ids).values_list("pk", "state"))
     reviewers = dict(Application.objects.filter(pk__in=ids).values_list("pk", "reviewer"))
     assert [states[a.pk] for a in waiting] == [S.IN_REVIEW, S.IN_REVIEW]
@@ -295,14 +300,15 @@ def test_bulk_assign_moves_waiting_applications_into_review_and_skips_the_review
 
 def test_assign_to_me_and_to_another_member(reviewer_client, reviewer):
     application = submitted()
-    response = reviewer_client.post(reverse("queue_assign"), {"application_ids": [application.pk],
+    response = reviewer_client.post(reverse("credentialing:queue_assign"), {"application_ids": [application.pk],
                                                               "reviewer": "me", "next": ""})
-    assert response.url == reverse("queue")
+    assert response.url == reverse("credentialing:queue")
     application.refresh_from_db()
     assert (application.reviewer, application.state) == (reviewer, S.IN_REVIEW)
 
     colleague = staff_member()
-    reviewer_client.post(reverse("queue_assign"), {"application_ids": [application.pk], "reviewer": colleague.pk})
+    reviewer_client.post(reverse("credentialing:queue_assign"),
+                         {"application_ids": [application.pk], "reviewer": colleague.pk})
     application.refresh_from_db()
     assert application.reviewer == colleague
 
@@ -310,10 +316,11 @@ def test_assign_to_me_and_to_another_member(reviewer_client, reviewer):
 def test_assigning_without_a_selection_or_to_an_outsider_is_refused(reviewer_client):
     application = submitted()
     scheduler = staff_member(StaffRole.SCHEDULER)
-    response = reviewer_client.post(reverse("queue_assign"), {"reviewer": "me", "next": "state=submitted"},
+    response = reviewer_client.post(reverse("credentialing:queue_assign"),
+                                    {"reviewer": "me", "next": "state=submitted"},
                                     follow=True)
     assert shown_messages(response) == ["Tick at least one application first."]
-    response = reviewer_client.post(reverse("queue_assign"), {"application_ids": [application.pk],
+    response = reviewer_client.post(reverse("credentialing:queue_assign"), {"application_ids": [application.pk],
                                                               "reviewer": scheduler.pk}, follow=True)
     assert response.status_code == 200
     application.refresh_from_db()
@@ -321,9 +328,9 @@ def test_assigning_without_a_selection_or_to_an_outsider_is_refused(reviewer_cli
 
 
 def test_the_next_field_cannot_send_the_reviewer_elsewhere(reviewer_client):
-    response = reviewer_client.post(reverse("queue_assign"), {"application_ids": [submitted().pk],
+    response = reviewer_client.post(reverse("credentialing:queue_assign"), {"application_ids": [submitted().pk],
                                                               "reviewer": "me", "next": "//evil.example/x"})
-    assert response.url == reverse("queue")
+    assert response.url == reverse("credentialing:queue")
 
 
 # --- the vetting screen -----------------------------------------------------------------------
@@ -332,11 +339,11 @@ def test_the_next_field_cannot_send_the_reviewer_elsewhere(reviewer_client):
 def test_the_review_page_shows_the_profile_the_evidence_and_the_trail(reviewer_client):
     application = submitted(full_name="Li Na", phone="13912345678", languages="Mandarin, English",
                             timezone="Europe/Berlin")
-    html = reviewer_client.get(reverse("review", args=[application.pk])).content.decode()
+    html = reviewer_client.get(reverse("credentialing:review", args=[application.pk])).content.decode()
     item = application.qualification_set.get()
     for text in ("Li Na", "13912345678", "Mandarin, English", "Europe/Berlin", "Hubei", "Wuhan",
                  "Professional qualification", item.number, item.issuing_body, "registration.pdf",
-                 reverse("evidence_download", args=["qualification", item.pk]),
+                 reverse("credentialing:evidence_download", args=["qualification", item.pk]),
                  "600", "University counseling centre", "Not yet verified",
                  "Start review", "Submit", "Draft → Submitted"):
         assert text in html, text
@@ -350,7 +357,7 @@ def test_a_reviewer_verifies_the_evidence_then_approves(reviewer_client, django_
     application.refresh_from_db()
     assert application.state == S.IN_REVIEW
 
-    page = reviewer_client.get(reverse("review", args=[application.pk]))
+    page = reviewer_client.get(reverse("credentialing:review", args=[application.pk]))
     assert page.context["can_approve"] is False
     assert "Still open" in page.content.decode() and "disabled" in page.content.decode()
     response = post_decision(reviewer_client, application, A.APPROVE)
@@ -360,13 +367,13 @@ def test_a_reviewer_verifies_the_evidence_then_approves(reviewer_client, django_
         response = post_check(reviewer_client, item)
         assert response.status_code == 302
     application.refresh_from_db()
-    assert reviewer_client.get(reverse("review", args=[application.pk])).context["can_approve"] is True
+    assert reviewer_client.get(reverse("credentialing:review", args=[application.pk])).context["can_approve"] is True
     with django_capture_on_commit_callbacks(execute=True):
         response = post_decision(reviewer_client, application, A.APPROVE)
-    assert response.status_code == 302 and response.url == reverse("review", args=[application.pk])
+    assert response.status_code == 302 and response.url == reverse("credentialing:review", args=[application.pk])
     application.refresh_from_db()
     assert application.state == S.APPROVED
-    assert Volunteer.objects.get(application=application).status == VolunteerStatus.AWAITING_TRAINING
+    assert Volunteer.objects.get(user=application.applicant_id).status == VolunteerStatus.AWAITING_TRAINING
     assert [mail.to for mail in mailoutbox] == [[application.applicant.email]]
 
 
@@ -376,7 +383,7 @@ def test_a_double_click_on_approve_is_told_it_is_already_done(reviewer_client):
     second = post_decision(reviewer_client, application, A.APPROVE)  # same page, same version
     assert second.status_code == 200
     assert any("already" in message for message in shown_messages(second))
-    assert Volunteer.objects.filter(application=application).count() == 1
+    assert Volunteer.objects.filter(user=application.applicant_id).count() == 1
 
 
 @pytest.mark.parametrize("action", [A.REQUEST_CHANGES, A.REJECT])
@@ -402,12 +409,13 @@ def test_two_reviewers_racing_the_second_is_told_and_keeps_their_text(client, re
     application = verified_application(S.IN_REVIEW)
     colleague = staff_member(full_name="Reviewer Zhao")
     client.force_login(reviewer)
-    version_seen = client.get(reverse("review", args=[application.pk])).context["decision_form"]["version"].value()
+    page = client.get(reverse("credentialing:review", args=[application.pk]))
+    version_seen = page.context["decision_form"]["version"].value()
     from django.test import Client
 
     other = Client()
     other.force_login(colleague)
-    assert other.get(reverse("review", args=[application.pk])).status_code == 200
+    assert other.get(reverse("credentialing:review", args=[application.pk])).status_code == 200
 
     assert post_decision(other, application, A.APPROVE, version=version_seen).status_code == 302
     response = post_decision(client, application, A.REJECT, reason=REASON, version=version_seen)
@@ -448,7 +456,7 @@ def test_not_acceptable_needs_a_note_and_keeps_the_page(reviewer_client):
     post_check(reviewer_client, item, EvidenceCheck.NOT_ACCEPTABLE, note="Not approved by the registry.")
     item.refresh_from_db()
     assert (item.check_state, item.check_note) == (EvidenceCheck.NOT_ACCEPTABLE, "Not approved by the registry.")
-    html = reviewer_client.get(reverse("review", args=[application.pk])).content.decode()
+    html = reviewer_client.get(reverse("credentialing:review", args=[application.pk])).content.decode()
     assert "Not approved by the registry." in html and "Not yet verified → Not acceptable" in html
 
 
@@ -465,7 +473,7 @@ def test_a_reviewer_cannot_vet_their_own_application(client):
     member = staff_member(StaffRole.VETTING)
     application = submitted(applicant=member)
     client.force_login(member)
-    page = client.get(reverse("review", args=[application.pk]))
+    page = client.get(reverse("credentialing:review", args=[application.pk]))
     html = page.content.decode()
     assert page.context["can_vet"] is False
     assert "You cannot vet this application" in html and "Start review" not in html
@@ -491,7 +499,7 @@ def test_the_statistics_match_a_known_set_of_applications(reviewer_client):
     make(1, state=S.IN_REVIEW, verdict=Verdict.NEEDS_REVIEW, verdict_qualification=Verdict.NEEDS_REVIEW)
     make(1, state=S.WITHDRAWN, verdict=Verdict.NOT_MET, verdict_practice=Verdict.NOT_MET)
 
-    response = reviewer_client.get(reverse("statistics"))
+    response = reviewer_client.get(reverse("credentialing:statistics"))
     funnel = [(step["count"], step["percent"]) for step in response.context["funnel"]]
     assert funnel == [(8, 100), (4, 50), (3, 38)]
     states = {row["state"]: row["count"] for row in response.context["states"]}
@@ -505,7 +513,8 @@ def test_the_statistics_match_a_known_set_of_applications(reviewer_client):
 
 def test_a_nonsense_filter_value_shows_the_form_error_not_a_crash(reviewer_client):
     submitted()
-    response = reviewer_client.get(reverse("queue"), {"state": "bogus", "reviewer": "999999", "page": "x"})
+    response = reviewer_client.get(reverse("credentialing:queue"),
+                                   {"state": "bogus", "reviewer": "999999", "page": "x"})
     assert response.status_code == 200
     assert response.context["filter"].form.errors.keys() == {"state", "reviewer"}
 
@@ -517,9 +526,9 @@ def test_the_queue_opens_on_what_is_still_open_and_puts_undated_applications_las
     ApplicationFactory(state=ApplicationState.APPROVED, submitted_at=timezone.now())
     never_submitted = ApplicationFactory(state=ApplicationState.WITHDRAWN, submitted_at=None)
 
-    opened = client.get(reverse("queue"))
+    opened = client.get(reverse("credentialing:queue"))
     assert [a.pk for a in opened.context["page"]] == [waiting.pk]
 
-    everything = client.get(reverse("queue"), {"state": ""})
+    everything = client.get(reverse("credentialing:queue"), {"state": ""})
     assert len(everything.context["page"]) == 3
     assert everything.context["page"][2].pk == never_submitted.pk

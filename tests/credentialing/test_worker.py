@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from credentialing.enums import ApplicationAction
 from credentialing.services import application_transition
-from tests.factories import complete_application
+from tests.credentialing.factories import complete_application
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -3,24 +3,16 @@ from __future__ import annotations
 
 from rostering.enums import CellKind
 from rostering.models import AvailabilityProfile, WeeklyAvailability
-from tests.factories import ApplicationFactory, UserFactory
-
-
-def make_volunteer(user, *, role: str, status: str = "active", voice: bool = True, text: bool = True):
-    """The one place tests make a volunteer record (it moves to people/ with the foundations)."""
-    from credentialing.models import Volunteer
-
-    application = ApplicationFactory(applicant=user, role=role, state="approved")
-    return Volunteer.objects.create(user=user, application=application, role=role, status=status,
-                                    serves_voice=voice, serves_text=text)
+from tests.people.factories import UserFactory, VolunteerFactory
 
 
 def rostered_person(*, role: str = "counselor", tz: str = "Asia/Shanghai", hours=range(0, 24), weekdays=range(7),
                     unpreferred=(), status: str = "active", voice: bool = True, text: bool = True,
                     max_hours: int = 40, target_hours: int = 8, **user_fields):
-    """A volunteer available at `hours` (their own wall clock) on `weekdays`; `unpreferred` hours rather not."""
+    """A volunteer available at `hours` (their own wall clock, zone `tz`) on `weekdays`; `unpreferred` hours
+    rather not."""
     user = UserFactory(timezone=tz, **user_fields)
-    make_volunteer(user, role=role, status=status, voice=voice, text=text)
+    VolunteerFactory(user=user, role=role, status=status, timezone=tz, serves_voice=voice, serves_text=text)
     AvailabilityProfile.objects.create(user=user, max_hours_per_week=max_hours, target_hours_per_week=target_hours,
                                        serves_voice=voice, serves_text=text)
     WeeklyAvailability.objects.bulk_create(

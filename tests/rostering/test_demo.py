@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_availability_for_everyone_and_published_rosters_with_the_demo_people():
-    from credentialing.models import Volunteer
+    from people.models import Volunteer
 
     call_command("seed_demo", "--applications", "200", stdout=io.StringIO())
     assert AvailabilityProfile.objects.count() == Volunteer.objects.count() > 0

@@ -149,7 +149,8 @@ def test_hours_per_month_add_the_corrections_and_are_audited():
         services.hours_correct(person=person, month=month, hours="2", reason=" ", actor=None)
     row = next(r for r in hours_by_person(month.year, month.month) if r["user"] == person)
     assert row["rostered"] == pytest.approx(rostered) and row["total"] == pytest.approx(rostered - 1.5)
-    from credentialing.models import AuditEntry
+    from common.models import AuditEntry
 
-    assert AuditEntry.objects.filter(action="roster.hours_corrected", reason="left an hour early").exists()
+    assert AuditEntry.objects.filter(action="roster.hours_corrected", reason="left an hour early",
+                                     subject=person).exists()
     assert person_key(person.pk) in {p["id"] for p in run.problem["people"]}

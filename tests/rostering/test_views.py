@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from credentialing.enums import StaffRole
+from people.enums import StaffRole
 from rostering import services
 from rostering.models import RosterRun, WeeklyAvailability
-from tests.factories import UserFactory, staff_member
+from tests.people.factories import UserFactory, staff_member
 from tests.rostering.factories import rostered_person, small_demand
 
 pytestmark = pytest.mark.django_db

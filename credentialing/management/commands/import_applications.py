@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credentialing.importing import error_report, load_dataset, run_import
+from credentialing.importing import error_report, load_dataset
+from credentialing.resources import run_import
 
 
 class Command(BaseCommand):

@@ -21,17 +21,13 @@ class Command(BaseCommand):
         if demo.demo_data_exists():
             if not reset:
                 raise CommandError(f"Demo data exist already (accounts @{demo.DEMO_DOMAIN}); use --reset to replace.")
-            from rostering import demo as roster_demo
-
-            roster_demo.reset(demo.demo_users())
+            for extension in reversed(demo.demo_extensions()):
+                extension.reset(demo.demo_users())
             deleted = demo.reset_demo()
             self.stdout.write("Deleted: " + ", ".join(f"{count} {name}" for name, count in deleted.items()))
         summary = demo.seed_demo(applications=applications, seed=seed)
-        # rostering: everyone's availability, then this week's and next week's published rosters
-        from rostering import demo as roster_demo
-
-        summary.update(roster_demo.seed_availability(seed=seed))
-        summary["published rosters"] = roster_demo.seed_rosters()
+        for extension in demo.demo_extensions():  # the apps above: training, rostering
+            summary.update(extension.seed(seed=seed))
         self.stdout.write(f"Created in {time.perf_counter() - started:.1f} s:")
         for name, value in summary.items():
             self.stdout.write(f"  {name}: {value}")

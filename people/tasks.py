@@ -1,0 +1,18 @@
+"""Background work of the people app. Tasks take plain data or ids, fetch, and call the code that does the work."""
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django_tasks import task
+
+
+@task()
+def send_email_message(message: dict) -> None:
+    """Send an already rendered message (allauth's mails are rendered in the request, sent here)."""
+    email = EmailMultiAlternatives(
+        subject=message["subject"],
+        body=message["body"],
+        from_email=message.get("from_email") or settings.DEFAULT_FROM_EMAIL,
+        to=message["to"],
+    )
+    if message.get("html"):
+        email.attach_alternative(message["html"], "text/html")
+    email.send()
