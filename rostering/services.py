@@ -580,3 +580,26 @@ def demand_reset_curve(*, peak: int, actor) -> None:
                                         for (c, d, h), w in demand.default_curve(peak).items())
         RosterSettings.objects.filter(pk=RosterSettings.current().pk).update(peak_counselors=peak)
         record(actor=actor, action="roster.demand_reset", data={"peak": peak})
+
+
+def availability_exception_add(*, user, day: date, start_hour: int, end_hour: int, kind: str):
+    from rostering.models import AvailabilityException
+
+    if not (0 <= start_hour < end_hour <= 24) or kind not in ("available", "unavailable"):
+        raise RosterError(_("The hours must run forward within one day."))
+    with transaction.atomic():
+        exception = AvailabilityException.objects.create(user=user, date=day, start_hour=start_hour,
+                                                         end_hour=end_hour, kind=kind)
+        record(actor=user, action="availability.updated", obj=exception, subject=user,
+               data={"date": day.isoformat(), "hours": [start_hour, end_hour], "kind": kind})
+    return exception
+
+
+def availability_exception_remove(*, user, exception_id: int) -> None:
+    from rostering.models import AvailabilityException
+
+    with transaction.atomic():
+        deleted, _count = AvailabilityException.objects.filter(pk=exception_id, user=user).delete()
+        if not deleted:
+            raise RosterError(_("That date is no longer in your list."))
+        record(actor=user, action="availability.updated", subject=user, data={"removed_exception": exception_id})

@@ -25,6 +25,7 @@ from rostering.enums import OfferKind, RunState
 from rostering.exceptions import RosterError
 from rostering.forms import (
     AssignForm,
+    AvailabilityExceptionForm,
     AvailabilityProfileForm,
     DemandOverrideForm,
     GenerateForm,
@@ -32,7 +33,7 @@ from rostering.forms import (
     ShiftTemplateForm,
     parse_grid,
 )
-from rostering.models import AvailabilityProfile, RosterRun, WeeklyAvailability
+from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
 
 app_name = "rostering"
 
@@ -311,7 +312,9 @@ def availability(request):
              .values_list("weekday", "hour", "kind")}
     platform = selectors.platform_hour_labels(timezone.get_current_timezone())
     grid = "".join({"available": "a", "unpreferred": "u"}.get(kinds.get((i // 24, i % 24)), ".") for i in range(168))
+    exceptions = AvailabilityException.objects.filter(user=request.user, date__gte=timezone.localdate())
     return render(request, "rostering/availability.html", {
+        "exception_form": AvailabilityExceptionForm(), "exceptions": exceptions,
         "form": form, "grid": request.POST.get("grid", grid) if request.method == "POST" else grid,
         "days": selectors.weekday_names(), "rows": list(zip(range(24), platform or [None] * 24, strict=True)),
         "platform_offsets": platform,
@@ -370,7 +373,32 @@ class _Invalid(Exception):
     pass
 
 
+@login_required
+@require_POST
+def availability_exception(request):
+    if request.POST.get("remove"):
+        action = lambda: services.availability_exception_remove(  # noqa: E731
+            user=request.user, exception_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0)
+    else:
+        form = AvailabilityExceptionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("rostering:availability")
+        data = form.cleaned_data
+        action = lambda: services.availability_exception_add(  # noqa: E731
+            user=request.user, day=data["date"], start_hour=data["start_hour"], end_hour=data["end_hour"],
+            kind=data["kind"])
+    try:
+        action()
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your availability is saved."))
+    return redirect("rostering:availability")
+
+
 urlpatterns = [
+    path("availability/dates/", availability_exception, name="availability_exception"),
     path("roster/rules/", rules_page, name="rules"),
     path("roster/", runs, name="runs"),
     path("roster/runs/<int:run_id>/", run_page, name="run"),
