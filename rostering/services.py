@@ -321,7 +321,8 @@ def _activate_rostered(run: RosterRun, actor) -> int:
     from people.models import Volunteer
 
     ready = list(Volunteer.objects.select_for_update().filter(
-        status=VolunteerStatus.READY, user__roster_assignments__run=run).distinct().values_list("pk", "user_id"))
+        status=VolunteerStatus.READY, user_id__in=Assignment.objects.filter(run=run).values("person_id"))
+        .values_list("pk", "user_id"))
     if not ready:
         return 0
     Volunteer.objects.filter(pk__in=[pk for pk, _ in ready]).update(status=VolunteerStatus.ACTIVE,
