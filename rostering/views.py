@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.versioning import posted_version
+from common.views import permission_required
 from rostering import exports, selectors, services
 from rostering.enums import OfferKind, RunState
 from rostering.exceptions import RosterError
@@ -36,20 +37,6 @@ from rostering.forms import (
 from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
 
 app_name = "rostering"
-
-
-def permission_required(perm: str):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 manage = permission_required("rostering.manage_rosters")
@@ -127,9 +114,8 @@ def run_retry(request, run_id: int):
 @manage
 @require_POST
 def run_publish(request, run_id: int):
-    version = request.POST.get("version")
     return _act(request, run_id, lambda: services.run_publish(
-        run_id=run_id, actor=request.user, version=int(version) if version and version.isdigit() else None),
+        run_id=run_id, actor=request.user, version=posted_version(request.POST)),
         _("Published. Everyone on the roster is being told their shifts."))
 
 

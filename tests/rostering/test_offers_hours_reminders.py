@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from rostering import services
+from rostering import services, solving
 from rostering.exceptions import RosterError
 from rostering.models import Assignment, ShiftOffer
 from rostering.selectors import hours_by_person, person_key, reminders_due
@@ -26,7 +26,7 @@ def published_roster(counselors=20):
     people = [rostered_person(max_hours=40, target_hours=4 if i % 2 else 0) for i in range(counselors)]
     people += [rostered_person(role="supervisor", max_hours=60, target_hours=24) for _ in range(3)]
     run = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
-    services.run_solve(run_id=run.pk)
+    solving.run_solve(run_id=run.pk)
     services.run_publish(run_id=run.pk, actor=None)
     return run, people
 

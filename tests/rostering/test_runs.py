@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from rostering import services
+from rostering import services, solving
 from rostering.exceptions import RosterError
 from rostering.exports import solution_document
 from rostering.models import Assignment, RosterRun
@@ -66,7 +66,7 @@ def test_the_referee_accepts_the_exported_run_with_the_penalty_the_app_shows(
 def test_stop_keeps_the_best_roster(team, django_capture_on_commit_callbacks):
     run = services.run_create(actor=None, start=MONDAY, days=2, seconds=600, enqueue=False)
     services.run_request_stop(run_id=run.pk, actor=None)
-    services.run_solve(run_id=run.pk)
+    solving.run_solve(run_id=run.pk)
     run.refresh_from_db()
     assert run.state == "draft"
     assert run.elapsed < 60  # stopped long before its 600 s
