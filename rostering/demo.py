@@ -104,9 +104,9 @@ def seed_availability(*, seed: int = 1) -> dict:
     # demand sized to the demo's supply: the people's targets cover about 90% of the default curve
     supply = sum(p.target_hours_per_week for p, v in zip(profiles, volunteers, strict=True)
                  if v.role == Role.COUNSELOR and v.status in ("ready", "active"))
+    peak = max(2, math.floor(supply / 0.9 / (0.64 * 168)))
+    services.demand_reset_curve(peak=peak, actor=None)
     rules = RosterSettings.current()
-    rules.peak_counselors = max(2, math.floor(supply / 0.9 / (0.64 * 168)))
-    rules.save(update_fields=["peak_counselors"])
     return {"availability profiles": len(profiles), "weekly hours": len(cells),
             "rostered counselors": rosterable_counselors().count(),
             "rostered supervisors": rosterable_supervisors().count(), "peak counselors": rules.peak_counselors}
