@@ -12,5 +12,6 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("", include("people.urls")),
     path("", include("certificates.urls")),
+    path("", include("rostering.urls")),
     path("", include("credentialing.urls")),
 ]

@@ -521,6 +521,30 @@ def plan_application(rng: random.Random, index: int, total: int, role: str, stat
 # --- writing -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DemoExtension:
+    """Demo data of an app above credentialing (training, rostering), added after the people exist.
+
+    ``seed(seed=)`` returns lines for the summary; ``reset(users)`` deletes what it made for these demo users
+    (it runs before the people are deleted). The apps register themselves: credentialing imports none of them.
+    """
+
+    name: str
+    seed: object
+    reset: object
+
+
+_EXTENSIONS: dict[str, DemoExtension] = {}
+
+
+def register_demo_extension(name: str, *, seed, reset) -> None:
+    _EXTENSIONS[name] = DemoExtension(name, seed, reset)
+
+
+def demo_extensions() -> list[DemoExtension]:
+    return list(_EXTENSIONS.values())
+
+
 DEMO_ACCOUNTS = (
     # e-mail, what it shows, staff role
     ("applicant@demo.example", "an applicant with a draft application", None),

@@ -32,6 +32,10 @@ def _reference_data(request):
         from credentialing.reference_data import load_reference_data
 
         load_reference_data(QualificationKind, CriteriaSet)
+        from rostering.defaults import load_defaults
+        from rostering.models import DemandLevel, RosterSettings, ShiftTemplate
+
+        load_defaults(ShiftTemplate, DemandLevel, RosterSettings)
 
 
 @pytest.hookimpl(trylast=True)

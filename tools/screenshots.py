@@ -41,10 +41,14 @@ JOURNEY = (
                                ("/training/behind/", "29-training-behind"),
                                ("/training/reports/", "30-training-reports"),
                                ("/training/curriculum/", "31-training-curriculum"))),
+    ("scheduler@demo.example", (("/roster/", "09-rosters"), ("{run}", "10-roster-run-heatmap"),
+                                ("/roster/rules/", "11-roster-rules"), ("/roster/hours/", "12-roster-hours"))),
+    ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"))),
 )
 # Pages reached through a list: placeholder -> (the list, the pattern of the first link to follow).
 LINKED = {
     "{review}": ("/vetting/?state=in_review", r"^/vetting/\d+/$"),
+    "{run}": ("/roster/", r"^/roster/runs/\d+/$"),
     "{attendance}": ("/training/", r"^/training/sessions/\d+/attendance/$"),
     "{session}": ("/training/sessions/", r"^/training/sessions/\d+/$"),
     "{trainee}": ("/training/counselors/?state=in_training", r"^/training/counselors/\d+/$"),

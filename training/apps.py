@@ -8,5 +8,5 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # the audit actions, menu entries, calendar events and data-export section this app contributes
-        from training import audit, calendar, menu, personal_data  # noqa: F401
+        # the audit actions, menu entries, calendar events and data-export section and demo data this app contributes
+        from training import audit, calendar, demo, menu, personal_data  # noqa: F401

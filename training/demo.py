@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.audit import audit_entry, audit_log_bulk
+from credentialing.demo import register_demo_extension
 from people.audit import PeopleAction
 from people.enums import StaffRole, VolunteerRole, VolunteerStatus
 from people.models import User, Volunteer
@@ -253,3 +254,12 @@ def extend_demo(*, seed: int = 1, password: str, totp_secret: str) -> dict:
         "trainers": len(trainers),
         "training team account": f"{TEAM_EMAIL} (two-factor like the other staff accounts)",
     }
+
+
+def _seed(*, seed: int) -> dict:
+    from credentialing.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    return extend_demo(seed=seed, password=DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+
+
+register_demo_extension("training", seed=_seed, reset=lambda users: reset_demo())

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "credentialing",
     "certificates",
     "training",
+    "rostering",
 ]
 if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")

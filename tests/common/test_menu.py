@@ -20,9 +20,9 @@ def keys_for(client, user) -> list[str]:
     ("anonymous", []),
     ("applicant", ["application", "account"]),
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
-    ("scheduler", ["application", "account"]),
+    ("scheduler", ["application", "rosters", "account"]),
     ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "training",
-                                         "certificates", "admin", "account"]),
+                                         "rosters", "certificates", "admin", "account"]),
     ("training team", ["application", "training", "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])

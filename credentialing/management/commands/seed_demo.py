@@ -1,9 +1,6 @@
 """Load the deterministic demo data set (see ``credentialing.demo``)."""
-import importlib
-import importlib.util
 import time
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from credentialing import demo
@@ -24,14 +21,13 @@ class Command(BaseCommand):
         if demo.demo_data_exists():
             if not reset:
                 raise CommandError(f"Demo data exist already (accounts @{demo.DEMO_DOMAIN}); use --reset to replace.")
-            for module in _demo_extensions():
-                module.reset_demo()
+            for extension in reversed(demo.demo_extensions()):
+                extension.reset(demo.demo_users())
             deleted = demo.reset_demo()
             self.stdout.write("Deleted: " + ", ".join(f"{count} {name}" for name, count in deleted.items()))
         summary = demo.seed_demo(applications=applications, seed=seed)
-        for module in _demo_extensions():
-            summary.update(module.extend_demo(seed=seed, password=demo.DEMO_PASSWORD,
-                                              totp_secret=demo.DEMO_TOTP_SECRET))
+        for extension in demo.demo_extensions():  # the apps above, in INSTALLED_APPS order: training, rostering
+            summary.update(extension.seed(seed=seed))
         self.stdout.write(f"Created in {time.perf_counter() - started:.1f} s:")
         for name, value in summary.items():
             self.stdout.write(f"  {name}: {value}")
@@ -41,11 +37,3 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:28} {label}{note}")
         self.stdout.write(f"Staff TOTP secret (add it to an authenticator app): {demo.DEMO_TOTP_SECRET}")
 
-
-def _demo_extensions():
-    """The ``demo`` modules of the apps above credentialing (training...), found by name: this app does not
-    import them. Each has ``extend_demo(seed=, password=, totp_secret=)`` and ``reset_demo()``."""
-    names = [config.name for config in apps.get_app_configs()]
-    for name in names[names.index("credentialing") + 1:]:
-        if importlib.util.find_spec(f"{name}.demo") is not None:
-            yield importlib.import_module(f"{name}.demo")

@@ -1,0 +1,472 @@
+"""Reads of the rostering app, each in a fixed number of queries."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from people.models import Volunteer
+from rostering import demand
+from rostering.availability import DateException, merge, person_intervals, wall_clock
+from rostering.enums import REASON_LABELS, CellKind, Channel, ExceptionKind, Role, RunState
+from rostering.models import (
+    Assignment,
+    AvailabilityException,
+    DemandLevel,
+    DemandOverride,
+    RosterRun,
+    RosterSettings,
+    ShiftTemplate,
+    WeeklyAvailability,
+)
+from training.selectors import ready_for_duty
+
+PROBLEM_FORMAT = "roster-problem/1"
+ROSTERED_STATUSES = ("ready", "active")
+
+
+def rosterable_counselors() -> QuerySet:
+    """The counselors a roster may use: the one place that decides who is rostered."""
+    # Training decides who is ready for duty (every area's hours and a passing assessment).
+    return ready_for_duty()
+
+
+def rosterable_supervisors() -> QuerySet:
+    """The supervisors a roster may use: active supervisors."""
+    return Volunteer.objects.filter(role=Role.SUPERVISOR, status__in=ROSTERED_STATUSES)
+
+
+def platform_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def person_key(user_id: int) -> str:
+    return f"u{user_id}"
+
+
+def user_id_of(key: str) -> int:
+    return int(key[1:])
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(platform_zone()).isoformat(timespec="minutes")
+
+
+def horizon(start: date, days: int) -> tuple[datetime, datetime]:
+    zone = platform_zone()
+    return wall_clock(start, 0, zone), wall_clock(start + timedelta(days=days), 0, zone)
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    key: str
+    role: str
+    channel: str
+    start: datetime
+    end: datetime
+    wanted: int
+    maximum: int
+
+    def to_json(self) -> dict:
+        return {"id": self.key, "role": self.role, "channel": self.channel or None,
+                "start": iso(self.start), "end": iso(self.end), "min": self.wanted, "max": self.maximum}
+
+
+def plan_shifts(
+    *,
+    start: date,
+    days: int,
+    templates: list[ShiftTemplate],
+    levels: dict[tuple[str, int, int], int],
+    overrides: dict[tuple[str, date, int], int],
+    rules: RosterSettings,
+) -> list[PlannedShift]:
+    """The positions of a period: every active template on every day, with the people wanted.
+
+    Pure: counselors wanted = the mean over the shift's hours of the demand (a date's override,
+    else the weekday curve); supervisors wanted = enough for the busiest hour at the ratio.
+    """
+    zone = platform_zone()
+    first, last = horizon(start, days)
+
+    def wanted_at(channel: str, moment: datetime) -> int:
+        local = moment.astimezone(zone)
+        override = overrides.get((channel, local.date(), local.hour))
+        if override is not None:
+            return override
+        return levels.get((channel, local.weekday(), local.hour),
+                          demand.default_wanted(channel, local.weekday(), local.hour, rules.peak_counselors))
+
+    channels = sorted({t.channel for t in templates if t.role == Role.COUNSELOR})
+    shifts = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        for template in templates:
+            begin = wall_clock(day, template.start_hour, zone)
+            end = min(begin + timedelta(hours=template.hours), last)
+            if end <= begin:
+                continue
+            hours = [begin + timedelta(hours=h) for h in range(int((end - begin).total_seconds() // 3600))]
+            stamp = begin.astimezone(zone).strftime("%Y%m%d-%H")
+            if template.role == Role.COUNSELOR:
+                wanted = demand.counselors_wanted([wanted_at(template.channel, h) for h in hours])
+                key = f"c-{stamp}-{template.channel}"
+            else:
+                per_hour = [sum(wanted_at(c, h) for c in channels) for h in hours]
+                wanted = demand.supervisors_wanted(per_hour, rules.supervisor_ratio)
+                key = f"s-{stamp}"
+            shifts.append(PlannedShift(key, template.role, template.channel, begin, end, wanted,
+                                       demand.shift_maximum(wanted, rules.overstaff_percent)))
+    return shifts
+
+
+def _trained_channels(volunteer: Volunteer) -> set[str]:
+    return set(volunteer.channels)
+
+
+def _person_zone(volunteer: Volunteer) -> ZoneInfo:
+    """Availability is said in the time zone of the volunteer's working profile."""
+    return ZoneInfo(volunteer.timezone or settings.TIME_ZONE)
+
+
+def build_problem(
+    *,
+    start: date,
+    days: int,
+    name: str = "",
+    replanning: RosterRun | None = None,
+    fixed_before: datetime | None = None,
+) -> dict:
+    """The engine's problem (roster-problem/1) for a period, from the database, in a fixed number of queries.
+
+    With `replanning` (a published run of the same period): its shifts are kept, its roster becomes
+    `previous`, and its assignments on shifts starting before `fixed_before` become `pinned`.
+    """
+    rules = RosterSettings.current()  # 1
+    first, last = horizon(start, days)
+    if replanning is None:
+        templates = list(ShiftTemplate.objects.filter(active=True))  # 2
+        levels = {(d.channel, d.weekday, d.hour): d.wanted for d in DemandLevel.objects.all()}  # 3
+        overrides = {(o.channel, o.date, o.hour): o.wanted for o in DemandOverride.objects.filter(  # 4
+            date__gte=start - timedelta(days=1), date__lte=start + timedelta(days=days))}
+        shifts = plan_shifts(start=start, days=days, templates=templates, levels=levels, overrides=overrides,
+                             rules=rules)
+        previous: list[tuple[str, int]] = []
+    else:
+        shifts = [PlannedShift(s.key, s.role, s.channel, s.start, s.end, s.wanted, s.maximum)
+                  for s in replanning.shifts.all()]  # 2
+        previous = [(a.shift.key, a.person_id) for a in  # 3
+                    Assignment.objects.filter(run=replanning).select_related("shift").order_by("pk")]
+    fixed_keys = {s.key for s in shifts if fixed_before is not None and s.start < fixed_before}
+
+    volunteers = list(  # 5
+        (rosterable_counselors() | rosterable_supervisors())
+        .select_related("user", "user__availability_profile")
+        .order_by("role", "user_id")
+    )
+    user_ids = [v.user_id for v in volunteers]
+    cells: dict[int, dict[str, dict[int, set[int]]]] = defaultdict(
+        lambda: {"a": defaultdict(set), "u": defaultdict(set)})  # user -> available/unpreferred -> weekday -> hours
+    for user_id, weekday, hour, kind in WeeklyAvailability.objects.filter(  # 6
+            user__in=(rosterable_counselors() | rosterable_supervisors()).values("user_id")
+    ).values_list("user_id", "weekday", "hour", "kind").iterator(chunk_size=20000):
+        cells[user_id]["u" if kind == CellKind.UNPREFERRED else "a"][weekday].add(hour)
+    exceptions: dict[int, list[DateException]] = defaultdict(list)
+    for e in AvailabilityException.objects.filter(  # 7
+            date__gte=start - timedelta(days=2), date__lte=start + timedelta(days=days + 1),
+            user_id__in=user_ids):
+        exceptions[e.user_id].append(DateException(e.date, e.start_hour, e.end_hour,
+                                                   e.kind == ExceptionKind.AVAILABLE))
+
+    shift_by_key = {s.key: s for s in shifts}
+    pinned_intervals: dict[int, list] = defaultdict(list)
+    for key, user_id in previous:
+        if key in fixed_keys:
+            pinned_intervals[user_id].append((shift_by_key[key].start, shift_by_key[key].end))
+
+    people = []
+    scale = days / 7
+    for volunteer in volunteers:
+        profile = getattr(volunteer.user, "availability_profile", None)
+        mine = cells.get(volunteer.user_id)
+        if profile is None or mine is None:
+            continue  # no availability said: nothing to roster
+        available, unpreferred = person_intervals(
+            available=mine["a"], unpreferred=mine["u"], exceptions=exceptions.get(volunteer.user_id, []),
+            zone=_person_zone(volunteer), start=first, end=last)
+        # a shift already worked (or pinned) stays available to its person whatever they say now
+        available = merge(available + pinned_intervals.get(volunteer.user_id, []))
+        if not available:
+            continue
+        channels = sorted(_trained_channels(volunteer) & set(profile.channels())) \
+            if volunteer.role == Role.COUNSELOR else []
+        people.append({
+            "id": person_key(volunteer.user_id), "role": volunteer.role, "channels": channels,
+            "max_hours": round(profile.max_hours_per_week * scale, 2),
+            "target_hours": round(profile.target_hours_per_week * scale, 2),
+            "available": [[iso(a), iso(b)] for a, b in available],
+            "unpreferred": [[iso(a), iso(b)] for a, b in unpreferred],
+        })
+    known = {p["id"] for p in people}
+    previous_pairs = [{"shift": key, "person": person_key(u)} for key, u in previous if person_key(u) in known]
+    problem = {
+        "format": PROBLEM_FORMAT,
+        "name": name or f"roster-{start:%Y%m%d}-{days}d",
+        "timezone": settings.TIME_ZONE,
+        "horizon": {"start": iso(first), "end": iso(last)},
+        "rules": {"supervisor_ratio": rules.supervisor_ratio, "min_rest_hours": rules.min_rest_hours},
+        "weights": {"uncovered": rules.weight_uncovered, "unpreferred": rules.weight_unpreferred,
+                    "target_deviation": rules.weight_target},
+        "shifts": [s.to_json() for s in shifts],
+        "people": people,
+    }
+    if replanning is not None:
+        problem["weights"]["change"] = rules.weight_change
+        problem["previous"] = previous_pairs
+        problem["pinned"] = [pair for pair in previous_pairs if pair["shift"] in fixed_keys]
+    return problem
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+HEAT_ROWS = (("voice", "counselor"), ("text", "counselor"), ("", "supervisor"))
+
+
+def coverage_level(wanted: int, assigned: int) -> str:
+    """A heatmap cell's class: met, short (at least three quarters) or far short; none when nobody is wanted."""
+    if wanted == 0:
+        return "none" if assigned == 0 else "met"
+    if assigned >= wanted:
+        return "met"
+    return "short" if assigned * 4 >= wanted * 3 else "far"
+
+
+def run_shifts_with_counts(run: RosterRun) -> list:
+    from django.db.models import Count
+
+    return list(run.shifts.annotate(assigned=Count("assignments")).order_by("start", "role", "channel"))  # 1
+
+
+def run_heatmap(run: RosterRun, shifts: list) -> list[dict]:
+    """Wanted vs assigned for every hour of the period (platform time), per channel and for supervisors."""
+    zone = platform_zone()
+    first, _ = horizon(run.period_start, run.days)
+    hours = run.days * 24
+    totals = {row: [[0, 0] for _ in range(hours)] for row in HEAT_ROWS}
+    for shift in shifts:
+        row = (shift.channel, shift.role)
+        begin = int((shift.start - first).total_seconds() // 3600)
+        end = int(-(-(shift.end - first).total_seconds() // 3600))
+        for h in range(max(0, begin), min(hours, end)):
+            totals[row][h][0] += shift.wanted
+            totals[row][h][1] += shift.assigned
+    labels = {("voice", "counselor"): Channel.VOICE.label, ("text", "counselor"): Channel.TEXT.label,
+              ("", "supervisor"): Role(Role.SUPERVISOR).label}
+    rows = []
+    for offset in range(run.days):
+        day = (first + timedelta(days=offset)).astimezone(zone).date()
+        for row in HEAT_ROWS:
+            cells = []
+            for h in range(24):
+                wanted, assigned = totals[row][offset * 24 + h]
+                cells.append({"hour": h, "wanted": wanted, "assigned": assigned,
+                              "level": coverage_level(wanted, assigned)})
+            rows.append({"day": day, "label": labels[row], "kind": row[0] or row[1], "cells": cells})
+    return rows
+
+
+def run_hours(run: RosterRun) -> list[dict]:
+    """Hours per person against their target and maximum for the period (2 queries)."""
+    from django.contrib.auth import get_user_model
+
+    worked: dict[int, float] = defaultdict(float)
+    for user_id, start, end in Assignment.objects.filter(run=run).values_list(  # 1
+            "person_id", "shift__start", "shift__end"):
+        worked[user_id] += (end - start).total_seconds() / 3600
+    wishes = {user_id_of(p["id"]): p for p in run.problem.get("people", [])}
+    ids = set(worked) | set(wishes)
+    users = get_user_model().objects.in_bulk(ids)  # 2
+    rows = []
+    for user_id in ids:
+        wish = wishes.get(user_id, {})
+        hours = round(worked.get(user_id, 0.0), 2)
+        target = wish.get("target_hours", 0)
+        rows.append({"user": users.get(user_id), "role": wish.get("role", ""), "hours": hours, "target": target,
+                     "max": wish.get("max_hours", 0), "deviation": round(hours - target, 2)})
+    rows.sort(key=lambda r: (-abs(r["deviation"]), str(r["user"])))
+    return rows
+
+
+def run_shortfalls(run: RosterRun, shifts: list) -> list[dict]:
+    """Shifts below the wanted number now, with the engine's reasons where it gave them."""
+    reasons = {s["shift"]: s.get("reasons", []) for s in run.shortfalls or []}
+    out = []
+    for shift in shifts:
+        if shift.assigned < shift.wanted:
+            out.append({"shift": shift, "short": shift.wanted - shift.assigned,
+                        "reasons": [REASON_LABELS.get(r["code"], r.get("message", ""))
+                                    for r in reasons.get(shift.key, [])]})
+    return out
+
+
+def run_diff(run: RosterRun) -> dict | None:
+    """What a re-planned run changes against the roster it re-plans: who gains or loses which shift."""
+    if run.replans_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    def pairs(of_run_id):
+        return {(key, user_id): (start, end, role, channel) for key, user_id, start, end, role, channel in
+                Assignment.objects.filter(run_id=of_run_id).values_list(
+                    "shift__key", "person_id", "shift__start", "shift__end", "shift__role", "shift__channel")}
+
+    before, after = pairs(run.replans_id), pairs(run.pk)  # 2
+    added = sorted(set(after) - set(before), key=lambda p: after[p][0])
+    removed = sorted(set(before) - set(after), key=lambda p: before[p][0])
+    users = get_user_model().objects.in_bulk({u for _, u in added + removed})  # 3
+
+    def rows(keys, source):
+        return [{"user": users.get(u), "start": source[(k, u)][0], "end": source[(k, u)][1],
+                 "role": source[(k, u)][2], "channel": source[(k, u)][3]} for k, u in keys]
+
+    return {"added": rows(added, after), "removed": rows(removed, before),
+            "people": len({u for _, u in added + removed})}
+
+
+def recent_runs(limit: int = 30) -> list[RosterRun]:
+    return list(RosterRun.objects.select_related("created_by", "published_by")[:limit])
+
+
+@dataclass
+class MyShift:
+    assignment_id: int
+    shift: object
+    supervisors: list
+    offer: object = None
+
+
+def my_shifts(user, *, moment: datetime, days_ahead: int = 60) -> list[MyShift]:
+    """My upcoming published shifts, each with the supervisors on duty with me (2 queries)."""
+    mine = list(Assignment.objects.filter(  # 1
+        person=user, run__state=RunState.PUBLISHED, shift__end__gt=moment,
+        shift__start__lt=moment + timedelta(days=days_ahead)).select_related("shift").order_by("shift__start"))
+    if not mine:
+        return []
+    earliest = min(a.shift.start for a in mine)
+    latest = max(a.shift.end for a in mine)
+    supervising = list(Assignment.objects.filter(  # 2
+        run__state=RunState.PUBLISHED, shift__role=Role.SUPERVISOR, shift__start__lt=latest,
+        shift__end__gt=earliest).select_related("shift", "person"))
+    out = []
+    for assignment in mine:
+        shift = assignment.shift
+        with_me = sorted({str(s.person) for s in supervising
+                          if s.shift.start < shift.end and shift.start < s.shift.end and s.person_id != user.pk})
+        out.append(MyShift(assignment_id=assignment.pk, shift=shift, supervisors=with_me))
+    return out
+
+
+def hours_in_month(user, *, year: int, month: int, zone: ZoneInfo) -> float:
+    """Hours of published shifts that start in a calendar month of `zone` (1 query)."""
+    first = datetime(year, month, 1, tzinfo=zone)
+    last = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    spans = Assignment.objects.filter(person=user, run__state=RunState.PUBLISHED, shift__start__gte=first,
+                                      shift__start__lt=last).values_list("shift__start", "shift__end")
+    return round(sum((end - start).total_seconds() for start, end in spans) / 3600, 2)
+
+
+def weekday_names() -> list[str]:
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    return [str(WEEKDAYS_ABBR[d]) for d in range(7)]
+
+
+def platform_hour_labels(own_zone) -> list[str] | None:
+    """For each hour of my day, the platform's hour then (today's offsets); None when the zones agree now."""
+    from django.utils import timezone as dj_timezone
+
+    today = dj_timezone.localdate(timezone=own_zone)
+    zone = platform_zone()
+    labels = [datetime(today.year, today.month, today.day, h, tzinfo=own_zone).astimezone(zone).strftime("%H")
+              for h in range(24)]
+    return None if labels == [f"{h:02d}" for h in range(24)] else labels
+
+
+def offers_open_to(user, *, moment: datetime, limit: int = 50) -> list:
+    """Open hand-overs of future published shifts by others (1 query); taking one checks the rules."""
+    from rostering.models import ShiftOffer
+
+    return list(ShiftOffer.objects.filter(state="open", kind="handover", assignment__run__state=RunState.PUBLISHED,
+                                          assignment__shift__start__gt=moment)
+                .exclude(offered_by=user).select_related("assignment__shift", "offered_by")
+                .order_by("assignment__shift__start")[:limit])
+
+
+def my_pending_offers(user) -> dict[int, object]:
+    """My pending offers by assignment id (1 query)."""
+    from rostering.models import ShiftOffer
+
+    return {o.assignment_id: o for o in ShiftOffer.objects.filter(offered_by=user, state__in=["open",
+                                                                                               "needs_scheduler"])}
+
+
+def offers_needing_scheduler() -> list:
+    from rostering.models import ShiftOffer
+
+    return list(ShiftOffer.objects.filter(state="needs_scheduler").select_related("assignment__shift", "offered_by")
+                .order_by("assignment__shift__start"))
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    zone = platform_zone()
+    return (datetime(year, month, 1, tzinfo=zone),
+            datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone))
+
+
+def hours_by_person(year: int, month: int) -> list[dict]:
+    """Hours per person in a month (platform time) from the published rosters, with corrections (3 queries)."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from rostering.models import HoursCorrection
+
+    first, last = month_bounds(year, month)
+    rostered: dict[int, float] = defaultdict(float)
+    shifts: dict[int, int] = defaultdict(int)
+    for user_id, start, end in Assignment.objects.filter(  # 1
+            run__state=RunState.PUBLISHED, shift__start__gte=first, shift__start__lt=last).values_list(
+            "person_id", "shift__start", "shift__end").iterator(chunk_size=5000):
+        rostered[user_id] += (end - start).total_seconds() / 3600
+        shifts[user_id] += 1
+    corrections: dict[int, list] = defaultdict(list)
+    for correction in HoursCorrection.objects.filter(month=date(year, month, 1)).select_related("created_by"):  # 2
+        corrections[correction.person_id].append(correction)
+    users = get_user_model().objects.in_bulk(set(rostered) | set(corrections))  # 3
+    rows = []
+    for user_id, user in users.items():
+        corrected = sum((c.hours for c in corrections[user_id]), Decimal(0))
+        worked = round(rostered.get(user_id, 0.0), 2)
+        rows.append({"user": user, "shifts": shifts.get(user_id, 0), "rostered": worked,
+                     "corrections": corrections[user_id], "corrected": corrected,
+                     "total": round(worked + float(corrected), 2)})
+    rows.sort(key=lambda r: (str(r["user"]).lower(), r["user"].pk))
+    return rows
+
+
+def reminders_due(moment: datetime, *, horizon_hours: int = 72) -> list:
+    """Published assignments whose person's reminder time has come and who has not been reminded (1 query)."""
+    due = []
+    for assignment in (Assignment.objects.filter(
+            run__state=RunState.PUBLISHED, reminded_at__isnull=True, shift__start__gt=moment,
+            shift__start__lte=moment + timedelta(hours=horizon_hours))
+            .select_related("shift", "person", "person__availability_profile")):
+        profile = getattr(assignment.person, "availability_profile", None)
+        lead = profile.reminder_hours_before if profile is not None else 12
+        if lead and assignment.shift.start - timedelta(hours=lead) <= moment:
+            due.append(assignment)
+    return due

@@ -1,0 +1,1 @@
+from rostering.views import app_name, urlpatterns  # noqa: F401

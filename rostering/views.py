@@ -1,0 +1,406 @@
+"""Rostering pages: the scheduler's runs (generate, watch, adjust, publish, export) and everyone's shifts.
+
+Thin views: parse the request, check a named permission, call a selector or a service, render.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.versioning import posted_version
+from common.views import permission_required
+from rostering import exports, selectors, services
+from rostering.enums import OfferKind, RunState
+from rostering.exceptions import RosterError
+from rostering.forms import (
+    AssignForm,
+    AvailabilityExceptionForm,
+    AvailabilityProfileForm,
+    DemandOverrideForm,
+    GenerateForm,
+    RosterSettingsForm,
+    ShiftTemplateForm,
+    parse_grid,
+)
+from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
+
+app_name = "rostering"
+
+
+manage = permission_required("rostering.manage_rosters")
+
+
+@manage
+def runs(request):
+    form = GenerateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_create(actor=request.user, start=form.cleaned_data["start"],
+                                      days=form.cleaned_data["days"], seconds=form.cleaned_data["seconds"])
+        except RosterError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("rostering:run", run_id=run.pk)
+    return render(request, "rostering/runs.html", {"form": form, "runs": selectors.recent_runs(),
+                                                   "offers": selectors.offers_needing_scheduler()})
+
+
+def _run(run_id: int) -> RosterRun:
+    run = get_object_or_404(RosterRun, pk=run_id)
+    if services.run_is_dead(run):
+        run = services.run_fail_if_dead(run_id=run.pk)
+    return run
+
+
+@manage
+def run_page(request, run_id: int):
+    run = _run(run_id)
+    context = {"run": run, "assign_form": AssignForm()}
+    if run.state != RunState.SOLVING:
+        shifts = selectors.run_shifts_with_counts(run)
+        context.update(heatmap=selectors.run_heatmap(run, shifts), shortfalls=selectors.run_shortfalls(run, shifts),
+                       hours=selectors.run_hours(run), diff=selectors.run_diff(run), shifts=shifts,
+                       hours_total=sum(s.hours * s.assigned for s in shifts))
+    return render(request, "rostering/run.html", context)
+
+
+@manage
+@require_GET
+def run_progress(request, run_id: int):
+    run = _run(run_id)
+    return JsonResponse({
+        "state": run.state, "state_label": run.get_state_display(), "penalty": run.best_penalty, "bound": run.bound,
+        "elapsed": run.elapsed, "seconds": run.seconds, "stop_requested": run.stop_requested, "error": run.error,
+        "started": run.started_at is not None,
+    })
+
+
+def _act(request, run_id: int, action, success: str):
+    try:
+        action()
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("rostering:run", run_id=run_id)
+
+
+@manage
+@require_POST
+def run_stop(request, run_id: int):
+    return _act(request, run_id, lambda: services.run_request_stop(run_id=run_id, actor=request.user),
+                _("Stopping: the best roster found so far is kept."))
+
+
+@manage
+@require_POST
+def run_retry(request, run_id: int):
+    return _act(request, run_id, lambda: services.run_retry(run_id=run_id, actor=request.user),
+                _("Solving again."))
+
+
+@manage
+@require_POST
+def run_publish(request, run_id: int):
+    return _act(request, run_id, lambda: services.run_publish(
+        run_id=run_id, actor=request.user, version=posted_version(request.POST)),
+        _("Published. Everyone on the roster is being told their shifts."))
+
+
+@manage
+@require_POST
+def run_replan(request, run_id: int):
+    run = get_object_or_404(RosterRun, pk=run_id)
+    seconds = min(max(int(request.POST.get("seconds") or 60), 5), 3600) if (request.POST.get("seconds") or
+                                                                            "60").isdigit() else 60
+    try:
+        new = services.run_create(actor=request.user, start=run.period_start, days=run.days, seconds=seconds,
+                                  replans=run)
+    except RosterError as error:
+        messages.error(request, str(error))
+        return redirect("rostering:run", run_id=run_id)
+    return redirect("rostering:run", run_id=new.pk)
+
+
+@manage
+@require_POST
+def assignment_add(request, run_id: int):
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the shift and a person's e-mail address."))
+        return redirect("rostering:run", run_id=run_id)
+    user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    if user is None:
+        messages.error(request, _("Nobody has that e-mail address."))
+        return redirect("rostering:run", run_id=run_id)
+    return _act(request, run_id, lambda: services.assignment_add(
+        run_id=run_id, shift_id=form.cleaned_data["shift"], user=user, actor=request.user), _("Added."))
+
+
+@manage
+@require_POST
+def assignment_remove(request, run_id: int, assignment_id: int):
+    return _act(request, run_id, lambda: services.assignment_remove(
+        run_id=run_id, assignment_id=assignment_id, actor=request.user), _("Removed."))
+
+
+@manage
+@require_GET
+def run_export(request, run_id: int, kind: str):
+    run = get_object_or_404(RosterRun, pk=run_id)
+    name = f"roster-{run.pk}-{run.period_start:%Y%m%d}"
+    if kind == "problem.json":
+        body, content_type, filename = json.dumps(run.problem, ensure_ascii=False, indent=1), "application/json", \
+            f"{name}-problem.json"
+    elif kind == "solution.json":
+        body = json.dumps(exports.solution_document(run), ensure_ascii=False, indent=1)
+        content_type, filename = "application/json", f"{name}-solution.json"
+    elif kind == "csv":
+        body, content_type, filename = exports.roster_csv(run), "text/csv; charset=utf-8", f"{name}.csv"
+    elif kind == "xlsx":
+        body = exports.roster_xlsx(run)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        filename = f"{name}.xlsx"
+    else:
+        raise PermissionDenied
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- everyone ------------------------------------------------------------------------------------------------
+
+@permission_required("rostering.view_own_shifts")
+def my_shifts(request):
+    moment = timezone.now()
+    local = timezone.localtime(moment)
+    shifts = selectors.my_shifts(request.user, moment=moment)
+    pending = selectors.my_pending_offers(request.user)
+    for item in shifts:
+        item.offer = pending.get(item.assignment_id)
+    hours = selectors.hours_in_month(request.user, year=local.year, month=local.month,
+                                     zone=timezone.get_current_timezone())
+    return render(request, "rostering/shifts.html", {
+        "shifts": shifts, "hours_this_month": hours, "month": local, "platform_tz": settings.TIME_ZONE,
+        "offers": selectors.offers_open_to(request.user, moment=moment), "offer_kinds": OfferKind.choices})
+
+
+def _back_to_shifts(request, action, success: str):
+    try:
+        action()
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("rostering:shifts")
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def offer_create(request, assignment_id: int):
+    kind = request.POST.get("kind")
+    if kind not in OfferKind.values:
+        messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
+        return redirect("rostering:shifts")
+    return _back_to_shifts(request, lambda: services.offer_create(
+        assignment_id=assignment_id, actor=request.user, kind=kind, note=request.POST.get("note", "")),
+        _("Your offer is recorded."))
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def offer_take(request, offer_id: int):
+    return _back_to_shifts(request, lambda: services.offer_take(offer_id=offer_id, actor=request.user),
+                           _("The shift is yours."))
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def offer_withdraw(request, offer_id: int):
+    return _back_to_shifts(request, lambda: services.offer_withdraw(offer_id=offer_id, actor=request.user),
+                           _("Your offer is withdrawn."))
+
+
+@manage
+@require_POST
+def offer_decide(request, offer_id: int):
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.offer_decide(offer_id=offer_id, actor=request.user, approve=approve)
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Dropped.") if approve else _("Refused."))
+    return redirect("rostering:runs")
+
+
+def _month(request):
+    text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@manage
+def hours(request):
+    month = _month(request)
+    if request.method == "POST":
+        person = get_user_model().objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+        if person is None:
+            messages.error(request, _("Nobody has that e-mail address."))
+        else:
+            try:
+                services.hours_correct(person=person, month=month, hours=request.POST.get("hours", ""),
+                                       reason=request.POST.get("reason", ""), actor=request.user)
+            except RosterError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The correction is recorded."))
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+    rows = selectors.hours_by_person(month.year, month.month)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(exports.hours_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="hours-{month:%Y-%m}.csv"'
+        return response
+    return render(request, "rostering/hours.html", {"rows": rows, "month": month,
+                                                    "total": round(sum(r["total"] for r in rows), 2)})
+
+
+@permission_required("rostering.view_own_shifts")
+def availability(request):
+    profile = AvailabilityProfile.objects.filter(user=request.user).first() or AvailabilityProfile(user=request.user)
+    form = AvailabilityProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        try:
+            cells = parse_grid(request.POST.get("grid", ""))
+        except Exception as error:  # a ValidationError: the grid did not arrive whole
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            cells = None
+        if cells is not None and form.is_valid():
+            services.availability_save(user=request.user, cells=cells, profile_form=form)
+            messages.success(request, _("Your availability is saved."))
+            return redirect("rostering:availability")
+    kinds = {(d, h): k for d, h, k in WeeklyAvailability.objects.filter(user=request.user)
+             .values_list("weekday", "hour", "kind")}
+    platform = selectors.platform_hour_labels(timezone.get_current_timezone())
+    grid = "".join({"available": "a", "unpreferred": "u"}.get(kinds.get((i // 24, i % 24)), ".") for i in range(168))
+    exceptions = AvailabilityException.objects.filter(user=request.user, date__gte=timezone.localdate())
+    return render(request, "rostering/availability.html", {
+        "exception_form": AvailabilityExceptionForm(), "exceptions": exceptions,
+        "form": form, "grid": request.POST.get("grid", grid) if request.method == "POST" else grid,
+        "days": selectors.weekday_names(), "rows": list(zip(range(24), platform or [None] * 24, strict=True)),
+        "platform_offsets": platform,
+        "own_zone": str(timezone.get_current_timezone()), "platform_tz": settings.TIME_ZONE,
+    })
+
+
+@manage
+def rules_page(request):
+    from rostering.models import DemandLevel, DemandOverride, RosterSettings, ShiftTemplate
+
+    rules = RosterSettings.current()
+    settings_form = RosterSettingsForm(request.POST if request.POST.get("form") == "rules" else None,
+                                       instance=rules)
+    template_form = ShiftTemplateForm(request.POST if request.POST.get("form") == "template" else None)
+    override_form = DemandOverrideForm(request.POST if request.POST.get("form") == "override" else None)
+    if request.method == "POST":
+        action = request.POST.get("form")
+        try:
+            if action == "rules" and settings_form.is_valid():
+                services.roster_rules_update(form=settings_form, actor=request.user)
+            elif action == "template" and template_form.is_valid():
+                services.shift_template_add(form=template_form, actor=request.user)
+            elif action == "toggle":
+                services.shift_template_toggle(template_id=int(request.POST.get("template", 0)), actor=request.user)
+            elif action == "override" and override_form.is_valid():
+                data = override_form.cleaned_data
+                services.demand_override_set(channel=data["channel"], day=data["date"], start_hour=data["start_hour"],
+                                             end_hour=data["end_hour"], wanted=data["wanted"], actor=request.user)
+            elif action == "curve":
+                peak = request.POST.get("peak", "")
+                services.demand_reset_curve(peak=int(peak) if peak.isdigit() else 0, actor=request.user)
+            else:
+                messages.error(request, _("Please correct the errors below."))
+                raise _Invalid
+        except RosterError as error:
+            messages.error(request, str(error))
+        except _Invalid:
+            pass
+        except ShiftTemplate.DoesNotExist:
+            messages.error(request, _("No such shift template."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("rostering:rules")
+    levels = {(d.channel, d.weekday, d.hour): d.wanted for d in DemandLevel.objects.all()}
+    curve = [{"hour": h, "cells": [(levels.get(("voice", d, h), "–"), levels.get(("text", d, h), "–"))
+                                   for d in range(7)]} for h in range(24)]
+    return render(request, "rostering/rules.html", {
+        "settings_form": settings_form, "template_form": template_form, "override_form": override_form,
+        "templates": ShiftTemplate.objects.all(), "curve": curve, "days": selectors.weekday_names(),
+        "overrides": DemandOverride.objects.filter(date__gte=timezone.localdate()).order_by("date", "channel", "hour")
+        [:200], "rules": rules})
+
+
+class _Invalid(Exception):
+    pass
+
+
+@permission_required("rostering.view_own_shifts")
+@require_POST
+def availability_exception(request):
+    if request.POST.get("remove"):
+        action = lambda: services.availability_exception_remove(  # noqa: E731
+            user=request.user, exception_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0)
+    else:
+        form = AvailabilityExceptionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("rostering:availability")
+        data = form.cleaned_data
+        action = lambda: services.availability_exception_add(  # noqa: E731
+            user=request.user, day=data["date"], start_hour=data["start_hour"], end_hour=data["end_hour"],
+            kind=data["kind"])
+    try:
+        action()
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your availability is saved."))
+    return redirect("rostering:availability")
+
+
+urlpatterns = [
+    path("availability/dates/", availability_exception, name="availability_exception"),
+    path("roster/rules/", rules_page, name="rules"),
+    path("roster/", runs, name="runs"),
+    path("roster/runs/<int:run_id>/", run_page, name="run"),
+    path("roster/runs/<int:run_id>/progress.json", run_progress, name="run_progress"),
+    path("roster/runs/<int:run_id>/stop/", run_stop, name="run_stop"),
+    path("roster/runs/<int:run_id>/retry/", run_retry, name="run_retry"),
+    path("roster/runs/<int:run_id>/publish/", run_publish, name="run_publish"),
+    path("roster/runs/<int:run_id>/replan/", run_replan, name="run_replan"),
+    path("roster/runs/<int:run_id>/assign/", assignment_add, name="assignment_add"),
+    path("roster/runs/<int:run_id>/assignments/<int:assignment_id>/remove/", assignment_remove,
+         name="assignment_remove"),
+    path("roster/runs/<int:run_id>/export/<str:kind>", run_export, name="run_export"),
+    path("roster/hours/", hours, name="hours"),
+    path("roster/offers/<int:offer_id>/decide/", offer_decide, name="offer_decide"),
+    path("shifts/", my_shifts, name="shifts"),
+    path("shifts/<int:assignment_id>/offer/", offer_create, name="offer_create"),
+    path("shifts/offers/<int:offer_id>/take/", offer_take, name="offer_take"),
+    path("shifts/offers/<int:offer_id>/withdraw/", offer_withdraw, name="offer_withdraw"),
+    path("availability/", availability, name="availability"),
+]

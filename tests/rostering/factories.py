@@ -1,0 +1,34 @@
+"""Rostered people through the real models: a volunteer with an availability profile and a weekly pattern."""
+from __future__ import annotations
+
+from rostering.enums import CellKind
+from rostering.models import AvailabilityProfile, WeeklyAvailability
+from tests.people.factories import UserFactory, VolunteerFactory
+
+
+def rostered_person(*, role: str = "counselor", tz: str = "Asia/Shanghai", hours=range(0, 24), weekdays=range(7),
+                    unpreferred=(), status: str = "active", voice: bool = True, text: bool = True,
+                    max_hours: int = 40, target_hours: int = 8, **user_fields):
+    """A volunteer available at `hours` (their own wall clock, zone `tz`) on `weekdays`; `unpreferred` hours
+    rather not."""
+    user = UserFactory(timezone=tz, **user_fields)
+    VolunteerFactory(user=user, role=role, status=status, timezone=tz, serves_voice=voice, serves_text=text)
+    AvailabilityProfile.objects.create(user=user, max_hours_per_week=max_hours, target_hours_per_week=target_hours,
+                                       serves_voice=voice, serves_text=text)
+    WeeklyAvailability.objects.bulk_create(
+        WeeklyAvailability(user=user, weekday=d, hour=h,
+                           kind=CellKind.UNPREFERRED if h in unpreferred else CellKind.AVAILABLE)
+        for d in weekdays for h in hours)
+    return user
+
+
+def small_demand(peak: int = 4) -> None:
+    """A demand small enough for a handful of people to cover."""
+    from rostering.models import DemandLevel, RosterSettings
+
+    settings = RosterSettings.current()
+    settings.peak_counselors = peak
+    settings.supervisor_ratio = 4
+    settings.min_rest_hours = 8
+    settings.save()
+    DemandLevel.objects.all().delete()  # the default curve at this peak applies

@@ -1,0 +1,27 @@
+"""seed_demo gives every volunteer availability and publishes this week's and next week's rosters."""
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from rostering.models import Assignment, AvailabilityProfile, RosterRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_availability_for_everyone_and_published_rosters_with_the_demo_people():
+    from people.models import Volunteer
+
+    call_command("seed_demo", "--applications", "200", stdout=io.StringIO())
+    assert AvailabilityProfile.objects.count() == Volunteer.objects.count() > 0
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    published = RosterRun.objects.filter(state="published")
+    assert sorted(published.values_list("period_start", flat=True)) == [monday, monday + timedelta(days=7)]
+    for email in ("counselor@demo.example", "supervisor@demo.example"):
+        assert Assignment.objects.filter(run__in=published, person__email=email).exists(), email
+    from rostering.models import DemandLevel, RosterSettings
+
+    peak = RosterSettings.current().peak_counselors
+    assert max(DemandLevel.objects.values_list("wanted", flat=True)) == round(peak * 1.1 * 0.56)  # sized to the demo

@@ -1,0 +1,174 @@
+"""Offering, taking and dropping published shifts; reminders; hours per month with corrections."""
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from rostering import services, solving
+from rostering.exceptions import RosterError
+from rostering.models import Assignment, ShiftOffer
+from rostering.selectors import hours_by_person, person_key, reminders_due
+from tests.rostering.factories import rostered_person, small_demand
+
+
+def next_monday():
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def published_roster(counselors=20):
+    small_demand(peak=2)
+    # half want no hours: the solver leaves them free, to take offered shifts
+    people = [rostered_person(max_hours=40, target_hours=4 if i % 2 else 0) for i in range(counselors)]
+    people += [rostered_person(role="supervisor", max_hours=60, target_hours=24) for _ in range(3)]
+    run = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
+    solving.run_solve(run_id=run.pk)
+    services.run_publish(run_id=run.pk, actor=None)
+    return run, people
+
+
+def free_colleague(assignment, people):
+    """A counselor not on any shift of the run: free to take anything."""
+    busy = set(Assignment.objects.filter(run=assignment.run).values_list("person_id", flat=True))
+    return next(p for p in people[:-3] if p.pk not in busy)
+
+
+@pytest.mark.django_db
+def test_a_colleague_takes_an_offered_shift_and_the_roster_changes_hands():
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    offer = services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="handover")
+    with pytest.raises(RosterError, match="already offered"):
+        services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="handover")
+    taker = free_colleague(assignment, people)
+    services.offer_take(offer_id=offer.pk, actor=taker)
+    assignment.refresh_from_db()
+    offer.refresh_from_db()
+    assert assignment.person == taker and offer.state == "taken" and offer.taken_by == taker
+    assert services.evaluate_pairs(run.problem, services.run_pairs(run)).valid
+
+
+@pytest.mark.django_db
+def test_a_supervisor_cannot_take_a_counselor_shift():
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    offer = services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="handover")
+    supervisor = people[-1]
+    with pytest.raises(RosterError, match="wrong role"):
+        services.offer_take(offer_id=offer.pk, actor=supervisor)
+    offer.refresh_from_db()
+    assert offer.state == "open"
+
+
+@pytest.mark.django_db
+def test_a_drop_that_leaves_the_shift_short_waits_for_the_scheduler():
+    run, people = published_roster()
+    shift = next(s for s in run.shifts.filter(role="counselor") if s.assignments.count() <= s.wanted)
+    assignment = shift.assignments.select_related("person").first()
+    offer = services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="drop")
+    assert offer.state == "needs_scheduler"
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    services.offer_decide(offer_id=offer.pk, actor=None, approve=True)
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_taking_one_offer_at_once_one_wins():
+    run, people = published_roster(counselors=24)
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    offer = services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="handover")
+    busy = set(Assignment.objects.filter(run=run).values_list("person_id", flat=True))
+    takers = [p for p in people[:-3] if p.pk not in busy][:2]
+    assert len(takers) == 2
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def take(taker):
+        try:
+            start.wait()
+            services.offer_take(offer_id=offer.pk, actor=taker)
+            outcomes[taker.pk] = "won"
+        except RosterError as refused:
+            outcomes[taker.pk] = str(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(t,)) for t in takers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(o == "won" for o in outcomes.values()) == [False, True], outcomes
+    [winner] = [pk for pk, o in outcomes.items() if o == "won"]
+    assert Assignment.objects.get(pk=assignment.pk).person_id == winner
+    assert ShiftOffer.objects.get(pk=offer.pk).taken_by_id == winner
+    assert "taken" in next(o for o in outcomes.values() if o != "won")
+
+
+@pytest.mark.django_db
+def test_reminders_go_out_at_each_persons_lead_time_once(django_capture_on_commit_callbacks):
+    run, people = published_roster()
+    first = run.shifts.order_by("start").first()
+    on_first = list(first.assignments.select_related("person__availability_profile"))
+    for a in on_first:
+        profile = a.person.availability_profile
+        profile.reminder_hours_before = 2
+        profile.save()
+    just_before = first.start - timedelta(hours=1)
+    due = {a.pk for a in reminders_due(just_before)}
+    assert {a.pk for a in on_first} <= due
+    assert not {a.pk for a in on_first} & {a.pk for a in reminders_due(first.start - timedelta(hours=3))}
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=just_before):
+        call_command("roster_send_reminders", stdout=__import__("io").StringIO())
+    reminded = {m.to[0] for m in mail.outbox}
+    assert {a.person.email for a in on_first} <= reminded
+    outbox = len(mail.outbox)
+    with mock.patch("django.utils.timezone.now", return_value=just_before):
+        call_command("roster_send_reminders", stdout=__import__("io").StringIO())
+    assert len(mail.outbox) == outbox  # once
+
+
+@pytest.mark.django_db
+def test_hours_per_month_add_the_corrections_and_are_audited():
+    run, people = published_roster()
+    assignment = run.assignments.select_related("shift", "person").first()
+    month = timezone.localtime(assignment.shift.start).date().replace(day=1)
+    person = assignment.person
+    rostered = sum(a.shift.hours for a in run.assignments.filter(person=person).select_related("shift"))
+    services.hours_correct(person=person, month=month, hours="-1.5", reason="left an hour early", actor=None)
+    with pytest.raises(RosterError):
+        services.hours_correct(person=person, month=month, hours="400", reason="too much", actor=None)
+    with pytest.raises(RosterError):
+        services.hours_correct(person=person, month=month, hours="2", reason=" ", actor=None)
+    row = next(r for r in hours_by_person(month.year, month.month) if r["user"] == person)
+    assert row["rostered"] == pytest.approx(rostered) and row["total"] == pytest.approx(rostered - 1.5)
+    from common.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="roster.hours_corrected", reason="left an hour early",
+                                     subject=person).exists()
+    assert person_key(person.pk) in {p["id"] for p in run.problem["people"]}
+
+
+@pytest.mark.django_db
+def test_published_shifts_are_in_the_calendar_feed_and_the_data_export_and_follow_changes():
+    from people.calendar import calendar_ics
+    from people.personal_data import personal_data_export
+
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    person = assignment.person
+    feed = calendar_ics(person).decode()
+    uid = f"shift-{assignment.shift.key}-{person.pk}@counselor-service"
+    assert uid in feed and "Shift: Voice" in feed or "Shift: Text" in feed
+    export = personal_data_export(person)
+    assert export["rostering"]["shifts"][0]["roster"] == run.pk
+    offer = services.offer_create(assignment_id=assignment.pk, actor=person, kind="handover")
+    services.offer_take(offer_id=offer.pk, actor=free_colleague(assignment, people))
+    assert uid not in calendar_ics(person).decode()  # the feed follows the roster
