@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
     path("", include("rostering.urls")),
+    path("", include("supervision.urls")),
     path("", include("credentialing.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Supervision demo data (filled in below)."""

@@ -1,0 +1,45 @@
+"""Who may do what in supervision: named rules over people's predicates and a few object predicates."""
+import rules
+
+from people.rules import (
+    is_coordinator,
+    is_counselor,
+    is_monitoring_team,
+    is_scheduler,
+    is_staff_member,
+    is_supervisor,
+    is_volunteer,
+)
+
+
+@rules.predicate
+def raised_it(user, escalation) -> bool:
+    return escalation is not None and escalation.raised_by_id == user.pk
+
+
+@rules.predicate
+def claimed_it(user, escalation) -> bool:
+    return escalation is not None and escalation.claimed_by_id == user.pk
+
+
+@rules.predicate
+def leads_it(user, session) -> bool:
+    return session is not None and session.supervisor_id == user.pk
+
+
+is_monitoring = is_monitoring_team | is_coordinator
+is_group_planner = is_scheduler | is_coordinator
+
+rules.add_perm("supervision.view_on_duty", is_volunteer | is_staff_member)
+rules.add_perm("supervision.raise_escalation", is_counselor)
+rules.add_perm("supervision.handle_escalations", is_supervisor | is_monitoring)
+rules.add_perm("supervision.view_escalation", raised_it | is_supervisor | is_monitoring)
+rules.add_perm("supervision.claim_escalation", is_supervisor)
+rules.add_perm("supervision.close_escalation", claimed_it | is_coordinator)
+rules.add_perm("supervision.monitor_escalations", is_monitoring)
+rules.add_perm("supervision.set_on_call", is_coordinator)
+rules.add_perm("supervision.plan_groups", is_group_planner)
+rules.add_perm("supervision.view_groups", is_group_planner | is_supervisor | is_counselor | is_monitoring)
+rules.add_perm("supervision.record_session", leads_it | is_group_planner)
+rules.add_perm("supervision.handover", is_volunteer | is_staff_member)
+rules.add_perm("supervision.write_handover", is_volunteer)

@@ -1,0 +1,154 @@
+"""Reads of the supervision app, each in a fixed number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from people.enums import Channel, StaffRole
+from people.models import User
+from rostering.enums import Role, RunState
+from rostering.models import Assignment
+from supervision.duty import Duty, DutySpan, duty_at
+from supervision.enums import EscalationState
+from supervision.models import (
+    CoordinatorOnCall,
+    Escalation,
+    GroupPlacement,
+    GroupSession,
+    HandoverNote,
+    Notification,
+    PlacementRound,
+)
+
+# How far around an instant the supervisor shifts are read: a shift is at most 12 hours long (a roster rule),
+# and "who comes next" looks a day ahead.
+LOOK_BACK = timedelta(hours=12)
+LOOK_AHEAD = timedelta(hours=36)
+
+
+def duty_spans(*, start: datetime, end: datetime) -> list[DutySpan]:
+    """The published supervisor shifts overlapping [start, end) as plain data (1 query)."""
+    rows = (Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__role=Role.SUPERVISOR,
+                                      shift__end__gt=start, shift__start__lt=end)
+            .select_related("shift", "person", "person__volunteer"))
+    spans = []
+    for row in rows:
+        volunteer = row.person.volunteer_or_none()
+        channels = frozenset(volunteer.channels) if volunteer else frozenset()
+        contact = volunteer.phone if volunteer and volunteer.share_contact else ""
+        spans.append(DutySpan(supervisor_id=row.person_id, name=str(row.person), start=row.shift.start,
+                              end=row.shift.end, channels=channels, contact=contact))
+    return spans
+
+
+def duty_now(*, channel: str, at: datetime) -> Duty:
+    """The supervisors on duty for a channel at an instant, and the next one (1 query)."""
+    return duty_at(duty_spans(start=at - LOOK_BACK, end=at + LOOK_AHEAD), channel=channel, at=at)
+
+
+def coordinator_on_call(at: datetime) -> CoordinatorOnCall | None:
+    """The coordinator on call at an instant (1 query)."""
+    return (CoordinatorOnCall.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related("user")
+            .order_by("-starts_at").first())
+
+
+@dataclass
+class OnDutyPage:
+    at: datetime
+    duties: list[Duty]
+    on_call: CoordinatorOnCall | None
+    fallback_contact: str
+
+    @property
+    def anybody_missing(self) -> bool:
+        return any(d.nobody for d in self.duties)
+
+
+def on_duty_page(user, *, at: datetime) -> OnDutyPage:
+    """The on-duty page for a person: their channels (every channel for staff), in 3 queries at most
+    (the person's volunteer record, the supervisor shifts, the coordinator on call)."""
+    volunteer = user.volunteer_or_none()
+    channels = (volunteer.channels if volunteer and volunteer.role == Role.COUNSELOR else []) or list(Channel.values)
+    spans = duty_spans(start=at - LOOK_BACK, end=at + LOOK_AHEAD)
+    duties = [duty_at(spans, channel=channel, at=at) for channel in channels]
+    on_call = coordinator_on_call(at) if any(d.nobody for d in duties) else None
+    return OnDutyPage(at=at, duties=duties, on_call=on_call,
+                      fallback_contact=getattr(settings, "SUPERVISION_FALLBACK_CONTACT", ""))
+
+
+def coordinators() -> list[User]:
+    """Everyone holding the coordinator role (1 query)."""
+    return list(User.objects.filter(groups__name=StaffRole.COORDINATOR, is_active=True).distinct())
+
+
+def escalation_list(user, *, monitoring: bool, limit: int = 200) -> list[Escalation]:
+    """Escalations a person sees: the monitoring team all of them; a supervisor the open ones and their own;
+    a counselor the ones they raised (1 query)."""
+    rows = Escalation.objects.select_related("raised_by", "claimed_by")
+    if not monitoring:
+        mine = Q(raised_by=user) | Q(claimed_by=user)
+        if user.volunteer_or_none() is not None and user.volunteer.role == Role.SUPERVISOR:
+            mine |= Q(state=EscalationState.OPEN)
+        rows = rows.filter(mine)
+    return list(rows.order_by("-raised_at")[:limit])
+
+
+def escalation_figures(rows: list[Escalation]) -> dict:
+    """Median times to claim and to close, in minutes, over the rows shown (no query)."""
+    def median(values):
+        values = sorted(v for v in values if v is not None)
+        if not values:
+            return None
+        middle = len(values) // 2
+        return (values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2) / 60
+
+    return {"count": len(rows), "open": sum(r.state == EscalationState.OPEN for r in rows),
+            "claim_minutes": median(r.seconds_to_claim for r in rows),
+            "close_minutes": median(r.seconds_to_close for r in rows)}
+
+
+def unread_notices(user, limit: int = 20) -> list[Notification]:
+    return list(Notification.objects.filter(user=user, read_at__isnull=True)
+                .select_related("escalation").order_by("-created_at")[:limit])
+
+
+def sessions_on(day: date) -> list[GroupSession]:
+    """A date's group sessions with their placed counselors (2 queries)."""
+    return list(GroupSession.objects.filter(date=day).select_related("supervisor")
+                .prefetch_related("placements__counselor").annotate(placed=Count("placements")))
+
+
+def latest_round(day: date) -> PlacementRound | None:
+    return PlacementRound.objects.filter(date=day).order_by("-created_at").first()
+
+
+def my_group_sessions(user, *, since: date, limit: int = 10) -> list[GroupPlacement]:
+    return list(GroupPlacement.objects.filter(counselor=user, date__gte=since).select_related("session__supervisor")
+                .order_by("date")[:limit])
+
+
+def sessions_led_by(user, *, since: date, limit: int = 20) -> list[GroupSession]:
+    return list(GroupSession.objects.filter(supervisor=user, date__gte=since).annotate(placed=Count("placements"))
+                .order_by("starts_at")[:limit])
+
+
+def current_shift(user, *, at: datetime, slack: timedelta = timedelta(hours=2)) -> Assignment | None:
+    """The person's published shift going on at `at`, or the one that ended in the last `slack` (1 query)."""
+    return (Assignment.objects.filter(person=user, run__state=RunState.PUBLISHED, shift__start__lte=at,
+                                      shift__end__gt=at - slack)
+            .select_related("shift").order_by("-shift__start").first())
+
+
+def handover_notes(*, query: str = "", before: datetime | None = None, around: datetime | None = None,
+                   limit: int = 50) -> list[HandoverNote]:
+    """Handover notes, newest first: those of the shift that ended around `around` (the previous shift), or
+    all of them matching `query` (1 query)."""
+    rows = HandoverNote.objects.select_related("author")
+    if around is not None:
+        rows = rows.filter(shift_end__gte=around - timedelta(hours=2), shift_end__lte=around + timedelta(hours=1))
+    if query:
+        rows = rows.filter(Q(happened__icontains=query) | Q(watch__icontains=query))
+    return list(rows[:limit])

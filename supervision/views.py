@@ -1,0 +1,204 @@
+"""Supervision pages: the supervisor on duty, escalations, group supervision, handover.
+
+Thin views: parse the request, check a named rule, call a selector or a service, render.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.views import objectgetter, permission_required
+from supervision import selectors, services
+from supervision.enums import UNPLACED_REASONS, Attendance
+from supervision.exceptions import SupervisionError
+from supervision.forms import CloseForm, EscalationForm, HandoverForm, PlaceForm, SessionForm, SessionRecordForm
+from supervision.models import Escalation, GroupSession
+
+app_name = "supervision"
+
+
+@permission_required("supervision.view_on_duty")
+def on_duty(request):
+    page = selectors.on_duty_page(request.user, at=timezone.now())
+    return render(request, "supervision/on_duty.html", {"page": page, "form": EscalationForm(),
+                                                        "can_raise": request.user.has_perm(
+                                                            "supervision.raise_escalation")})
+
+
+@permission_required("supervision.raise_escalation")
+def escalation_new(request):
+    form = EscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation = services.escalation_raise(actor=request.user, **form.cleaned_data)
+        except SupervisionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The supervisor on duty has been notified."))
+            return redirect("supervision:escalation", escalation.pk)
+    return render(request, "supervision/escalation_new.html", {"form": form})
+
+
+@permission_required("supervision.handle_escalations")
+def escalations(request):
+    monitoring = request.user.has_perm("supervision.monitor_escalations")
+    rows = selectors.escalation_list(request.user, monitoring=monitoring)
+    return render(request, "supervision/escalations.html", {
+        "rows": rows, "monitoring": monitoring, "figures": selectors.escalation_figures(rows),
+        "notices": selectors.unread_notices(request.user)})
+
+
+@permission_required("supervision.view_escalation", fn=objectgetter(Escalation, "pk"))
+def escalation(request, pk: int):
+    item = request.permission_object
+    return render(request, "supervision/escalation.html", {"item": item, "close_form": CloseForm()})
+
+
+@require_POST
+@permission_required("supervision.claim_escalation")
+def escalation_claim(request, pk: int):
+    try:
+        services.escalation_claim(escalation_id=get_object_or_404(Escalation, pk=pk).pk, actor=request.user)
+    except SupervisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You have claimed this escalation: call the counselor now."))
+    return redirect("supervision:escalation", pk)
+
+
+@require_POST
+@permission_required("supervision.close_escalation", fn=objectgetter(Escalation, "pk"))
+def escalation_close(request, pk: int):
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.escalation_close(escalation_id=pk, actor=request.user, **form.cleaned_data)
+        except SupervisionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The escalation is closed."))
+            return redirect("supervision:escalation", pk)
+    return render(request, "supervision/escalation.html", {"item": request.permission_object, "close_form": form},
+                  status=400)
+
+
+def _day(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@permission_required("supervision.view_groups")
+def groups(request):
+    day = _day(request)
+    planner = request.user.has_perm("supervision.plan_groups")
+    context = {"day": day, "planner": planner, "previous": day - timedelta(days=1), "next": day + timedelta(days=1)}
+    if planner:
+        session_form = SessionForm(request.POST or None, prefix="session")
+        if request.method == "POST" and session_form.is_valid():
+            data = session_form.cleaned_data
+            try:
+                services.group_session_create(actor=request.user, supervisor=data["supervisor"],
+                                              starts_at=data["starts_at"], minutes=data["minutes"],
+                                              capacity=data["capacity"], meeting_link=data["meeting_link"])
+            except SupervisionError as error:
+                session_form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The group session is planned."))
+                return redirect(f"{request.path}?date={data['starts_at'].date()}")
+        latest = selectors.latest_round(day)
+        context.update(session_form=session_form, place_form=PlaceForm(), sessions=selectors.sessions_on(day),
+                       round=latest, unplaced=_unplaced_rows(latest))
+    else:
+        since = timezone.localdate() - timedelta(days=1)
+        context.update(mine=selectors.my_group_sessions(request.user, since=since),
+                       leading=selectors.sessions_led_by(request.user, since=since))
+    return render(request, "supervision/groups.html", context)
+
+
+def _unplaced_rows(latest) -> list[dict]:
+    if latest is None or not latest.unplaced:
+        return []
+    from people.models import User
+
+    names = {u.pk: u for u in User.objects.filter(pk__in=[int(k) for k in latest.unplaced])}
+    return [{"person": names.get(int(k)), "reason": UNPLACED_REASONS.get(v, v)} for k, v in latest.unplaced.items()]
+
+
+@require_POST
+@permission_required("supervision.plan_groups")
+def groups_place(request):
+    day = _day(request)
+    form = PlaceForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.groups_place(day=day, actor=request.user, days_back=form.cleaned_data["days_back"],
+                                           seconds=20)
+        except SupervisionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(placed)d counselors placed, %(unplaced)d not placed.") % {
+                "placed": result.placed, "unplaced": len(result.unplaced)})
+    return redirect(f"{reverse('supervision:groups')}?date={day}")
+
+
+@permission_required("supervision.record_session", fn=objectgetter(GroupSession, "pk"))
+def session(request, pk: int):
+    item = request.permission_object
+    form = SessionRecordForm(request.POST or None, initial={"note": item.note})
+    placements = list(item.placements.select_related("counselor").order_by("counselor__full_name"))
+    if request.method == "POST" and form.is_valid():
+        attendance = {p.counselor_id: request.POST.get(f"attendance-{p.counselor_id}", p.attendance)
+                      for p in placements}
+        try:
+            services.session_record(session_id=item.pk, actor=request.user, attendance=attendance,
+                                    note=form.cleaned_data["note"])
+        except SupervisionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Attendance and note saved."))
+            return redirect("supervision:session", item.pk)
+    return render(request, "supervision/session.html", {"item": item, "form": form, "placements": placements,
+                                                        "choices": Attendance.choices})
+
+
+@permission_required("supervision.handover")
+def handover(request):
+    now = timezone.now()
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_write(actor=request.user, at=now, **form.cleaned_data)
+        except SupervisionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your handover note is saved for the next shift."))
+            return redirect("supervision:handover")
+    query = request.GET.get("q", "").strip()[:100]
+    shift = selectors.current_shift(request.user, at=now)
+    previous = selectors.handover_notes(around=shift.shift.start) if shift and not query else []
+    return render(request, "supervision/handover.html", {
+        "form": form, "query": query, "shift": shift, "previous": previous,
+        "notes": selectors.handover_notes(query=query), "can_write": request.user.has_perm(
+            "supervision.write_handover")})
+
+
+urlpatterns = [
+    path("supervision/on-duty/", on_duty, name="on_duty"),
+    path("supervision/escalations/", escalations, name="escalations"),
+    path("supervision/escalations/new/", escalation_new, name="escalation_new"),
+    path("supervision/escalations/<int:pk>/", escalation, name="escalation"),
+    path("supervision/escalations/<int:pk>/claim/", escalation_claim, name="escalation_claim"),
+    path("supervision/escalations/<int:pk>/close/", escalation_close, name="escalation_close"),
+    path("supervision/groups/", groups, name="groups"),
+    path("supervision/groups/place/", groups_place, name="groups_place"),
+    path("supervision/groups/<int:pk>/", session, name="session"),
+    path("supervision/handover/", handover, name="handover"),
+]
