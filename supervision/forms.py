@@ -25,7 +25,7 @@ class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=60)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=30, initial=12)
-    meeting_link = forms.URLField(label=_("Meeting link"), max_length=300)
+    meeting_link = forms.URLField(label=_("Meeting link"), max_length=300, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

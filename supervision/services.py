@@ -201,7 +201,7 @@ def placement_problem(*, day: date, days_back: int = 3) -> tuple[list[placement.
     their shifts that day; last time's supervisor."""
     from zoneinfo import ZoneInfo
 
-    from rostering.availability import merge, weekly_intervals, wall_clock
+    from rostering.availability import merge, wall_clock, weekly_intervals
 
     platform = timezone.get_default_timezone()
     sessions = list(GroupSession.objects.filter(date=day).order_by("starts_at", "pk"))  # 1
