@@ -240,7 +240,7 @@ def placement_problem(*, day: date, days_back: int = 3) -> tuple[list[placement.
     return plain_sessions, people
 
 
-def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "mip",
+def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "flow",
                  seconds: float = 30.0) -> PlacementRound:
     """Place the date's counselors into its groups (all-or-nothing: the date's earlier placement is replaced)."""
     if actor is not None and not actor.has_perm("supervision.plan_groups"):

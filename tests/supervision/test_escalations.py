@@ -109,7 +109,8 @@ def test_the_sweep_flags_after_ten_minutes_to_coordinators_and_the_next_supervis
     with django_capture_on_commit_callbacks(execute=True):
         flagged = services.escalations_flag_unclaimed(at=late_afternoon + timedelta(minutes=10))
     assert flagged == [escalation.pk]
-    told = set(Notification.objects.filter(kind=NotificationKind.ESCALATION_UNCLAIMED).values_list("user_id", flat=True))
+    told = set(Notification.objects.filter(kind=NotificationKind.ESCALATION_UNCLAIMED)
+               .values_list("user_id", flat=True))
     assert told == {roster["coordinator"].pk, roster["b"].pk}  # at 14:05, B is on duty and was not told before
     assert sorted(m.to[0] for m in mail.outbox) == sorted([roster["coordinator"].email, roster["b"].email])
     assert "10" in mail.outbox[0].subject or "10" in mail.outbox[1].subject

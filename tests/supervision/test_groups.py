@@ -5,8 +5,8 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db.models import Count
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.urls import reverse
 
 from people.enums import StaffRole

@@ -5,7 +5,7 @@ import pytest
 
 from supervision.placement import ALL_FULL, NO_SESSION, Counselor, Session, evaluate, place
 
-BACKENDS = ["mip", "cpsat"]
+BACKENDS = ["flow", "mip", "cpsat"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -63,15 +63,16 @@ def test_the_checker_refuses_broken_placements():
         evaluate(sessions, counselors, {3: 1})
 
 
-def test_both_backends_reach_the_same_optimum_on_a_random_day():
+def test_all_backends_reach_the_same_optimum_on_a_random_day():
     rng = random.Random(7)
     sessions = [Session(s, 1000 + s % 9, rng.choice([8, 10, 12])) for s in range(12)]
     counselors = [Counselor(i, frozenset(rng.sample(range(12), rng.randint(0, 4))),
                             last_supervisor_id=rng.choice([None, 1000 + rng.randrange(9)])) for i in range(130)]
+    flow = place(sessions, counselors, backend="flow")
     mip = place(sessions, counselors, backend="mip", seconds=20, relative_gap=0)
     cpsat = place(sessions, counselors, backend="cpsat", seconds=20, relative_gap=0)
-    assert mip.status == cpsat.status == "optimal"
-    assert mip.objective == cpsat.objective
-    for result in (mip, cpsat):
+    assert flow.status == mip.status == cpsat.status == "optimal"
+    assert flow.objective == mip.objective == cpsat.objective
+    for result in (flow, mip, cpsat):
         evaluate(sessions, counselors, result.assignments)
         assert set(result.assignments) | set(result.unplaced) == {c.id for c in counselors}

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", required=True, help="YYYY-MM-DD (platform date)")
         parser.add_argument("--days-back", type=int, default=3, help="counselors who worked in these past days")
-        parser.add_argument("--backend", choices=["mip", "cpsat"], default="mip")
+        parser.add_argument("--backend", choices=["flow", "mip", "cpsat"], default="flow")
         parser.add_argument("--seconds", type=float, default=30.0)
 
     def handle(self, *args, **options):
