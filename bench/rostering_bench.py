@@ -90,7 +90,7 @@ def main() -> None:
     from django.utils import timezone
 
     from people.models import User
-    from rostering import engine, services
+    from rostering import engine, services, solving
     from rostering.models import Assignment, RosterRun, RosterSettings
     from rostering.selectors import build_problem, rosterable_counselors, rosterable_supervisors
 
@@ -133,7 +133,7 @@ def main() -> None:
         solve()
         RosterRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
         started = time.perf_counter()
-        services._run_save_solution(run.pk, solved["solution"])
+        solving._run_save_solution(run.pk, solved["solution"])
         save = time.perf_counter() - started
         services.run_publish(run_id=run.pk, actor=None)
         s = solved["solution"]

@@ -11,33 +11,12 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.functional import Promise
 
+from common.actions import _LABELS, UnknownAuditAction, action_label, register_actions, registered_actions
 from common.models import AuditEntry
 
-_LABELS: dict[str, Promise | str] = {}
-
-
-class UnknownAuditAction(ValueError):
-    """An action no app registered: it could not be shown in words, so it is not recorded."""
-
-
-def register_actions(choices: type[models.TextChoices]) -> type[models.TextChoices]:
-    """Class decorator: the enum's values become known audit actions, shown by the enum's labels."""
-    for value, label in choices.choices:
-        if value in _LABELS and str(_LABELS[value]) != str(label):
-            raise ValueError(f"The audit action {value!r} is registered twice with different labels.")
-        _LABELS[value] = label
-    return choices
-
-
-def registered_actions() -> dict[str, Promise | str]:
-    return dict(_LABELS)
-
-
-def action_label(action: str) -> str:
-    return str(_LABELS.get(action, action))
-
+__all__ = ["UnknownAuditAction", "action_label", "audit_entry", "audit_log", "audit_log_bulk", "entries_about",
+           "register_actions", "registered_actions"]
 
 def audit_entry(*, actor=None, action: str, target: models.Model | None = None, subject=None,
                 subject_id: int | None = None, from_state: str = "", to_state: str = "", reason: str = "",

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from common.actions import action_label
+
 
 class AuditEntry(models.Model):
     """One recorded action: who did what to which record, about whom, when, from which state, and why.
@@ -53,6 +55,4 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from common.audit import action_label
-
         return action_label(self.action)

@@ -7,18 +7,18 @@ from django.contrib import admin, messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import Result
 
 from common.admin import RulesAdminMixin, RulesModelAdmin
-from common.audit import audit_log
 from credentialing import services
-from credentialing.audit import CredentialingAction
 from credentialing.exceptions import CredentialingError
 from credentialing.models import (
+    REQUIRED_TOPIC_COLUMNS,
+    TOPIC_COLUMNS,
     Application,
     CriteriaSet,
     EthicsTraining,
@@ -59,8 +59,8 @@ class QualificationKindAdmin(RulesModelAdmin):
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(RulesModelAdmin):
-    list_display = ("name", "min_ethics_hours", "min_practice_hours", "requires_trauma", "requires_first_aid",
-                    "requires_crisis", "is_active", "created_at")
+    list_display = ("name", "min_ethics_hours", "min_practice_hours", *REQUIRED_TOPIC_COLUMNS.values(), "is_active",
+                    "created_at")
     readonly_fields = ("is_active", "created_at")
     actions = ("make_active",)
 
@@ -113,7 +113,7 @@ class EthicsTrainingInline(EvidenceInline):
 
 class SpecialTrainingInline(EvidenceInline):
     model = SpecialTraining
-    fields = ("title", "provider", "hours", "covers_trauma", "covers_first_aid", "covers_crisis", "original_name",
+    fields = ("title", "provider", "hours", *TOPIC_COLUMNS.values(), "original_name",
               "check_state")
 
 
@@ -145,12 +145,8 @@ class ApplicationAdmin(RulesAdminMixin, ImportExportModelAdmin):
         return False  # deleting would take the audit trail with it; withdraw or reject instead
 
     def save_model(self, request, obj: Application, form, change):
-        # Profile corrections by a coordinator: bump the version (open forms become stale) and record it.
-        obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
-        audit_log(actor=request.user, action=CredentialingAction.EDITED_IN_ADMIN, target=obj,
-                  subject_id=obj.applicant_id, data={"fields": sorted(form.changed_data)})
+        # Profile corrections by a coordinator: through the service (stale forms, audit), not a bare save().
+        services.application_correct(application=obj, fields=form.changed_data, actor=request.user)
 
     def process_dataset(self, dataset, form, request, **kwargs):
         """The confirmed import: small files at once, large ones in the background worker."""

@@ -50,9 +50,10 @@ from credentialing.models import (
     Qualification,
     QualificationKind,
     SpecialTraining,
+    stored_verdict,
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
-from credentialing.services import application_audit_entry, stored_verdict, working_profile_of
+from credentialing.services import application_audit_entry, working_profile_of
 from people.models import User, Volunteer
 from people.services import NewVolunteer, staff_role_grant, staff_roles_grant_bulk, volunteers_create_bulk
 
@@ -416,8 +417,7 @@ def _records(rng: random.Random, claims: Claims, kinds: dict[str, QualificationK
         records.append(attach(SpecialTraining(
             title=titles[topic], provider=rng.choice(TRAINING_PROVIDERS),
             hours=_hours(rng, 6, 40), completed_on=date(2018 + rng.randrange(0, 7), rng.randrange(1, 13), 1),
-            covers_trauma=topic == SpecialTopic.TRAUMA, covers_first_aid=topic == SpecialTopic.FIRST_AID,
-            covers_crisis=topic == SpecialTopic.CRISIS), "专项培训证书"))
+            **SpecialTraining.topic_flags({topic})), "专项培训证书"))
     for hours in claims.practice:
         kind = rng.choice(PracticeEvidenceKind.values)
         records.append(attach(PracticeRecord(hours=hours, evidence_kind=kind,

@@ -36,6 +36,16 @@ class ApplicationState(models.TextChoices):
         return {cls.APPROVED, cls.REJECTED, cls.WITHDRAWN}
 
     @classmethod
+    def ended(cls) -> set[str]:
+        """An application that ended without approval: its applicant may apply again."""
+        return {cls.REJECTED, cls.WITHDRAWN}
+
+    @classmethod
+    def live(cls) -> set[str]:
+        """Open or approved: a person has at most one such application."""
+        return {state for state in cls.values if state not in cls.ended()}
+
+    @classmethod
     def open(cls) -> set[str]:
         return {state for state in cls.values if state not in cls.final()}
 

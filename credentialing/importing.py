@@ -23,15 +23,17 @@ from django.utils.translation import gettext as _
 
 from credentialing.enums import ApplicationState, Channel, InstitutionKind, RoleApplied, SpecialTopic
 from credentialing.models import (
+    EXPIRES_BEFORE_ISSUE,
     PLATFORM_TIMEZONE,
+    REQUIRED_FOR_SUBMISSION,
     EthicsTraining,
     Evidence,
     PracticeRecord,
     Qualification,
     QualificationKind,
     SpecialTraining,
+    expires_before_issue,
 )
-from credentialing.services import REQUIRED_FOR_SUBMISSION
 from people.models import User
 
 COLUMNS = (
@@ -79,9 +81,7 @@ class Declaration:
         if self.special_topics:
             records.append(SpecialTraining(
                 title=_("Declared in an import: %(topics)s") % {"topics": ", ".join(sorted(self.special_topics))},
-                covers_trauma=SpecialTopic.TRAUMA in self.special_topics,
-                covers_first_aid=SpecialTopic.FIRST_AID in self.special_topics,
-                covers_crisis=SpecialTopic.CRISIS in self.special_topics,
+                **SpecialTraining.topic_flags(self.special_topics),
             ))
         if self.practice_hours > 0:
             records.append(PracticeRecord(hours=self.practice_hours))
@@ -201,8 +201,8 @@ class RowParser:
                     fail(column, _("Required when a qualification kind is given."))
             if issued_on is None and "qualification_issued_on" not in errors:
                 fail("qualification_issued_on", _("Required when a qualification kind is given."))
-            if issued_on and expires_on and expires_on < issued_on:
-                fail("qualification_expires_on", _("Cannot be before the date of issue."))
+            if expires_before_issue(issued_on, expires_on):
+                fail("qualification_expires_on", str(EXPIRES_BEFORE_ISSUE))
 
         hours = {column: self._hours(row, column, fail)
                  for column in ("ethics_hours_approved", "ethics_hours_other", "practice_hours")}

@@ -1,6 +1,8 @@
 """Applications and their evidence, institutions, qualification kinds and the criteria sets."""
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
 from decimal import Decimal
 
@@ -74,6 +76,23 @@ class QualificationKind(models.Model):
         return self.qualifies_supervisor if role == RoleApplied.SUPERVISOR else self.qualifies_counselor
 
 
+# Which column of a special training records each topic, and which column of a criteria set requires it.
+TOPIC_COLUMNS = {
+    SpecialTopic.TRAUMA: "covers_trauma",
+    SpecialTopic.FIRST_AID: "covers_first_aid",
+    SpecialTopic.CRISIS: "covers_crisis",
+}
+REQUIRED_TOPIC_COLUMNS = {
+    SpecialTopic.TRAUMA: "requires_trauma",
+    SpecialTopic.FIRST_AID: "requires_first_aid",
+    SpecialTopic.CRISIS: "requires_crisis",
+}
+
+
+def _topics_of(record, columns: dict[str, str]) -> frozenset[str]:
+    return frozenset(str(topic) for topic, column in columns.items() if getattr(record, column))
+
+
 class CriteriaSet(models.Model):
     """The thresholds of the admission criteria; the management team revises them, one set is active."""
 
@@ -104,12 +123,33 @@ class CriteriaSet(models.Model):
         return self.name
 
     def required_topics(self) -> frozenset[str]:
-        flags = {
-            SpecialTopic.TRAUMA: self.requires_trauma,
-            SpecialTopic.FIRST_AID: self.requires_first_aid,
-            SpecialTopic.CRISIS: self.requires_crisis,
-        }
-        return frozenset(str(topic) for topic, required in flags.items() if required)
+        return _topics_of(self, REQUIRED_TOPIC_COLUMNS)
+
+
+# What a submitted application must say (the applicant's submit and the import both ask).
+REQUIRED_FOR_SUBMISSION = ("full_name", "phone", "province", "city", "institution")
+# Where the automatic verdict of each criterion is stored (the queue filters and the statistics count them).
+VERDICT_COLUMNS = {
+    Criterion.QUALIFICATION: "verdict_qualification",
+    Criterion.ETHICS: "verdict_ethics",
+    Criterion.SPECIAL_TRAINING: "verdict_special_training",
+    Criterion.PRACTICE: "verdict_practice",
+}
+# The criteria whose hours are stored beside their verdict.
+HOURS_COLUMNS = {Criterion.ETHICS: "ethics_hours", Criterion.PRACTICE: "practice_hours"}
+VERDICT_FIELDS = ("verdict", *VERDICT_COLUMNS.values(), *HOURS_COLUMNS.values())
+
+
+def stored_verdict(evaluation) -> dict:
+    """The verdict columns of an application from a ``criteria.Evaluation``; criteria that do not apply to the
+    role are blank."""
+    values = {"verdict": evaluation.verdict, **dict.fromkeys(VERDICT_COLUMNS.values(), ""),
+              **dict.fromkeys(HOURS_COLUMNS.values(), 0)}
+    for result in evaluation.results:
+        values[VERDICT_COLUMNS[result.criterion]] = result.verdict
+        if result.criterion in HOURS_COLUMNS:
+            values[HOURS_COLUMNS[result.criterion]] = result.hours
+    return values
 
 
 class Application(models.Model):
@@ -169,7 +209,7 @@ class Application(models.Model):
             # One open or approved application per person; a rejected or withdrawn one may be followed by another.
             models.UniqueConstraint(
                 fields=["applicant"],
-                condition=~Q(state__in=[ApplicationState.REJECTED, ApplicationState.WITHDRAWN]),
+                condition=~Q(state__in=sorted(ApplicationState.ended())),
                 name="one_live_application_per_person",
             ),
             models.CheckConstraint(condition=Q(version__gte=0), name="application_version_not_negative"),
@@ -191,12 +231,7 @@ class Application(models.Model):
         return self.state in ApplicationState.editable_by_applicant()
 
     def criterion_verdicts(self) -> dict[str, str]:
-        return {
-            Criterion.QUALIFICATION: self.verdict_qualification,
-            Criterion.ETHICS: self.verdict_ethics,
-            Criterion.SPECIAL_TRAINING: self.verdict_special_training,
-            Criterion.PRACTICE: self.verdict_practice,
-        }
+        return {criterion: getattr(self, column) for criterion, column in VERDICT_COLUMNS.items()}
 
 
 def evidence_file_name(instance, filename: str) -> str:
@@ -234,6 +269,14 @@ class Evidence(models.Model):
         return self._meta.model_name
 
 
+EXPIRES_BEFORE_ISSUE = _("The expiry date cannot be before the date of issue.")
+
+
+def expires_before_issue(issued_on, expires_on) -> bool:
+    """The one rule on a qualification's dates (the form, the import and the database constraint ask it)."""
+    return issued_on is not None and expires_on is not None and expires_on < issued_on
+
+
 class Qualification(Evidence):
     criterion = Criterion.QUALIFICATION
     qualification_kind = models.ForeignKey(QualificationKind, on_delete=models.PROTECT, verbose_name=_("kind"))
@@ -249,7 +292,7 @@ class Qualification(Evidence):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="qualification_expires_after_issue",
-                violation_error_message=_("The expiry date must not be before the issue date."),
+                violation_error_message=EXPIRES_BEFORE_ISSUE,
             )
         ]
 
@@ -291,7 +334,7 @@ class SpecialTraining(Evidence):
         verbose_name_plural = _("special trainings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(covers_trauma=True) | Q(covers_first_aid=True) | Q(covers_crisis=True),
+                condition=functools.reduce(operator.or_, (Q(**{column: True}) for column in TOPIC_COLUMNS.values())),
                 name="special_training_has_a_topic",
                 violation_error_message=_("Tick at least one topic the training covered."),
             ),
@@ -303,12 +346,12 @@ class SpecialTraining(Evidence):
         return self.title
 
     def topics(self) -> frozenset[str]:
-        flags = {
-            SpecialTopic.TRAUMA: self.covers_trauma,
-            SpecialTopic.FIRST_AID: self.covers_first_aid,
-            SpecialTopic.CRISIS: self.covers_crisis,
-        }
-        return frozenset(str(topic) for topic, covered in flags.items() if covered)
+        return _topics_of(self, TOPIC_COLUMNS)
+
+    @staticmethod
+    def topic_flags(topics) -> dict[str, bool]:
+        """The topic columns of a training that covers ``topics`` (for ``SpecialTraining(**flags)``)."""
+        return {column: topic in topics for topic, column in TOPIC_COLUMNS.items()}
 
 
 class PracticeRecord(Evidence):

@@ -27,6 +27,7 @@ from credentialing.importing import (
 )
 from credentialing.models import (
     EVIDENCE_MODELS,
+    TOPIC_COLUMNS,
     Application,
     EthicsTraining,
     Evidence,
@@ -34,9 +35,9 @@ from credentialing.models import (
     PracticeRecord,
     Qualification,
     SpecialTraining,
+    stored_verdict,
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
-from credentialing.services import stored_verdict
 from people.models import User
 
 # Only what a row shows: an export of the full intake loads some 27,000 evidence records.
@@ -47,7 +48,7 @@ EXPORT_PREFETCH = (
     Prefetch("ethicstraining_set", queryset=EthicsTraining.objects.only(*_EXPORTED, "hours",
                                                                           "approved_by_registry")),
     Prefetch("specialtraining_set", queryset=SpecialTraining.objects.only(
-        *_EXPORTED, "covers_trauma", "covers_first_aid", "covers_crisis")),
+        *_EXPORTED, *TOPIC_COLUMNS.values())),
     Prefetch("practicerecord_set", queryset=PracticeRecord.objects.only(*_EXPORTED, "hours")),
 )
 

@@ -21,6 +21,7 @@ from credentialing.criteria import (
 )
 from credentialing.enums import ApplicationState, Criterion, StaffRole, Verdict
 from credentialing.models import (
+    VERDICT_COLUMNS,
     Application,
     CriteriaSet,
     EthicsTraining,
@@ -115,7 +116,7 @@ def applications_of(user: User) -> QuerySet[Application]:
 def current_application_of(user: User) -> Application | None:
     """The person's live application (open or approved), or their latest one."""
     applications = list(applications_of(user))
-    live = [a for a in applications if a.state not in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)]
+    live = [a for a in applications if a.state in ApplicationState.live()]
     return (live or applications or [None])[0]
 
 
@@ -141,14 +142,6 @@ def vetting_staff() -> QuerySet[User]:
     )
 
 
-CRITERION_COLUMNS = {
-    Criterion.QUALIFICATION: "verdict_qualification",
-    Criterion.ETHICS: "verdict_ethics",
-    Criterion.SPECIAL_TRAINING: "verdict_special_training",
-    Criterion.PRACTICE: "verdict_practice",
-}
-
-
 def funnel_statistics() -> dict:
     """The funnel (applied, met the criteria, approved) and, criterion by criterion, why applications fail.
 
@@ -169,7 +162,7 @@ def funnel_statistics() -> dict:
     )
     failing = Application.objects.filter(applied).aggregate(**{
         f"{criterion}_{verdict}": Count("pk", filter=Q(**{column: verdict}))
-        for criterion, column in CRITERION_COLUMNS.items()
+        for criterion, column in VERDICT_COLUMNS.items()
         for verdict in (Verdict.NOT_MET, Verdict.NEEDS_REVIEW)
     })
     by_criterion = [
@@ -179,6 +172,6 @@ def funnel_statistics() -> dict:
             "not_met": failing[f"{criterion}_{Verdict.NOT_MET}"],
             "needs_review": failing[f"{criterion}_{Verdict.NEEDS_REVIEW}"],
         }
-        for criterion in CRITERION_COLUMNS
+        for criterion in VERDICT_COLUMNS
     ]
     return {"counts": counts, "by_criterion": by_criterion}

@@ -17,7 +17,7 @@ from common.models import AuditEntry
 from common.versioning import is_stale, save_new_version
 from credentialing import tasks
 from credentialing.audit import CredentialingAction, transition_action
-from credentialing.criteria import Evaluation, list_in_words
+from credentialing.criteria import list_in_words
 from credentialing.enums import (
     ACTIONS_NEEDING_REASON,
     APPLICANT_ACTIONS,
@@ -29,10 +29,13 @@ from credentialing.enums import (
 )
 from credentialing.exceptions import CredentialingError, StaleApplication, TransitionRefused
 from credentialing.models import (
+    REQUIRED_FOR_SUBMISSION,
+    VERDICT_FIELDS,
     Application,
     CriteriaSet,
     Evidence,
     Institution,
+    stored_verdict,
 )
 from credentialing.rules import is_vetting_staff
 from credentialing.selectors import (
@@ -48,7 +51,6 @@ from people.services import WorkingProfile, volunteer_create
 PROFILE_FIELDS = (
     "role", "full_name", "phone", "province", "city", "timezone", "languages", "serves_voice", "serves_text",
 )
-REQUIRED_FOR_SUBMISSION = ("full_name", "phone", "province", "city", "institution")
 
 
 def application_audit_entry(application: Application, action: str, *, actor: User | None,
@@ -91,8 +93,7 @@ def _bump(application: Application, *fields: str) -> None:
 
 def application_start(*, applicant: User) -> Application:
     """Open a draft for the person, or return the live application they already have."""
-    existing = Application.objects.filter(applicant=applicant).exclude(
-        state__in=[ApplicationState.REJECTED, ApplicationState.WITHDRAWN]).first()
+    existing = Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).first()
     if existing:
         return existing
     try:
@@ -189,21 +190,6 @@ def evidence_remove(*, evidence: Evidence, actor: User) -> None:
             storage = evidence.file.storage
             transaction.on_commit(lambda: storage.delete(stored))
     application_refresh_verdict(application)
-
-
-VERDICT_FIELDS = ("verdict", "verdict_qualification", "verdict_ethics", "verdict_special_training",
-                  "verdict_practice", "ethics_hours", "practice_hours")
-
-
-def stored_verdict(evaluation: Evaluation) -> dict:
-    """The verdict columns of an application; criteria that do not apply to the role are blank."""
-    values = {"verdict": evaluation.verdict, "verdict_qualification": "", "verdict_ethics": "",
-              "verdict_special_training": "", "verdict_practice": "", "ethics_hours": 0, "practice_hours": 0}
-    for result in evaluation.results:
-        values[f"verdict_{result.criterion}"] = result.verdict
-        if result.criterion in ("ethics", "practice"):
-            values[f"{result.criterion}_hours"] = result.hours
-    return values
 
 
 def application_refresh_verdict(application: Application) -> Application:
@@ -369,6 +355,21 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
 # --- management -------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def application_correct(*, application: Application, fields, actor: User) -> Application:
+    """A coordinator's correction in the administration: saves the changed fields, makes open forms stale and
+    records which fields changed (not their values: personal data stay out of the trail)."""
+    if not actor.has_perm("credentialing.change_application", application):
+        raise CredentialingError(_("Only a coordinator can correct an application."))
+    fields = sorted(fields)
+    current = _locked(application.pk)
+    application.version = current.version
+    _bump(application, *fields)
+    _log(application, CredentialingAction.EDITED_IN_ADMIN, actor=actor, data={"fields": fields})
+    application_refresh_verdict(application)
+    return application
+
+
 def applications_refresh_verdicts(applications, thresholds) -> int:
     """Store the automatic verdict of many applications with a fixed number of queries (one load with the
     evidence prefetched, one bulk update), all judged by the same ``thresholds``."""
@@ -386,7 +387,8 @@ def criteria_set_activate(*, criteria_set: CriteriaSet, actor: User) -> Criteria
     same transaction (a submitted application keeps the set it was submitted under)."""
     if not actor.has_perm("credentialing.activate_criteria_set"):
         raise CredentialingError(_("Only a coordinator can change the admission criteria."))
-    CriteriaSet.objects.select_for_update().filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)  # as stored, locked
+    CriteriaSet.objects.filter(is_active=True).exclude(pk=criteria_set.pk).update(is_active=False)
     criteria_set.is_active = True
     criteria_set.save(update_fields=["is_active"])
     audit_log(actor=actor, action=CredentialingAction.CRITERIA_ACTIVATED, target=criteria_set,

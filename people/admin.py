@@ -72,3 +72,8 @@ class VolunteerAdmin(RulesModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False  # a volunteer is made by approving an application
+
+    def save_model(self, request, obj: Volunteer, form, change):
+        # the team keeps the working profile up to date through the same service as the volunteer (audited)
+        profile = services.WorkingProfile(**{name: getattr(obj, name) for name in services.PROFILE_FIELDS})
+        services.volunteer_update_profile(volunteer_id=obj.pk, actor=request.user, profile=profile)

@@ -8,3 +8,6 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from people import audit, menu  # noqa: F401  registers the audit actions and menu entries
+        from people.mfa import keep_codes_single_use
+
+        keep_codes_single_use()

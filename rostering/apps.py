@@ -7,5 +7,5 @@ class RosteringConfig(AppConfig):
     verbose_name = _("Rostering")
 
     def ready(self):
-        # the audit actions, menu entries, the shifts in the calendar feed, and the demo data
-        from rostering import audit, calendar, demo, menu  # noqa: F401
+        # the audit actions, menu entries, calendar feed, data export and demo data
+        from rostering import audit, calendar, demo, menu, personal_data  # noqa: F401

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from credentialing.demo import register_demo_extension
-from rostering import services
+from rostering import services, solving
 from rostering.enums import CellKind, Role, RunState
 from rostering.models import (
     AvailabilityProfile,
@@ -120,7 +120,7 @@ def seed_rosters(*, seconds: int = SOLVE_SECONDS) -> dict:
         if RosterRun.objects.filter(state=RunState.PUBLISHED, period_start=start).exists():
             continue
         run = services.run_create(actor=None, start=start, days=7, seconds=seconds, enqueue=False)
-        services.run_solve(run_id=run.pk)
+        solving.run_solve(run_id=run.pk)
         run.refresh_from_db()
         if run.state != RunState.DRAFT:
             raise RuntimeError(f"demo roster {run.pk}: {run.state} {run.error}")

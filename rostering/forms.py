@@ -113,3 +113,18 @@ class DemandOverrideForm(forms.Form):
                 and data["end_hour"] <= data["start_hour"]:
             self.add_error("end_hour", _("The hours must run forward within one day."))
         return data
+
+
+class AvailabilityExceptionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_hour = forms.IntegerField(label=_("From (hour)"), min_value=0, max_value=23, initial=0)
+    end_hour = forms.IntegerField(label=_("Until (hour)"), min_value=1, max_value=24, initial=24)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("unavailable", _("Not available")),
+                                                       ("available", _("Available"))])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_hour") is not None and data.get("end_hour") is not None \
+                and data["end_hour"] <= data["start_hour"]:
+            self.add_error("end_hour", _("The hours must run forward within one day."))
+        return data

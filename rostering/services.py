@@ -1,10 +1,7 @@
 """Every write of the rostering app: runs, their solving, manual changes and publishing."""
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,34 +9,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.versioning import is_stale
 from rostering import engine
 from rostering.audit import record
-from rostering.enums import RUN_TRANSITIONS, RunState
+from rostering.enums import RunState
 from rostering.exceptions import RosterError
 from rostering.models import Assignment, RosterRun, RosterShift
-from rostering.selectors import build_problem, horizon, person_key, user_id_of
+from rostering.selectors import build_problem, horizon, person_key
+from rostering.solving import DEAD_AFTER, locked_run, run_transition
 
-HEARTBEAT_SECONDS = 1.0
-DEAD_AFTER = timedelta(seconds=60)  # a solving run whose worker has been silent this long has died
 MAX_DAYS = 28
-
-
-def _transition(run: RosterRun, to_state: str, *, actor, action: str, reason: str = "", data=None,
-                fields: tuple[str, ...] = ()) -> None:
-    """Move a locked run to `to_state` if the table allows it, save, and record who did it."""
-    if to_state not in RUN_TRANSITIONS[run.state]:
-        raise RosterError(_("This roster is %(state)s; that is no longer possible.") % {
-            "state": run.get_state_display()})
-    from_state = run.state
-    run.state = to_state
-    run.version += 1
-    run.save(update_fields=["state", "version", *fields])
-    record(actor=actor, action=action, obj=run, from_state=from_state, to_state=to_state, reason=reason,
-           data=data)
-
-
-def _locked(run_id: int) -> RosterRun:
-    return RosterRun.objects.select_for_update().get(pk=run_id)
 
 
 def _enqueue_solve(run_id: int) -> None:
@@ -84,96 +63,10 @@ def run_create(*, actor, start: date, days: int, seconds: int, replans: RosterRu
     return run
 
 
-@dataclass
-class _Latest:
-    progress: engine.Progress | None = None
-    solution: engine.Solution | None = None
-    error: BaseException | None = None
-
-
-def run_solve(*, run_id: int, on_progress=None) -> None:
-    """Solve a run in this worker: progress and heartbeat on the run row every second, stop on request.
-
-    The engine runs on a thread of its own; this thread alone talks to the database.
-    """
-    with transaction.atomic():
-        run = _locked(run_id)
-        if run.state != RunState.SOLVING:
-            return  # stopped, failed or solved by another attempt
-        run.started_at = run.heartbeat_at = timezone.now()
-        run.save(update_fields=["started_at", "heartbeat_at"])
-    stop = threading.Event()
-    latest = _Latest()
-
-    def report(progress: engine.Progress) -> None:
-        latest.progress = progress
-        if on_progress is not None:
-            on_progress(progress)
-
-    def solve() -> None:
-        try:
-            latest.solution = engine.solve(run.problem, seconds=run.seconds, workers=2,
-                                           on_progress=report, stop=stop)
-        except BaseException as error:  # handed to the database thread below
-            latest.error = error
-
-    started = time.monotonic()
-    solver = threading.Thread(target=solve, name=f"roster-run-{run_id}", daemon=True)
-    solver.start()
-    while solver.is_alive():
-        solver.join(HEARTBEAT_SECONDS)
-        progress = latest.progress
-        RosterRun.objects.filter(pk=run_id).update(
-            heartbeat_at=timezone.now(), elapsed=round(time.monotonic() - started, 2),
-            **({"best_penalty": progress.penalty, "bound": progress.bound} if progress else {}))
-        if RosterRun.objects.filter(pk=run_id).values_list("stop_requested", flat=True).first():
-            stop.set()
-    if latest.error is not None:
-        _run_failed(run_id, latest.error)
-    else:
-        _run_save_solution(run_id, latest.solution)
-
-
-def _run_failed(run_id: int, error: BaseException) -> None:
-    if isinstance(error, engine.PinConflictError):
-        message = "; ".join(c.message for c in error.conflicts)
-    else:
-        message = str(error) or error.__class__.__name__
-    with transaction.atomic():
-        run = _locked(run_id)
-        if run.state != RunState.SOLVING:
-            return
-        run.error = message[:5000]
-        _transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error, fields=("error",))
-
-
-def _run_save_solution(run_id: int, solution: engine.Solution) -> None:
-    """Save the roster in bulk, in one transaction, and make the run a draft."""
-    with transaction.atomic():
-        run = _locked(run_id)
-        if run.state != RunState.SOLVING:
-            return
-        shift_ids = dict(run.shifts.values_list("key", "pk"))
-        pinned = {(p["shift"], p["person"]) for p in run.problem.get("pinned", [])}
-        Assignment.objects.bulk_create(
-            Assignment(run=run, shift_id=shift_ids[s], person_id=user_id_of(p), pinned=(s, p) in pinned)
-            for s, p in solution.assignments)
-        run.best_penalty = solution.penalty
-        run.bound = solution.bound
-        run.elapsed = round(solution.seconds, 2)
-        run.solver_status = solution.status
-        run.shortfalls = [s.to_json() for s in solution.shortfalls]
-        run.heartbeat_at = timezone.now()
-        _transition(run, RunState.DRAFT, actor=None, action="roster.solved",
-                    data={"penalty": solution.penalty, "bound": solution.bound, "status": solution.status,
-                          "assignments": len(solution.assignments)},
-                    fields=("best_penalty", "bound", "elapsed", "solver_status", "shortfalls", "heartbeat_at"))
-
-
 def run_request_stop(*, run_id: int, actor) -> RosterRun:
     """Ask the worker to stop and keep the best roster found so far."""
     with transaction.atomic():
-        run = _locked(run_id)
+        run = locked_run(run_id)
         if run.state != RunState.SOLVING:
             raise RosterError(_("This roster is not being solved."))
         if not run.stop_requested:
@@ -192,10 +85,10 @@ def run_is_dead(run: RosterRun, moment=None) -> bool:
 
 def run_fail_if_dead(*, run_id: int) -> RosterRun:
     with transaction.atomic():
-        run = _locked(run_id)
+        run = locked_run(run_id)
         if run_is_dead(run):
             run.error = _("The worker stopped while solving this roster.")
-            _transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error,
+            run_transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error,
                         fields=("error",))
     return run
 
@@ -203,11 +96,11 @@ def run_fail_if_dead(*, run_id: int) -> RosterRun:
 def run_retry(*, run_id: int, actor) -> RosterRun:
     """Solve a failed run again from its saved problem."""
     with transaction.atomic():
-        run = _locked(run_id)
+        run = locked_run(run_id)
         run.error = ""
         run.stop_requested = False
         run.heartbeat_at = run.started_at = run.best_penalty = run.bound = run.elapsed = None
-        _transition(run, RunState.SOLVING, actor=actor, action="roster.retried",
+        run_transition(run, RunState.SOLVING, actor=actor, action="roster.retried",
                     fields=("error", "stop_requested", "heartbeat_at", "started_at", "best_penalty", "bound",
                             "elapsed"))
         transaction.on_commit(lambda: _enqueue_solve(run.pk))
@@ -243,7 +136,7 @@ def _check_and_store(run: RosterRun, pairs: list[tuple[str, str]]) -> engine.Eva
 def assignment_add(*, run_id: int, shift_id: int, user, actor) -> Assignment:
     """Put a person on a shift of a draft, refused when it breaks a hard rule."""
     with transaction.atomic():
-        run = _locked(run_id)
+        run = locked_run(run_id)
         if run.state != RunState.DRAFT:
             raise RosterError(_("Only a draft can be changed."))
         shift = run.shifts.get(pk=shift_id)
@@ -264,7 +157,7 @@ def assignment_add(*, run_id: int, shift_id: int, user, actor) -> Assignment:
 
 def assignment_remove(*, run_id: int, assignment_id: int, actor) -> None:
     with transaction.atomic():
-        run = _locked(run_id)
+        run = locked_run(run_id)
         if run.state != RunState.DRAFT:
             raise RosterError(_("Only a draft can be changed."))
         assignment = run.assignments.select_related("shift").get(pk=assignment_id)
@@ -280,8 +173,8 @@ def assignment_remove(*, run_id: int, assignment_id: int, actor) -> None:
 def run_publish(*, run_id: int, actor, version: int | None = None) -> RosterRun:
     """Publish a draft: atomically, audited; the roster it re-plans is replaced; everyone is told after commit."""
     with transaction.atomic():
-        run = _locked(run_id)
-        if version is not None and run.version != version:
+        run = locked_run(run_id)
+        if is_stale(run, version):
             raise RosterError(_("This roster changed since you opened it; look again before publishing."))
         if run.state != RunState.DRAFT:
             raise RosterError(_("Only a draft can be published."))
@@ -298,12 +191,12 @@ def run_publish(*, run_id: int, actor, version: int | None = None) -> RosterRun:
             raise RosterError(_("Roster #%(other)s is already published for part of this period; re-plan it "
                                 "instead.") % {"other": clashing[0].pk})
         if run.replans_id:
-            replaced = _locked(run.replans_id)
-            _transition(replaced, RunState.SUPERSEDED, actor=actor, action="roster.superseded",
+            replaced = locked_run(run.replans_id)
+            run_transition(replaced, RunState.SUPERSEDED, actor=actor, action="roster.superseded",
                         data={"by": run.pk})
         run.published_at = timezone.now()
         run.published_by = actor
-        _transition(run, RunState.PUBLISHED, actor=actor, action="roster.published",
+        run_transition(run, RunState.PUBLISHED, actor=actor, action="roster.published",
                     data={"penalty": evaluation.penalty, "assignments": len(evaluation.assigned)},
                     fields=("published_at", "published_by"))
         _activate_rostered(run, actor)
@@ -321,7 +214,8 @@ def _activate_rostered(run: RosterRun, actor) -> int:
     from people.models import Volunteer
 
     ready = list(Volunteer.objects.select_for_update().filter(
-        status=VolunteerStatus.READY, user__roster_assignments__run=run).distinct().values_list("pk", "user_id"))
+        status=VolunteerStatus.READY, user_id__in=Assignment.objects.filter(run=run).values("person_id"))
+        .values_list("pk", "user_id"))
     if not ready:
         return 0
     Volunteer.objects.filter(pk__in=[pk for pk, _ in ready]).update(status=VolunteerStatus.ACTIVE,
@@ -384,7 +278,7 @@ def offer_create(*, assignment_id: int, actor, kind: str, note: str = ""):
         record(actor=actor, action="roster.offer_created", obj=offer, subject=actor, to_state=offer.state,
                data={"kind": kind})
         if kind == OfferKind.DROP:
-            _run_locked = _locked(assignment.run_id)  # serialise with other changes to the same roster
+            _run_locked = locked_run(assignment.run_id)  # serialise with other changes to the same roster
             pairs = [p for p in run_pairs(_run_locked)
                      if p != (assignment.shift.key, person_key(assignment.person_id))]
             still_whole = assignment.shift.assignments.count() - 1 >= assignment.shift.wanted
@@ -425,7 +319,7 @@ def offer_take(*, offer_id: int, actor):
         if offer.offered_by_id == actor.pk:
             raise RosterError(_("This is your own offer."))
         assignment = offer.assignment
-        run = _locked(assignment.run_id)
+        run = locked_run(assignment.run_id)
         if run.state != RunState.PUBLISHED or assignment.shift.start <= timezone.now():
             raise RosterError(_("This shift is no longer open to take."))
         if person_key(actor.pk) not in {p["id"] for p in run.problem["people"]}:
@@ -454,7 +348,7 @@ def offer_decide(*, offer_id: int, actor, approve: bool):
         if offer.state != OfferState.NEEDS_SCHEDULER:
             raise RosterError(_("This request has been decided already."))
         if approve:
-            run = _locked(offer.assignment.run_id)
+            run = locked_run(offer.assignment.run_id)
             pairs = [p for p in run_pairs(run)
                      if p != (offer.assignment.shift.key, person_key(offer.assignment.person_id))]
             evaluation = evaluate_pairs(run.problem, pairs)
@@ -580,3 +474,26 @@ def demand_reset_curve(*, peak: int, actor) -> None:
                                         for (c, d, h), w in demand.default_curve(peak).items())
         RosterSettings.objects.filter(pk=RosterSettings.current().pk).update(peak_counselors=peak)
         record(actor=actor, action="roster.demand_reset", data={"peak": peak})
+
+
+def availability_exception_add(*, user, day: date, start_hour: int, end_hour: int, kind: str):
+    from rostering.models import AvailabilityException
+
+    if not (0 <= start_hour < end_hour <= 24) or kind not in ("available", "unavailable"):
+        raise RosterError(_("The hours must run forward within one day."))
+    with transaction.atomic():
+        exception = AvailabilityException.objects.create(user=user, date=day, start_hour=start_hour,
+                                                         end_hour=end_hour, kind=kind)
+        record(actor=user, action="availability.updated", obj=exception, subject=user,
+               data={"date": day.isoformat(), "hours": [start_hour, end_hour], "kind": kind})
+    return exception
+
+
+def availability_exception_remove(*, user, exception_id: int) -> None:
+    from rostering.models import AvailabilityException
+
+    with transaction.atomic():
+        deleted, _count = AvailabilityException.objects.filter(pk=exception_id, user=user).delete()
+        if not deleted:
+            raise RosterError(_("That date is no longer in your list."))
+        record(actor=user, action="availability.updated", subject=user, data={"removed_exception": exception_id})

@@ -11,7 +11,7 @@ from django_tasks import task
 @task()
 def solve_run(run_id: int) -> None:
     """Solve a roster run, writing its progress on the run's row."""
-    from rostering.services import run_solve
+    from rostering.solving import run_solve
 
     run_solve(run_id=run_id)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,11 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.versioning import posted_version
+from common.views import permission_required
 from rostering import exports, selectors, services
 from rostering.enums import OfferKind, RunState
 from rostering.exceptions import RosterError
 from rostering.forms import (
     AssignForm,
+    AvailabilityExceptionForm,
     AvailabilityProfileForm,
     DemandOverrideForm,
     GenerateForm,
@@ -32,23 +34,9 @@ from rostering.forms import (
     ShiftTemplateForm,
     parse_grid,
 )
-from rostering.models import AvailabilityProfile, RosterRun, WeeklyAvailability
+from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
 
 app_name = "rostering"
-
-
-def permission_required(perm: str):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 manage = permission_required("rostering.manage_rosters")
@@ -126,9 +114,8 @@ def run_retry(request, run_id: int):
 @manage
 @require_POST
 def run_publish(request, run_id: int):
-    version = request.POST.get("version")
     return _act(request, run_id, lambda: services.run_publish(
-        run_id=run_id, actor=request.user, version=int(version) if version and version.isdigit() else None),
+        run_id=run_id, actor=request.user, version=posted_version(request.POST)),
         _("Published. Everyone on the roster is being told their shifts."))
 
 
@@ -311,7 +298,9 @@ def availability(request):
              .values_list("weekday", "hour", "kind")}
     platform = selectors.platform_hour_labels(timezone.get_current_timezone())
     grid = "".join({"available": "a", "unpreferred": "u"}.get(kinds.get((i // 24, i % 24)), ".") for i in range(168))
+    exceptions = AvailabilityException.objects.filter(user=request.user, date__gte=timezone.localdate())
     return render(request, "rostering/availability.html", {
+        "exception_form": AvailabilityExceptionForm(), "exceptions": exceptions,
         "form": form, "grid": request.POST.get("grid", grid) if request.method == "POST" else grid,
         "days": selectors.weekday_names(), "rows": list(zip(range(24), platform or [None] * 24, strict=True)),
         "platform_offsets": platform,
@@ -370,7 +359,32 @@ class _Invalid(Exception):
     pass
 
 
+@login_required
+@require_POST
+def availability_exception(request):
+    if request.POST.get("remove"):
+        action = lambda: services.availability_exception_remove(  # noqa: E731
+            user=request.user, exception_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0)
+    else:
+        form = AvailabilityExceptionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("rostering:availability")
+        data = form.cleaned_data
+        action = lambda: services.availability_exception_add(  # noqa: E731
+            user=request.user, day=data["date"], start_hour=data["start_hour"], end_hour=data["end_hour"],
+            kind=data["kind"])
+    try:
+        action()
+    except RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your availability is saved."))
+    return redirect("rostering:availability")
+
+
 urlpatterns = [
+    path("availability/dates/", availability_exception, name="availability_exception"),
     path("roster/rules/", rules_page, name="rules"),
     path("roster/", runs, name="runs"),
     path("roster/runs/<int:run_id>/", run_page, name="run"),

@@ -30,7 +30,13 @@ JOURNEY = (
                                 ("/application/evidence/ethicstraining/add/", "05-add-evidence"))),
     ("vetting@demo.example", (("/vetting/", "06-queue"), ("{review}", "07-review"),
                               ("/vetting/statistics/", "08-statistics"))),
+    ("scheduler@demo.example", (("/roster/", "09-rosters"), ("{run}", "10-roster-run-heatmap"),
+                                ("/roster/rules/", "11-roster-rules"), ("/roster/hours/", "12-roster-hours"))),
+    ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"))),
 )
+# A page named by a placeholder: the first link on the list page that matches.
+FIRST_OF = {"{review}": ("/vetting/?state=in_review", r"^/vetting/\d+/$"),
+            "{run}": ("/roster/", r"^/roster/runs/\d+/$")}
 
 
 def totp(secret: str) -> str:
@@ -91,12 +97,12 @@ def run(base: str, out: Path) -> None:
                     if who:
                         sign_in(page, base, who)
                     for path, name in pages:
-                        if "{review}" in path:
-                            page.goto(f"{base}/vetting/?state=in_review")
-                            review = first_link(page, r"^/vetting/\d+/$")
-                            if not review:
+                        if path in FIRST_OF:
+                            listing, pattern = FIRST_OF[path]
+                            page.goto(f"{base}{listing}")
+                            path = first_link(page, pattern)
+                            if not path:
                                 continue
-                            path = path.format(review=review)
                         page.goto(f"{base}{path}")
                         shoot(page, out, f"{tag}-{name}")
                 context.close()

@@ -26,6 +26,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Counselor Service"
+# One 30-second step of clock drift either way: a code typed at a window's edge, or on a phone whose clock is a
+# little off, is still accepted. Codes stay single-use for as long as they are valid (people/mfa.py).
+MFA_TOTP_TOLERANCE = 1
 
 SOCIALACCOUNT_ADAPTER = "allauth.socialaccount.adapter.DefaultSocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {}

@@ -7,13 +7,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.versioning import VersionField
 from credentialing.models import (
     EVIDENCE_MODELS,
+    EXPIRES_BEFORE_ISSUE,
+    TOPIC_COLUMNS,
     Application,
     Evidence,
     Qualification,
     QualificationKind,
     SpecialTraining,
+    expires_before_issue,
 )
 from people.forms import TimezoneFieldsMixin
 
@@ -29,7 +33,7 @@ class ApplicationProfileForm(TimezoneFieldsMixin, forms.ModelForm):
         label=_("Institution"), required=False, max_length=200,
         help_text=_("The university, hospital or other institution where you work or study."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
 
     field_order = ["role", "full_name", "phone", "institution_name", "province", "city", "timezone",
                    "timezone_other", "languages", "serves_voice", "serves_text"]
@@ -84,13 +88,13 @@ class QualificationForm(EvidenceForm):
     def clean(self):
         cleaned = super().clean()
         issued_on, expires_on = cleaned.get("issued_on"), cleaned.get("expires_on")
-        if issued_on and expires_on and expires_on < issued_on:
-            self.add_error("expires_on", _("The expiry date cannot be before the date of issue."))
+        if expires_before_issue(issued_on, expires_on):
+            self.add_error("expires_on", EXPIRES_BEFORE_ISSUE)
         return cleaned
 
 
 class SpecialTrainingForm(EvidenceForm):
-    TOPIC_FIELDS = ("covers_trauma", "covers_first_aid", "covers_crisis")
+    TOPIC_FIELDS = tuple(TOPIC_COLUMNS.values())
 
     def clean(self):
         cleaned = super().clean()
@@ -112,14 +116,9 @@ def evidence_form_class(kind: str) -> type[EvidenceForm]:
                                    exclude=EVIDENCE_BOOKKEEPING_FIELDS)
 
 
-def evidence_field_names(kind: str) -> list[str]:
-    """The fields the applicant fills in for this kind of evidence, in form order."""
-    return [name for name in evidence_form_class(kind).base_fields if name != "upload"]
-
-
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you withdrawing? (optional)"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()

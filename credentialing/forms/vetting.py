@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.versioning import VersionField
 from credentialing.enums import ApplicationAction, EvidenceCheck
 from people.models import User
 
@@ -68,7 +69,7 @@ class DecisionForm(forms.Form):
         help_text=_("Required to request changes or to reject; the applicant reads it."),
     )
     # The version of the application the reviewer saw; a change by somebody else since then is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
 
 
 class EvidenceCheckForm(forms.Form):

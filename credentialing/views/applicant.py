@@ -7,27 +7,25 @@ evidence and files of other people answer 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.versioning import posted_version
 from credentialing import services
 from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role, list_in_words
+from credentialing.display import evidence_details
 from credentialing.enums import ApplicationAction, ApplicationState, Criterion, EvidenceCheck, SpecialTopic, Verdict
 from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused
 from credentialing.forms.applicant import (
     ApplicationProfileForm,
     WithdrawForm,
-    evidence_field_names,
     evidence_form_class,
 )
 from credentialing.models import EVIDENCE_MODELS, Application, Evidence
@@ -91,25 +89,8 @@ class EvidenceSection:
     items: list[EvidenceItem]
 
 
-def _display_value(record: Model, name: str) -> str:
-    value = getattr(record, name)
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, date):
-        return date_format(value)
-    if hasattr(record, f"get_{name}_display"):
-        return str(getattr(record, f"get_{name}_display")())
-    return str(value)
-
-
 def _evidence_item(record: Evidence) -> EvidenceItem:
-    details = [
-        (str(record._meta.get_field(name).verbose_name), _display_value(record, name))
-        for name in evidence_field_names(record.kind)
-    ]
-    return EvidenceItem(record, details)
+    return EvidenceItem(record, evidence_details(record))
 
 
 def _evidence_sections(application: Application, checklist: Checklist) -> list[EvidenceSection]:
@@ -157,13 +138,6 @@ def _own_application(request: HttpRequest) -> Application | None:
     return application_with_evidence(current.pk) if current else None
 
 
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
-
-
 def _evidence_model(kind: str) -> type[Evidence]:
     try:
         return EVIDENCE_MODELS[kind]
@@ -189,7 +163,7 @@ def home(request: HttpRequest) -> HttpResponse:
         })
     application = _own_application(request)
     context = _application_context(request, application) if application else {}
-    can_start = application is None or application.state in (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
+    can_start = application is None or application.state in ApplicationState.ended()
     return render(request, "credentialing/applicant/dashboard.html", {**context, "can_start": can_start})
 
 
@@ -294,7 +268,7 @@ def _transition(request: HttpRequest, application: Application, action: str, suc
     """Run the applicant's own action; a refused one (a double click, say) becomes a message."""
     try:
         services.application_transition(application_id=application.pk, action=action, actor=request.user,
-                                         reason=reason, expected_version=_posted_version(request))
+                                         reason=reason, expected_version=posted_version(request.POST))
     except CredentialingError as error:
         messages.error(request, error.message)
     else:

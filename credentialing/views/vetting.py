@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -19,11 +18,12 @@ from django.views.decorators.http import require_POST
 from common.views import objectgetter, permission_required
 from credentialing import selectors, services
 from credentialing.criteria import criteria_for_role
+from credentialing.display import evidence_details
 from credentialing.enums import TRANSITIONS, ApplicationAction, ApplicationState, Criterion, EvidenceCheck, Verdict
 from credentialing.exceptions import CredentialingError, StaleApplication
 from credentialing.filters import QUEUE_STATES, ApplicationQueueFilter
 from credentialing.forms.vetting import VETTING_ACTIONS, AssignForm, DecisionForm, EvidenceCheckForm
-from credentialing.models import EVIDENCE_MODELS, Application, Evidence
+from credentialing.models import EVIDENCE_MODELS, Application
 
 QUEUE_PAGE_SIZE = 50
 # Short names for the four small verdict badges of a queue row; the full label is the badge's title.
@@ -35,8 +35,6 @@ CRITERION_SHORT_NAMES = {
 }
 # The audit trail records application states and evidence checks; both are shown by their labels.
 STATE_LABELS = {**dict(ApplicationState.choices), **dict(EvidenceCheck.choices)}
-# Fields every evidence record has; the vetting screen lists them apart from the kind's own fields.
-COMMON_EVIDENCE_FIELDS = {field.name for field in Evidence._meta.get_fields()} | {"id"}
 
 
 # --- the queue ------------------------------------------------------------------------------
@@ -117,22 +115,6 @@ def _application_to_review(request, pk: int, **kwargs) -> Application:
     return _application_or_404(pk)
 
 
-def _evidence_details(item: Evidence) -> list[tuple[str, object]]:
-    """Every field of the item's own kind, as (label, display value)."""
-    details = []
-    for field in item._meta.concrete_fields:
-        if field.name in COMMON_EVIDENCE_FIELDS:
-            continue
-        if field.choices:
-            value = getattr(item, f"get_{field.name}_display")()
-        elif field.get_internal_type() == "BooleanField":
-            value = _("Yes") if getattr(item, field.name) else _("No")
-        else:
-            value = getattr(item, field.name)
-        details.append((capfirst(field.verbose_name), value if value not in (None, "") else "—"))
-    return details
-
-
 def _criterion_sections(application: Application, declared, verified, check_forms: dict) -> list[dict]:
     """Per criterion: both verdicts and the evidence items with their check forms."""
     items_by_criterion: dict[str, list] = {}
@@ -140,7 +122,7 @@ def _criterion_sections(application: Application, declared, verified, check_form
         for item in getattr(application, f"{kind}_set").all():
             items_by_criterion.setdefault(model.criterion, []).append({
                 "item": item,
-                "details": _evidence_details(item),
+                "details": evidence_details(item),
                 "check_form": check_forms.get((kind, item.pk)) or EvidenceCheckForm(
                     initial={"check_state": item.check_state, "note": item.check_note}),
             })

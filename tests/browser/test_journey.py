@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 from credentialing.enums import ApplicationState, StaffRole
 from credentialing.models import Application
 from people.models import Volunteer
-from tests.credentialing.factories import PASSWORD, pdf_bytes, png_bytes, staff_member, totp_now
+from tests.credentialing.factories import pdf_bytes, png_bytes
+from tests.people.factories import PASSWORD, fresh_totp, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,8 +50,14 @@ def _confirmation_link() -> str:
 
 
 def _submit(page: Page, text: str) -> None:
-    page.get_by_role("button", name=text).click()
-    page.wait_for_load_state()
+    """Click and wait for the page the server answers with (not merely for the current one to be loaded)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=text).click()
+
+
+def _submit_form(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
 
 
 def test_apply_vet_and_see_the_decision(live_server, page: Page, browser):
@@ -58,16 +65,15 @@ def test_apply_vet_and_see_the_decision(live_server, page: Page, browser):
 
     # --- the applicant signs up and verifies the address ---------------------------------------
     page.goto(f"{base}/")
-    page.get_by_role("link", name="Sign up and apply").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sign up and apply").click()
     page.fill("input[name=email]", "li.wei@example.org")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    _submit_form(page)
     link = _confirmation_link().replace("http://testserver", base).replace("http://127.0.0.1:8000", base)
     page.goto(re.sub(r"^https?://[^/]+", base, link))
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    _submit_form(page)
 
     # --- fills the application -----------------------------------------------------------------
     page.goto(f"{base}/")
@@ -91,8 +97,7 @@ def test_apply_vet_and_see_the_decision(live_server, page: Page, browser):
             page.check(f"input[name={name}]")
         filename, mime, content = data["file"]
         page.set_input_files("input[name=upload]", files=[{"name": filename, "mimeType": mime, "buffer": content}])
-        page.locator("form button[type=submit]").last.click()
-        page.wait_for_load_state()
+        _submit_form(page)
         expect(page.get_by_text(filename).first).to_be_visible()
 
     page.goto(f"{base}/application/")
@@ -109,20 +114,24 @@ def test_apply_vet_and_see_the_decision(live_server, page: Page, browser):
     staff.goto(f"{base}/accounts/login/")
     staff.fill("input[name=login]", reviewer.email)
     staff.fill("input[name=password]", PASSWORD)
-    staff.locator("form button[type=submit]").last.click()
-    staff.wait_for_load_state()
-    staff.fill("input[name=code]", totp_now())
+    _submit_form(staff)
+    code_field = staff.locator("input[name=code]")
+    expect(code_field).to_be_visible()
+    # the code is read when it is typed, never in the last seconds of its window (the server also forgives
+    # one window of drift: MFA_TOTP_TOLERANCE)
+    code_field.fill(fresh_totp())
     _submit(staff, "Sign In")
+    expect(staff.locator("nav.menu [data-menu=vetting-queue]")).to_be_visible()
 
     staff.goto(f"{base}/vetting/?state=submitted")
-    staff.get_by_role("link", name=re.compile("Li Wei")).first.click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.get_by_role("link", name=re.compile("Li Wei")).first.click()
     _submit(staff, "Start review")
     for index in range(4):
         form = staff.locator("form.check-form").nth(index)
         form.locator("input[value=verified]").check()
-        form.get_by_role("button", name="Save check").click()
-        staff.wait_for_load_state()
+        with staff.expect_navigation():
+            form.get_by_role("button", name="Save check").click()
     expect(staff.locator(".evidence .badge.verified")).to_have_count(4)
     staff.fill("textarea[name=reason]", "Welcome aboard.")
     _submit(staff, "Approve")

@@ -130,3 +130,44 @@ def test_totp_code_prints_a_code_allauth_accepts():
     assert not validate_totp_code(secret, f"{(int(code) + 1) % 1000000:06d}")
     with pytest.raises(CommandError):
         call_command("totp_code", "applicant@demo.example")
+
+
+def test_the_demo_trail_looks_like_the_one_the_services_write():
+    """Same actions, targets and subjects as a real application's trail: built by the same helper, the state
+    changes checked against the workflow table, volunteers and staff roles made by the people services."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from common.actions import registered_actions
+
+    seed()
+    application_type = ContentType.objects.get_for_model(Application)
+    trail = AuditEntry.objects.filter(target_type=application_type)
+    assert set(AuditEntry.objects.values_list("action", flat=True)) <= set(registered_actions())
+    # every entry of an application is about its applicant
+    applicants = dict(Application.objects.values_list("pk", "applicant_id"))
+    assert all(subject == applicants[target] for target, subject in trail.values_list("target_id", "subject_id"))
+    # evidence events name records that exist, as evidence_add and evidence_check record them
+    evidence_ids = {(model._meta.model_name, pk) for model in EVIDENCE_MODELS.values()
+                    for pk in model.objects.values_list("pk", flat=True)}
+    named = [(entry.data["evidence"]["kind"], entry.data["evidence"]["id"])
+             for entry in trail.filter(action__startswith="evidence.")]
+    assert named and set(named) <= evidence_ids
+    assert trail.filter(action="evidence.added").count() == len(evidence_ids)
+    # approval made every volunteer through volunteer_create's bulk twin, and said so
+    volunteers = Volunteer.objects.count()
+    created = AuditEntry.objects.filter(action="volunteer.created")
+    assert created.count() == volunteers and not created.filter(subject=None).exists()
+    assert {entry.data["application"] for entry in created} == set(
+        Application.objects.filter(state=ApplicationState.APPROVED).values_list("pk", flat=True))
+    # the demo staff got their roles through the staff-role service
+    granted = AuditEntry.objects.filter(action="staff.role_granted")
+    assert set(granted.values_list("data__role", flat=True)) == {"vetting", "scheduler", "coordinator"}
+
+
+def test_approved_volunteers_carry_the_working_profile_of_their_application():
+    seed()
+    for volunteer in Volunteer.objects.select_related("user")[:20]:
+        application = Application.objects.get(applicant=volunteer.user, state=ApplicationState.APPROVED)
+        assert (volunteer.timezone, volunteer.phone, volunteer.languages, volunteer.serves_voice,
+                volunteer.serves_text) == (application.timezone, application.phone, application.languages,
+                                           application.serves_voice, application.serves_text)

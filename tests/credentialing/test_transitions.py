@@ -121,15 +121,18 @@ def test_starting_a_review_makes_the_actor_the_reviewer():
     assert application.reviewer == reviewer
 
 
-def test_approval_creates_a_volunteer_awaiting_training_with_the_channels():
-    application = verified_application(S.IN_REVIEW, serves_voice=False, serves_text=True)
+def test_approval_creates_a_volunteer_awaiting_training_with_the_working_profile():
+    application = verified_application(S.IN_REVIEW, serves_voice=False, serves_text=True, timezone="Asia/Tokyo",
+                                       languages="中文,日语", phone="+81 3 1234 5678")
     transition(application, A.APPROVE, reason="")
     application.refresh_from_db()
     assert application.decided_at is not None
     volunteer = Volunteer.objects.get(user=application.applicant)
-    assert volunteer.user == application.applicant
     assert volunteer.status == VolunteerStatus.AWAITING_TRAINING
     assert (volunteer.role, volunteer.serves_voice, volunteer.serves_text) == ("counselor", False, True)
+    assert (volunteer.timezone, volunteer.languages, volunteer.phone) == ("Asia/Tokyo", "中文,日语", "+81 3 1234 5678")
+    created = entries_about(volunteer).get(action="volunteer.created")
+    assert (created.subject, created.data["application"]) == (application.applicant, application.pk)
 
 
 def test_rejection_stamps_the_decision_and_makes_no_volunteer():

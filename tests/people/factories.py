@@ -1,6 +1,5 @@
 """People test data through the real models: users, staff with an authenticator app, volunteers."""
 import time
-from datetime import datetime
 
 import factory
 from allauth.account.models import EmailAddress
@@ -65,10 +64,22 @@ def with_totp(user: User, secret: str = TOTP_SECRET) -> User:
     return user
 
 
-def totp_now(secret: str = TOTP_SECRET, *, at: datetime | None = None) -> str:
-    """The authenticator's code now (or at a given moment)."""
-    moment = at.timestamp() if at is not None else time.time()
+def totp_code_at(moment: float, secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows at ``moment`` (seconds since the epoch)."""
     return format_hotp_value(hotp_value(secret, int(moment) // 30))
+
+
+def totp_now(secret: str = TOTP_SECRET) -> str:
+    return totp_code_at(time.time(), secret)
+
+
+def fresh_totp(secret: str = TOTP_SECRET, *, margin: float = 3.0) -> str:
+    """A code with at least ``margin`` seconds left in its window: near the edge, wait for the next window
+    instead of racing it (a browser journey types the code, then the server checks it)."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.05)
+    return totp_now(secret)
 
 
 def staff_member(*roles: str, **kwargs) -> User:

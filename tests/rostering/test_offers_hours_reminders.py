@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from rostering import services
+from rostering import services, solving
 from rostering.exceptions import RosterError
 from rostering.models import Assignment, ShiftOffer
 from rostering.selectors import hours_by_person, person_key, reminders_due
@@ -26,7 +26,7 @@ def published_roster(counselors=20):
     people = [rostered_person(max_hours=40, target_hours=4 if i % 2 else 0) for i in range(counselors)]
     people += [rostered_person(role="supervisor", max_hours=60, target_hours=24) for _ in range(3)]
     run = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
-    services.run_solve(run_id=run.pk)
+    solving.run_solve(run_id=run.pk)
     services.run_publish(run_id=run.pk, actor=None)
     return run, people
 
@@ -154,3 +154,21 @@ def test_hours_per_month_add_the_corrections_and_are_audited():
     assert AuditEntry.objects.filter(action="roster.hours_corrected", reason="left an hour early",
                                      subject=person).exists()
     assert person_key(person.pk) in {p["id"] for p in run.problem["people"]}
+
+
+@pytest.mark.django_db
+def test_published_shifts_are_in_the_calendar_feed_and_the_data_export_and_follow_changes():
+    from people.calendar import calendar_ics
+    from people.personal_data import personal_data_export
+
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    person = assignment.person
+    feed = calendar_ics(person).decode()
+    uid = f"shift-{assignment.shift.key}-{person.pk}@counselor-service"
+    assert uid in feed and "Shift: Voice" in feed or "Shift: Text" in feed
+    export = personal_data_export(person)
+    assert export["rostering"]["shifts"][0]["roster"] == run.pk
+    offer = services.offer_create(assignment_id=assignment.pk, actor=person, kind="handover")
+    services.offer_take(offer_id=offer.pk, actor=free_colleague(assignment, people))
+    assert uid not in calendar_ics(person).decode()  # the feed follows the roster

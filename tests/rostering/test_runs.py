@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from rostering import services
+from rostering import services, solving
 from rostering.exceptions import RosterError
 from rostering.exports import solution_document
 from rostering.models import Assignment, RosterRun
@@ -66,7 +66,7 @@ def test_the_referee_accepts_the_exported_run_with_the_penalty_the_app_shows(
 def test_stop_keeps_the_best_roster(team, django_capture_on_commit_callbacks):
     run = services.run_create(actor=None, start=MONDAY, days=2, seconds=600, enqueue=False)
     services.run_request_stop(run_id=run.pk, actor=None)
-    services.run_solve(run_id=run.pk)
+    solving.run_solve(run_id=run.pk)
     run.refresh_from_db()
     assert run.state == "draft"
     assert run.elapsed < 60  # stopped long before its 600 s
@@ -176,3 +176,20 @@ def test_roster_export_of_a_period_writes_the_problem(team, tmp_path):
     call_command("roster_export", "--start", "2026-03-23", "--days", "7", "--output", str(target))
     problem = json.loads(target.read_text())
     assert problem["format"] == "roster-problem/1" and len(problem["people"]) == 11
+
+
+def test_volunteers_ready_for_duty_become_active_when_their_first_roster_is_published(
+        django_capture_on_commit_callbacks):
+    from people.models import Volunteer
+
+    small_demand(peak=2)
+    ready = [rostered_person(status="ready", max_hours=40, target_hours=12) for _ in range(6)]
+    # an 8-hour supervisor shift fits in 60 hours a week over one day (60 x 1/7 = 8.6)
+    [rostered_person(role="supervisor", status="ready", max_hours=60, target_hours=24) for _ in range(2)]
+    run = generate(django_capture_on_commit_callbacks, days=1)
+    assert run.state == "draft", run.error
+    services.run_publish(run_id=run.pk, actor=None)
+    on_roster = set(run.assignments.values_list("person_id", flat=True))
+    statuses = dict(Volunteer.objects.values_list("user_id", "status"))
+    assert on_roster and all(statuses[u] == "active" for u in on_roster)
+    assert all(statuses[p.pk] == "ready" for p in ready if p.pk not in on_roster)

@@ -161,3 +161,22 @@ def test_the_scheduler_sets_the_rules_templates_and_demand(scheduler_client):
     assert DemandOverride.objects.filter(date="2026-12-31").count() == 6
     scheduler_client.post(url, {"form": "curve", "peak": "50"})
     assert max(DemandLevel.objects.values_list("wanted", flat=True)) == round(50 * 1.1 * 0.56)
+
+
+def test_a_volunteer_adds_and_removes_a_date_that_differs(client):
+    from rostering.models import AvailabilityException
+
+    person = UserFactory(timezone="Europe/London")
+    client.force_login(person)
+    url = reverse("rostering:availability_exception")
+    client.post(url, {"date": "2026-12-24", "start_hour": 0, "end_hour": 24, "kind": "unavailable"})
+    client.post(url, {"date": "2026-12-25", "start_hour": 10, "end_hour": 8, "kind": "available"})  # refused
+    [exception] = AvailabilityException.objects.filter(user=person)
+    assert (exception.date.isoformat(), exception.kind) == ("2026-12-24", "unavailable")
+    other = UserFactory()
+    client.force_login(other)
+    client.post(url, {"remove": exception.pk})  # not theirs: nothing happens
+    assert AvailabilityException.objects.filter(pk=exception.pk).exists()
+    client.force_login(person)
+    client.post(url, {"remove": exception.pk})
+    assert not AvailabilityException.objects.filter(pk=exception.pk).exists()

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rostering import services
+from rostering import services, solving
 from rostering.enums import RunState
 from rostering.exceptions import RosterError
 from rostering.models import RosterRun
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         try:
             # the solve runs here, not in the worker: run_create only queues it after commit
             run = services.run_create(actor=None, start=start, days=days, seconds=seconds, enqueue=False)
-            services.run_solve(run_id=run.pk, on_progress=lambda p: print(p.line(), file=sys.stderr, flush=True))
+            solving.run_solve(run_id=run.pk, on_progress=lambda p: print(p.line(), file=sys.stderr, flush=True))
             run = RosterRun.objects.get(pk=run.pk)
             if run.state != RunState.DRAFT:
                 raise CommandError(f"run {run.pk} {run.state}: {run.error}")

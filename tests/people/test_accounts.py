@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from credentialing.enums import StaffRole
-from tests.credentialing.factories import PASSWORD, UserFactory, staff_member, totp_now, with_totp
+from tests.people.factories import PASSWORD, UserFactory, staff_member, totp_now, with_totp
 
 pytestmark = pytest.mark.django_db
 
