@@ -36,3 +36,9 @@ UNPLACED_REASONS = {
     "all_full": _("Every group this counselor could attend is full."),
     "not_chosen": _("The solver stopped before placing this counselor; run the placement again."),
 }
+
+PLACEMENT_STATUS = {
+    "optimal": _("proven optimal"),
+    "feasible": _("best found in the time limit"),
+    "infeasible": _("no placement found in the time limit"),
+}

@@ -184,6 +184,12 @@ class PlacementRound(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.placed} placed"
 
+    @property
+    def status_label(self) -> str:
+        from supervision.enums import PLACEMENT_STATUS
+
+        return str(PLACEMENT_STATUS.get(self.status, self.status))
+
 
 class HandoverNote(models.Model):
     """What a counselor or the supervisor on duty leaves for the next shift."""

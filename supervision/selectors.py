@@ -119,7 +119,8 @@ def unread_notices(user, limit: int = 20) -> list[Notification]:
 def sessions_on(day: date) -> list[GroupSession]:
     """A date's group sessions with their placed counselors (2 queries)."""
     return list(GroupSession.objects.filter(date=day).select_related("supervisor")
-                .prefetch_related("placements__counselor").annotate(placed=Count("placements")))
+                .prefetch_related("placements__counselor").annotate(placed=Count("placements"))
+                .order_by("starts_at", "supervisor_id"))
 
 
 def latest_round(day: date) -> PlacementRound | None:

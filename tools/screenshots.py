@@ -32,11 +32,19 @@ JOURNEY = (
                               ("/vetting/statistics/", "08-statistics"))),
     ("scheduler@demo.example", (("/roster/", "09-rosters"), ("{run}", "10-roster-run-heatmap"),
                                 ("/roster/rules/", "11-roster-rules"), ("/roster/hours/", "12-roster-hours"))),
-    ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"))),
+    ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"),
+                                ("/supervision/on-duty/", "20-on-duty"), ("/supervision/groups/", "21-my-groups"),
+                                ("/supervision/handover/", "22-handover"))),
+    ("supervisor@demo.example", (("/supervision/escalations/", "23-escalations-supervisor"),
+                                 ("{escalation}", "24-escalation"), ("/supervision/groups/", "25-groups-i-lead"))),
+    ("coordinator@demo.example", (("/supervision/escalations/", "26-escalations-monitoring"),
+                                  ("/supervision/groups/", "27-groups-planner"), ("{session}", "28-group-session"))),
 )
 # A page named by a placeholder: the first link on the list page that matches.
 FIRST_OF = {"{review}": ("/vetting/?state=in_review", r"^/vetting/\d+/$"),
-            "{run}": ("/roster/", r"^/roster/runs/\d+/$")}
+            "{run}": ("/roster/", r"^/roster/runs/\d+/$"),
+            "{escalation}": ("/supervision/escalations/", r"^/supervision/escalations/\d+/$"),
+            "{session}": ("/supervision/groups/", r"^/supervision/groups/\d+/$")}
 
 
 def totp(secret: str) -> str:
