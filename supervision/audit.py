@@ -16,3 +16,8 @@ class SupervisionAction(models.TextChoices):
     GROUPS_PLACED = "supervision.groups_placed", _("Counselors placed in group supervision")
     SESSION_RECORDED = "supervision.session_recorded", _("Group supervision attendance recorded")
     HANDOVER_WRITTEN = "supervision.handover_written", _("Handover note written")
+    INDIVIDUAL_REQUESTED = "supervision.individual_requested", _("Individual supervision requested")
+    INDIVIDUAL_ASSIGNED = "supervision.individual_assigned", _("Individual supervision assigned")
+    INDIVIDUAL_SCHEDULED = "supervision.individual_scheduled", _("Individual supervision scheduled")
+    INDIVIDUAL_HELD = "supervision.individual_held", _("Individual supervision held and recorded")
+    INDIVIDUAL_DECLINED = "supervision.individual_declined", _("Individual supervision declined")

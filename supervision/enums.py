@@ -42,3 +42,26 @@ PLACEMENT_STATUS = {
     "feasible": _("best found in the time limit"),
     "infeasible": _("no placement found in the time limit"),
 }
+
+
+class IndividualState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ASSIGNED = "assigned", _("Supervisor assigned")
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held and recorded")
+    DECLINED = "declined", _("Declined")
+
+
+class IndividualOrigin(models.TextChoices):
+    REQUEST = "request", _("Requested by the counselor")
+    REFERRAL = "referral", _("Referred by a supervisor or the team")
+
+
+IS = IndividualState
+INDIVIDUAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    IS.REQUESTED: frozenset({IS.ASSIGNED, IS.DECLINED}),
+    IS.ASSIGNED: frozenset({IS.ASSIGNED, IS.SCHEDULED, IS.DECLINED}),
+    IS.SCHEDULED: frozenset({IS.SCHEDULED, IS.HELD}),
+    IS.HELD: frozenset(),
+    IS.DECLINED: frozenset(),
+}

@@ -50,3 +50,40 @@ class HandoverForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX}))
     watch = forms.CharField(label=_("What to watch"), max_length=NOTE_MAX, required=False,
                             widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}))
+
+
+class IndividualOpenForm(forms.Form):
+    counselor = forms.ModelChoiceField(label=_("Counselor (when referring)"), queryset=None, required=False)
+    reason = forms.CharField(label=_("What it is about"), min_length=3, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}))
+
+    def __init__(self, *args, referring: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from people.models import User
+
+        if referring:
+            self.fields["counselor"].queryset = User.objects.filter(
+                volunteer__role="counselor", volunteer__status__in=["ready", "active", "paused"]).order_by("full_name")
+            self.fields["counselor"].required = True
+        else:
+            del self.fields["counselor"]
+
+
+class IndividualAssignForm(forms.Form):
+    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from people.models import User
+
+        self.fields["supervisor"].queryset = User.objects.filter(
+            volunteer__role="supervisor", volunteer__status__in=["ready", "active"]).order_by("full_name")
+
+
+class IndividualScheduleForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class IndividualRecordForm(forms.Form):
+    notes = forms.CharField(label=_("Supervision notes"), max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 6, "maxlength": 4000}))

@@ -10,3 +10,5 @@ register_menu_entry("escalations", _("Escalations"), "supervision:escalations",
 register_menu_entry("groups", _("Group supervision"), "supervision:groups", permission="supervision.view_groups",
                     order=61)
 register_menu_entry("handover", _("Handover"), "supervision:handover", permission="supervision.handover", order=62)
+register_menu_entry("individual", _("Individual supervision"), "supervision:individual_list",
+                    permission="supervision.view_individual_list", order=63)

@@ -16,7 +16,14 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from common.versioning import Versioned
-from supervision.enums import Attendance, Channel, EscalationState, NotificationKind
+from supervision.enums import (
+    Attendance,
+    Channel,
+    EscalationState,
+    IndividualOrigin,
+    IndividualState,
+    NotificationKind,
+)
 
 RISK_MAX = 300
 REFERENCE_MAX = 40
@@ -24,6 +31,8 @@ ACTION_MAX = 2000
 NOTE_MAX = 1000
 CAPACITY_MAX = 30
 UNCLAIMED_MINUTES = 10
+REASON_MAX = 500
+NOTES_MAX = 4000
 
 
 class CoordinatorOnCall(models.Model):
@@ -214,3 +223,39 @@ class HandoverNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} {self.shift_end:%Y-%m-%d %H:%M}"
+
+
+class IndividualSupervision(Versioned):
+    """Individual supervision for one counselor: requested by them or referred by a supervisor or the team;
+    assigned to a supervisor, scheduled, held and recorded. The notes are read by the supervisor, the counselor
+    and the team lead only (supervision.rules)."""
+
+    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("counselor"))
+    origin = models.CharField(_("origin"), max_length=10, choices=IndividualOrigin.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("what it is about"), max_length=REASON_MAX)
+    state = models.CharField(_("state"), max_length=12, choices=IndividualState.choices,
+                             default=IndividualState.REQUESTED, db_index=True)
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("supervisor"))
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held on"), null=True, blank=True)
+    notes = models.TextField(_("supervision notes"), max_length=NOTES_MAX, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("individual supervision")
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=IndividualState.values), name="individual_state_known"),
+            models.CheckConstraint(condition=Q(AtLeast(Length("reason"), 3)) & Q(AtMost(Length("reason"), REASON_MAX))
+                                   & Q(AtMost(Length("notes"), NOTES_MAX)), name="individual_lengths"),
+            models.CheckConstraint(condition=Q(state__in=["requested", "declined"]) | Q(supervisor__isnull=False),
+                                   name="individual_assigned_has_supervisor"),
+            models.CheckConstraint(condition=~Q(state="held") | Q(held_at__isnull=False),
+                                   name="individual_held_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.counselor} ({self.state})"

@@ -27,6 +27,18 @@ def leads_it(user, session) -> bool:
     return session is not None and session.supervisor_id == user.pk
 
 
+@rules.predicate
+def is_its_counselor(user, item) -> bool:
+    return item is not None and item.counselor_id == user.pk
+
+
+@rules.predicate
+def is_its_supervisor(user, item) -> bool:
+    return item is not None and item.supervisor_id is not None and item.supervisor_id == user.pk
+
+
+# The team lead of counselor management: the coordinators (the service has no separate "lead" role).
+is_team_lead = is_coordinator
 is_monitoring = is_monitoring_team | is_coordinator
 is_group_planner = is_scheduler | is_coordinator
 
@@ -43,3 +55,12 @@ rules.add_perm("supervision.view_groups", is_group_planner | is_supervisor | is_
 rules.add_perm("supervision.record_session", leads_it | is_group_planner)
 rules.add_perm("supervision.handover", is_volunteer | is_staff_member)
 rules.add_perm("supervision.write_handover", is_volunteer)
+# Individual supervision: the request is seen by the people in it and the team lead; so are the notes, and
+# nobody else (not the monitoring team, not other supervisors).
+rules.add_perm("supervision.view_individual_list", is_volunteer | is_team_lead)
+rules.add_perm("supervision.request_individual", is_counselor)
+rules.add_perm("supervision.refer_individual", is_supervisor | is_team_lead)
+rules.add_perm("supervision.view_individual", is_its_counselor | is_its_supervisor | is_team_lead)
+rules.add_perm("supervision.read_individual_notes", is_its_counselor | is_its_supervisor | is_team_lead)
+rules.add_perm("supervision.assign_individual", is_team_lead)
+rules.add_perm("supervision.conduct_individual", is_its_supervisor)

@@ -19,6 +19,7 @@ from supervision.models import (
     GroupPlacement,
     GroupSession,
     HandoverNote,
+    IndividualSupervision,
     Notification,
     PlacementRound,
 )
@@ -154,3 +155,11 @@ def handover_notes(*, query: str = "", before: datetime | None = None, around: d
     if query:
         rows = rows.filter(Q(happened__icontains=query) | Q(watch__icontains=query))
     return list(rows[:limit])
+
+
+def individual_list(user, *, limit: int = 200) -> list[IndividualSupervision]:
+    """Individual supervisions a person takes part in; the team lead sees all (1 query)."""
+    rows = IndividualSupervision.objects.select_related("counselor", "supervisor").defer("notes")
+    if not user.has_perm("supervision.assign_individual"):
+        rows = rows.filter(Q(counselor=user) | Q(supervisor=user) | Q(requested_by=user))
+    return list(rows.order_by("-created_at")[:limit])

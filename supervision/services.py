@@ -10,15 +10,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_log
+from common.versioning import is_stale, save_new_version
 from people.enums import Channel
 from rostering.enums import Role, RunState
 from rostering.models import Assignment, WeeklyAvailability
 from supervision import placement, selectors
 from supervision.audit import SupervisionAction
-from supervision.enums import ESCALATION_TRANSITIONS, Attendance, EscalationState, NotificationKind
+from supervision.enums import (
+    ESCALATION_TRANSITIONS,
+    INDIVIDUAL_TRANSITIONS,
+    Attendance,
+    EscalationState,
+    IndividualOrigin,
+    IndividualState,
+    NotificationKind,
+)
 from supervision.exceptions import SupervisionError
 from supervision.models import (
     ACTION_MAX,
+    NOTES_MAX,
+    REASON_MAX,
     RISK_MAX,
     UNCLAIMED_MINUTES,
     CoordinatorOnCall,
@@ -26,6 +37,7 @@ from supervision.models import (
     GroupPlacement,
     GroupSession,
     HandoverNote,
+    IndividualSupervision,
     Notification,
     PlacementRound,
 )
@@ -309,3 +321,79 @@ def handover_write(*, actor, happened: str, watch: str = "", at: datetime | None
                                            channel=shift.shift.channel, happened=happened, watch=watch)
         audit_log(actor=actor, action=SupervisionAction.HANDOVER_WRITTEN, target=note, subject=actor)
     return note
+
+
+# --- individual supervision ----------------------------------------------------------------------------------
+
+def individual_open(*, actor, reason: str, counselor=None) -> IndividualSupervision:
+    """A counselor requests individual supervision for themselves, or a supervisor or the team refers one."""
+    reason = (reason or "").strip()
+    if not 3 <= len(reason) <= REASON_MAX:
+        raise SupervisionError(_("Say what it is about in 3 to %(max)d characters.") % {"max": REASON_MAX})
+    if counselor is None or counselor.pk == actor.pk:
+        if not actor.has_perm("supervision.request_individual"):
+            raise SupervisionError(_("Only counselors request individual supervision."))
+        counselor, origin = actor, IndividualOrigin.REQUEST
+    else:
+        if not actor.has_perm("supervision.refer_individual"):
+            raise SupervisionError(_("Only supervisors and the team refer a counselor."))
+        volunteer = counselor.volunteer_or_none()
+        if volunteer is None or volunteer.role != Role.COUNSELOR:
+            raise SupervisionError(_("Individual supervision is for counselors."))
+        origin = IndividualOrigin.REFERRAL
+    with transaction.atomic():
+        item = IndividualSupervision.objects.create(counselor=counselor, origin=origin, requested_by=actor,
+                                                    reason=reason)
+        audit_log(actor=actor, action=SupervisionAction.INDIVIDUAL_REQUESTED, target=item, subject=counselor,
+                  to_state=item.state, data={"origin": origin})
+    return item
+
+
+def _individual_move(*, item_id: int, actor, to_state: str, permission: str, action, expected_version=None,
+                     **changes) -> IndividualSupervision:
+    with transaction.atomic():
+        item = IndividualSupervision.objects.select_for_update().get(pk=item_id)
+        if not actor.has_perm(permission, item):
+            raise SupervisionError(_("You may not do this with this supervision."))
+        if is_stale(item, expected_version):
+            raise SupervisionError(_("Someone changed this supervision meanwhile; look at it again."))
+        if to_state not in INDIVIDUAL_TRANSITIONS[item.state]:
+            raise SupervisionError(_("This supervision is %(state)s: that step is not possible.") % {
+                "state": item.get_state_display()})
+        before = item.state
+        item.state = to_state
+        for field, value in changes.items():
+            setattr(item, field, value)
+        save_new_version(item, "state", *changes)
+        audit_log(actor=actor, action=action, target=item, subject=item.counselor, from_state=before,
+                  to_state=to_state)
+    return item
+
+
+def individual_assign(*, item_id: int, actor, supervisor, expected_version=None) -> IndividualSupervision:
+    volunteer = supervisor.volunteer_or_none()
+    if volunteer is None or volunteer.role != Role.SUPERVISOR:
+        raise SupervisionError(_("Individual supervision is given by supervisors."))
+    return _individual_move(item_id=item_id, actor=actor, to_state=IndividualState.ASSIGNED,
+                            permission="supervision.assign_individual", action=SupervisionAction.INDIVIDUAL_ASSIGNED,
+                            expected_version=expected_version, supervisor=supervisor)
+
+
+def individual_decline(*, item_id: int, actor) -> IndividualSupervision:
+    return _individual_move(item_id=item_id, actor=actor, to_state=IndividualState.DECLINED,
+                            permission="supervision.assign_individual", action=SupervisionAction.INDIVIDUAL_DECLINED)
+
+
+def individual_schedule(*, item_id: int, actor, at: datetime) -> IndividualSupervision:
+    return _individual_move(item_id=item_id, actor=actor, to_state=IndividualState.SCHEDULED,
+                            permission="supervision.conduct_individual",
+                            action=SupervisionAction.INDIVIDUAL_SCHEDULED, scheduled_at=at)
+
+
+def individual_record(*, item_id: int, actor, notes: str, held_at: datetime | None = None) -> IndividualSupervision:
+    notes = (notes or "").strip()
+    if not 1 <= len(notes) <= NOTES_MAX:
+        raise SupervisionError(_("Write the notes, in at most %(max)d characters.") % {"max": NOTES_MAX})
+    return _individual_move(item_id=item_id, actor=actor, to_state=IndividualState.HELD,
+                            permission="supervision.conduct_individual", action=SupervisionAction.INDIVIDUAL_HELD,
+                            notes=notes, held_at=held_at or timezone.now())

@@ -17,8 +17,19 @@ from common.views import objectgetter, permission_required
 from supervision import selectors, services
 from supervision.enums import UNPLACED_REASONS, Attendance
 from supervision.exceptions import SupervisionError
-from supervision.forms import CloseForm, EscalationForm, HandoverForm, PlaceForm, SessionForm, SessionRecordForm
-from supervision.models import Escalation, GroupSession
+from supervision.forms import (
+    CloseForm,
+    EscalationForm,
+    HandoverForm,
+    IndividualAssignForm,
+    IndividualOpenForm,
+    IndividualRecordForm,
+    IndividualScheduleForm,
+    PlaceForm,
+    SessionForm,
+    SessionRecordForm,
+)
+from supervision.models import Escalation, GroupSession, IndividualSupervision
 
 app_name = "supervision"
 
@@ -190,7 +201,60 @@ def handover(request):
             "supervision.write_handover")})
 
 
+@permission_required("supervision.view_individual_list")
+def individual_list(request):
+    referring = request.user.has_perm("supervision.refer_individual")
+    can_open = referring or request.user.has_perm("supervision.request_individual")
+    form = IndividualOpenForm(request.POST or None, referring=referring) if can_open else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            item = services.individual_open(actor=request.user, reason=form.cleaned_data["reason"],
+                                            counselor=form.cleaned_data.get("counselor"))
+        except SupervisionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The request for individual supervision is recorded."))
+            return redirect("supervision:individual", item.pk)
+    return render(request, "supervision/individual_list.html", {
+        "rows": selectors.individual_list(request.user), "form": form, "referring": referring})
+
+
+_INDIVIDUAL_STEPS = {
+    "assign": (IndividualAssignForm, lambda item, user, data: services.individual_assign(
+        item_id=item.pk, actor=user, supervisor=data["supervisor"], expected_version=item.version)),
+    "decline": (None, lambda item, user, data: services.individual_decline(item_id=item.pk, actor=user)),
+    "schedule": (IndividualScheduleForm, lambda item, user, data: services.individual_schedule(
+        item_id=item.pk, actor=user, at=data["at"])),
+    "record": (IndividualRecordForm, lambda item, user, data: services.individual_record(
+        item_id=item.pk, actor=user, notes=data["notes"])),
+}
+
+
+@permission_required("supervision.view_individual", fn=objectgetter(IndividualSupervision, "pk"))
+def individual(request, pk: int):
+    item = request.permission_object
+    forms_ = {name: (form_class() if form_class else None) for name, (form_class, _step) in _INDIVIDUAL_STEPS.items()}
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        if step not in _INDIVIDUAL_STEPS:
+            return redirect("supervision:individual", item.pk)
+        form_class, run = _INDIVIDUAL_STEPS[step]
+        form = form_class(request.POST) if form_class else None
+        if form is None or form.is_valid():
+            try:
+                run(item, request.user, form.cleaned_data if form else {})
+            except SupervisionError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("supervision:individual", item.pk)
+        forms_[step] = form
+    return render(request, "supervision/individual.html", {"item": item, "forms": forms_})
+
+
 urlpatterns = [
+    path("supervision/individual/", individual_list, name="individual_list"),
+    path("supervision/individual/<int:pk>/", individual, name="individual"),
     path("supervision/on-duty/", on_duty, name="on_duty"),
     path("supervision/escalations/", escalations, name="escalations"),
     path("supervision/escalations/new/", escalation_new, name="escalation_new"),
