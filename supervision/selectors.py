@@ -163,3 +163,45 @@ def individual_list(user, *, limit: int = 200) -> list[IndividualSupervision]:
     if not user.has_perm("supervision.assign_individual"):
         rows = rows.filter(Q(counselor=user) | Q(supervisor=user) | Q(requested_by=user))
     return list(rows.order_by("-created_at")[:limit])
+
+
+@dataclass
+class Unsupervised:
+    counselor: User
+    last_supervised: date | None
+    last_worked: datetime
+
+
+def unsupervised_counselors(*, days: int, at: datetime, limit: int = 500) -> list[Unsupervised]:
+    """Counselors who worked a published shift after their last supervision (a group session they did not miss,
+    or individual supervision held) and whose last supervision is more than `days` ago, or who never had one
+    (4 queries). The team follows them up."""
+    from django.db.models import Max
+
+    from supervision.enums import Attendance, IndividualState
+
+    worked = dict(Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__role=Role.COUNSELOR,
+                                            shift__start__lt=at).values("person_id")
+                  .annotate(last=Max("shift__end")).values_list("person_id", "last"))  # 1
+    supervised: dict[int, date] = dict(
+        GroupPlacement.objects.filter(counselor_id__in=list(worked), date__lte=at.astimezone(
+            timezone.get_default_timezone()).date())
+        .exclude(attendance=Attendance.ABSENT).values("counselor_id").annotate(last=Max("date"))
+        .values_list("counselor_id", "last"))  # 2
+    from django.utils import timezone
+
+    platform = timezone.get_default_timezone()
+    for counselor_id, held in IndividualSupervision.objects.filter(  # 3
+            counselor_id__in=list(worked), state=IndividualState.HELD).values("counselor_id").annotate(
+            last=Max("held_at")).values_list("counselor_id", "last"):
+        held_day = held.astimezone(platform).date()
+        if counselor_id not in supervised or supervised[counselor_id] < held_day:
+            supervised[counselor_id] = held_day
+    cutoff = (at - timedelta(days=days)).astimezone(platform).date()
+    flagged = [(person_id, supervised.get(person_id), last) for person_id, last in worked.items()
+               if supervised.get(person_id) is None
+               or (supervised[person_id] < cutoff and last.astimezone(platform).date() > supervised[person_id])]
+    flagged.sort(key=lambda row: (row[1] or date.min, row[0]))
+    flagged = flagged[:limit]
+    people = {u.pk: u for u in User.objects.filter(pk__in=[row[0] for row in flagged])}  # 4
+    return [Unsupervised(people[pid], last_day, last) for pid, last_day, last in flagged if pid in people]

@@ -32,6 +32,8 @@ from supervision.forms import (
 from supervision.models import Escalation, GroupSession, IndividualSupervision
 
 app_name = "supervision"
+# Counselors who worked without supervision for longer than this are flagged on the planners' page.
+UNSUPERVISED_DAYS = 7
 
 
 @permission_required("supervision.view_on_duty")
@@ -126,7 +128,8 @@ def groups(request):
                 return redirect(f"{request.path}?date={data['starts_at'].date()}")
         latest = selectors.latest_round(day)
         context.update(session_form=session_form, place_form=PlaceForm(), sessions=selectors.sessions_on(day),
-                       round=latest, unplaced=_unplaced_rows(latest))
+                       round=latest, unplaced=_unplaced_rows(latest), unsupervised_days=UNSUPERVISED_DAYS,
+                       unsupervised=selectors.unsupervised_counselors(days=UNSUPERVISED_DAYS, at=timezone.now()))
     else:
         since = timezone.localdate() - timedelta(days=1)
         context.update(mine=selectors.my_group_sessions(request.user, since=since),

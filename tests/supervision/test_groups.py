@@ -146,3 +146,25 @@ def test_the_planners_page_places_and_lists_the_unplaced(client, day_setup, plan
     client.force_login(day_setup["worked"][0])
     html = client.get(reverse("supervision:groups")).content.decode()
     assert "Place the counselors" not in html
+
+
+def test_counselors_working_without_supervision_too_long_are_flagged(client, day_setup, planner):
+    from supervision.selectors import unsupervised_counselors
+
+    services.groups_place(day=DAY, actor=planner)
+    worker, nowhere, rested = day_setup["worked"][0], day_setup["nowhere"], day_setup["rested"]
+    s2 = day_setup["sessions"][1]
+    services.session_record(session_id=s2.pk, actor=planner, attendance={worker.pk: "absent"}, note="")
+    later = at(12, DAY + timedelta(days=3))
+    flagged = {row.counselor.pk: row.last_supervised for row in unsupervised_counselors(days=7, at=later)}
+    assert flagged[nowhere.pk] is None and flagged[rested.pk] is None  # never placed
+    assert flagged[worker.pk] is None  # placed, but absent
+    assert day_setup["worked"][1].pk not in flagged  # in a group three days ago
+    eight_days_on = at(12, DAY + timedelta(days=8))
+    on_shift(day_setup["worked"][1], at(8, DAY + timedelta(days=7)), 4)
+    flagged = {row.counselor.pk for row in unsupervised_counselors(days=7, at=eight_days_on)}
+    assert day_setup["worked"][1].pk in flagged  # supervised 8 days ago, worked since
+    assert day_setup["abroad"].pk not in flagged  # supervised 8 days ago, has not worked since
+    client.force_login(planner)
+    html = client.get(reverse("supervision:groups")).content.decode()
+    assert "Never free" in html.split('data-testid="unsupervised"')[1]
