@@ -177,6 +177,7 @@ def unsupervised_counselors(*, days: int, at: datetime, limit: int = 500) -> lis
     or individual supervision held) and whose last supervision is more than `days` ago, or who never had one
     (4 queries). The team follows them up."""
     from django.db.models import Max
+    from django.utils import timezone
 
     from supervision.enums import Attendance, IndividualState
 
@@ -188,8 +189,6 @@ def unsupervised_counselors(*, days: int, at: datetime, limit: int = 500) -> lis
             timezone.get_default_timezone()).date())
         .exclude(attendance=Attendance.ABSENT).values("counselor_id").annotate(last=Max("date"))
         .values_list("counselor_id", "last"))  # 2
-    from django.utils import timezone
-
     platform = timezone.get_default_timezone()
     for counselor_id, held in IndividualSupervision.objects.filter(  # 3
             counselor_id__in=list(worked), state=IndividualState.HELD).values("counselor_id").annotate(
