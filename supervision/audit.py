@@ -21,3 +21,4 @@ class SupervisionAction(models.TextChoices):
     INDIVIDUAL_SCHEDULED = "supervision.individual_scheduled", _("Individual supervision scheduled")
     INDIVIDUAL_HELD = "supervision.individual_held", _("Individual supervision held and recorded")
     INDIVIDUAL_DECLINED = "supervision.individual_declined", _("Individual supervision declined")
+    FEEDBACK_IMPORTED = "supervision.feedback_imported", _("Help-seeker feedback imported")

@@ -87,3 +87,15 @@ class IndividualScheduleForm(forms.Form):
 class IndividualRecordForm(forms.Form):
     notes = forms.CharField(label=_("Supervision notes"), max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 6, "maxlength": 4000}))
+
+
+class FeedbackImportForm(forms.Form):
+    upload = forms.FileField(label=_("The platform's feedback export (CSV or XLSX)"))
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

@@ -12,3 +12,5 @@ register_menu_entry("groups", _("Group supervision"), "supervision:groups", perm
 register_menu_entry("handover", _("Handover"), "supervision:handover", permission="supervision.handover", order=62)
 register_menu_entry("individual", _("Individual supervision"), "supervision:individual_list",
                     permission="supervision.view_individual_list", order=63)
+register_menu_entry("feedback", _("Feedback"), "supervision:feedback", permission="supervision.view_feedback",
+                    order=64)

@@ -259,3 +259,34 @@ class IndividualSupervision(Versioned):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.counselor} ({self.state})"
+
+
+class HelpSeekerFeedback(models.Model):
+    """One help-seeker's feedback on one counseling session, imported from the counseling platform's export.
+
+    Only the session's reference (to refuse a second import of the same row), its date and the counselor are
+    kept: no name, contact or other identity of the help-seeker is ever stored."""
+
+    session_ref = models.CharField(_("session reference"), max_length=40, unique=True)
+    session_date = models.DateField(_("session date"), db_index=True)
+    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("counselor"))
+    understands = models.PositiveSmallIntegerField(_("my counselor understands me"))
+    helpful = models.PositiveSmallIntegerField(_("this conversation is helpful"))
+    satisfied = models.PositiveSmallIntegerField(_("I am satisfied with this conversation"))
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    imported_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-session_date"]
+        verbose_name = _("help-seeker feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(understands__gte=1) & Q(understands__lte=5) & Q(helpful__gte=1) & Q(helpful__lte=5)
+                & Q(satisfied__gte=1) & Q(satisfied__lte=5), name="feedback_scores_1_to_5",
+                violation_error_message=_("Scores are 1 to 5.")),
+            models.CheckConstraint(condition=Q(AtMost(Length("comment"), 1000)), name="feedback_comment_length"),
+        ]
+
+    def __str__(self) -> str:
+        return self.session_ref

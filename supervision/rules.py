@@ -64,3 +64,5 @@ rules.add_perm("supervision.view_individual", is_its_counselor | is_its_supervis
 rules.add_perm("supervision.read_individual_notes", is_its_counselor | is_its_supervisor | is_team_lead)
 rules.add_perm("supervision.assign_individual", is_team_lead)
 rules.add_perm("supervision.conduct_individual", is_its_supervisor)
+rules.add_perm("supervision.import_feedback", is_monitoring)
+rules.add_perm("supervision.view_feedback", is_monitoring | is_supervisor | is_counselor)

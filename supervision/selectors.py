@@ -204,3 +204,36 @@ def unsupervised_counselors(*, days: int, at: datetime, limit: int = 500) -> lis
     flagged = flagged[:limit]
     people = {u.pk: u for u in User.objects.filter(pk__in=[row[0] for row in flagged])}  # 4
     return [Unsupervised(people[pid], last_day, last) for pid, last_day, last in flagged if pid in people]
+
+
+def feedback_summary(user, *, monitoring: bool, limit: int = 500) -> list[dict]:
+    """Help-seeker feedback summarised per counselor (sessions, mean of each statement, latest comments):
+    the team sees everyone, a supervisor the counselors in their groups or individual supervision, a counselor
+    themselves. No help-seeker is ever named: the rows hold none (3 queries)."""
+    from django.db.models import Avg
+    from django.db.models import Count as Total
+
+    from supervision.models import HelpSeekerFeedback
+
+    rows = HelpSeekerFeedback.objects.all()
+    if not monitoring:
+        mine = Q(counselor=user)
+        volunteer = user.volunteer_or_none()
+        if volunteer is not None and volunteer.role == Role.SUPERVISOR:
+            mine |= Q(counselor__in=GroupPlacement.objects.filter(session__supervisor=user).values("counselor"))
+            mine |= Q(counselor__in=IndividualSupervision.objects.filter(supervisor=user).values("counselor"))
+        rows = rows.filter(mine)
+    summary = list(rows.values("counselor_id", "counselor__full_name", "counselor__email").annotate(
+        sessions=Total("id"), understands=Avg("understands"), helpful=Avg("helpful"), satisfied=Avg("satisfied"))
+        .order_by("satisfied", "counselor_id")[:limit])  # 1
+    ids = [row["counselor_id"] for row in summary]
+    comments: dict[int, list[str]] = {}
+    for counselor_id, comment in (rows.filter(counselor_id__in=ids).exclude(comment="")  # 2
+                                  .order_by("counselor_id", "-session_date", "-pk")
+                                  .values_list("counselor_id", "comment")):
+        if len(comments.setdefault(counselor_id, [])) < 3:
+            comments[counselor_id].append(comment)
+    for row in summary:
+        row["name"] = row["counselor__full_name"] or row["counselor__email"]
+        row["comments"] = comments.get(row["counselor_id"], [])
+    return summary

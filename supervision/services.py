@@ -397,3 +397,28 @@ def individual_record(*, item_id: int, actor, notes: str, held_at: datetime | No
     return _individual_move(item_id=item_id, actor=actor, to_state=IndividualState.HELD,
                             permission="supervision.conduct_individual", action=SupervisionAction.INDIVIDUAL_HELD,
                             notes=notes, held_at=held_at or timezone.now())
+
+
+# --- help-seeker feedback ------------------------------------------------------------------------------------
+
+def feedback_import(*, actor, content: bytes, file_name: str) -> tuple[int, list[str]]:
+    """Import the platform's feedback export (CSV or XLSX). Returns (rows imported, errors); with any error,
+    nothing is written."""
+    from credentialing.importing import error_report, load_dataset
+    from supervision.resources import FeedbackResource
+
+    if actor is not None and not actor.has_perm("supervision.import_feedback"):
+        raise SupervisionError(_("Only the monitoring team imports feedback."))
+    try:
+        dataset = load_dataset(content, file_name)
+    except Exception as error:  # a broken file: say so, write nothing
+        return 0, [_("The file cannot be read: %(error)s") % {"error": error}]
+    with transaction.atomic():
+        result = FeedbackResource().import_data(dataset, dry_run=False)
+        if result.has_errors() or result.has_validation_errors():
+            transaction.set_rollback(True)
+            return 0, error_report(result)
+        imported = result.totals.get("new", 0) + result.totals.get("update", 0)
+        audit_log(actor=actor, action=SupervisionAction.FEEDBACK_IMPORTED, target=None,
+                  data={"file": file_name[:100], "rows": len(dataset), "imported": imported})
+    return imported, []

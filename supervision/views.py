@@ -20,6 +20,7 @@ from supervision.exceptions import SupervisionError
 from supervision.forms import (
     CloseForm,
     EscalationForm,
+    FeedbackImportForm,
     HandoverForm,
     IndividualAssignForm,
     IndividualOpenForm,
@@ -255,7 +256,25 @@ def individual(request, pk: int):
     return render(request, "supervision/individual.html", {"item": item, "forms": forms_})
 
 
+@permission_required("supervision.view_feedback")
+def feedback(request):
+    can_import = request.user.has_perm("supervision.import_feedback")
+    form = FeedbackImportForm(request.POST or None, request.FILES or None) if can_import else None
+    errors = []
+    if request.method == "POST" and form is not None and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        imported, errors = services.feedback_import(actor=request.user, content=upload.read(), file_name=upload.name)
+        if not errors:
+            messages.success(request, _("%(count)d feedback rows imported.") % {"count": imported})
+            return redirect("supervision:feedback")
+    summary = selectors.feedback_summary(request.user, monitoring=request.user.has_perm(
+        "supervision.monitor_escalations"))
+    return render(request, "supervision/feedback.html", {"form": form, "errors": errors, "summary": summary},
+                  status=400 if errors else 200)
+
+
 urlpatterns = [
+    path("supervision/feedback/", feedback, name="feedback"),
     path("supervision/individual/", individual_list, name="individual_list"),
     path("supervision/individual/<int:pk>/", individual, name="individual"),
     path("supervision/on-duty/", on_duty, name="on_duty"),
