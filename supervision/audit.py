@@ -22,3 +22,4 @@ class SupervisionAction(models.TextChoices):
     INDIVIDUAL_HELD = "supervision.individual_held", _("Individual supervision held and recorded")
     INDIVIDUAL_DECLINED = "supervision.individual_declined", _("Individual supervision declined")
     FEEDBACK_IMPORTED = "supervision.feedback_imported", _("Help-seeker feedback imported")
+    EVALUATION_RECORDED = "supervision.evaluation_recorded", _("Counseling process evaluated")

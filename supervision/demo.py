@@ -108,7 +108,40 @@ def seed(*, seed: int = 1) -> dict:
             watch=rng.choice(["", "A returning help-seeker may call again around midnight.",
                               "The text queue was slow to load; tell technical service if it recurs."])))
     HandoverNote.objects.bulk_create(notes)
-    return {"group sessions": sessions, "group placements": placed, "escalations": len(raised),
+    # help-seeker feedback, imported from a file shaped like the platform's export (names in it are dropped)
+    lines = ["session,date,counselor_email,understands,helpful,satisfied,comment,help_seeker_name"]
+    comments = ["", "", "Felt heard.", "Helped me calm down.", "Too short.", "I will call again."]
+    for n in range(200 if counselors else 0):
+        person = rng.choice(counselors)
+        score = rng.choices([5, 4, 3, 2, 1], [40, 30, 15, 10, 5])[0]
+        lines.append(f"DEMO-{seed}-{n},{(now - timedelta(days=rng.randrange(7))).date()},{person.email},{score},"
+                     f"{max(1, score - rng.randrange(2))},{max(1, score - rng.randrange(2))},"
+                     f"{rng.choice(comments)},Help-seeker {n}")
+    imported, errors = services.feedback_import(actor=coordinator, content="\n".join(lines).encode(),
+                                                file_name="demo-feedback.csv")
+    if errors:
+        raise RuntimeError(f"demo feedback: {errors[:3]}")
+    # individual supervision in each state, and a few evaluations
+    lead = coordinator
+    for index, person in enumerate(counselors[:4]):
+        if not supervisors or lead is None:
+            break
+        item = services.individual_open(actor=person, reason="A hard conversation I keep thinking about")
+        if index >= 1:
+            item = services.individual_assign(item_id=item.pk, actor=lead,
+                                              supervisor=supervisors[index % len(supervisors)])
+        if index >= 2:
+            item = services.individual_schedule(item_id=item.pk, actor=item.supervisor, at=now + timedelta(days=1))
+        if index >= 3:
+            services.individual_record(item_id=item.pk, actor=item.supervisor, held_at=now,
+                                       notes="Talked through the call; agreed on self-care after night shifts.")
+        if supervisors:
+            services.evaluation_record(actor=supervisors[index % len(supervisors)], counselor=person,
+                                       session_date=(now - timedelta(days=index + 1)).date(), rapport=4,
+                                       assessment=3 + index % 2, intervention=4, ethics=5,
+                                       strengths="Warm, clear summaries", to_improve="Ask about means earlier")
+    return {"imported feedback": imported, "group sessions": sessions, "group placements": placed,
+            "escalations": len(raised),
             "open escalations": Escalation.objects.filter(state="open").count(), "handover notes": len(notes)}
 
 
@@ -118,10 +151,13 @@ def reset(users) -> None:
 
     from supervision.models import (
         CoordinatorOnCall,
+        CounselingEvaluation,
         Escalation,
         GroupPlacement,
         GroupSession,
         HandoverNote,
+        HelpSeekerFeedback,
+        IndividualSupervision,
         PlacementRound,
     )
 
@@ -131,6 +167,10 @@ def reset(users) -> None:
     Escalation.objects.filter(Q(raised_by__in=users) | Q(claimed_by__in=users)).delete()
     HandoverNote.objects.filter(author__in=users).delete()
     CoordinatorOnCall.objects.filter(user__in=users).delete()
+    HelpSeekerFeedback.objects.filter(counselor__in=users).delete()
+    CounselingEvaluation.objects.filter(Q(counselor__in=users) | Q(supervisor__in=users)).delete()
+    IndividualSupervision.objects.filter(Q(counselor__in=users) | Q(supervisor__in=users)
+                                         | Q(requested_by__in=users)).delete()
 
 
 register_demo_extension("supervision", seed=seed, reset=reset)

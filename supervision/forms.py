@@ -99,3 +99,24 @@ class FeedbackImportForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class EvaluationForm(forms.Form):
+    counselor = forms.ModelChoiceField(label=_("Counselor"), queryset=None)
+    session_date = forms.DateField(label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"}))
+    rapport = forms.TypedChoiceField(label=_("Rapport and empathy"), choices=SCORE_CHOICES, coerce=int)
+    assessment = forms.TypedChoiceField(label=_("Risk and needs assessment"), choices=SCORE_CHOICES, coerce=int)
+    intervention = forms.TypedChoiceField(label=_("Interventions used"), choices=SCORE_CHOICES, coerce=int)
+    ethics = forms.TypedChoiceField(label=_("Ethics and boundaries"), choices=SCORE_CHOICES, coerce=int)
+    strengths = forms.CharField(label=_("Strengths"), max_length=500, required=False)
+    to_improve = forms.CharField(label=_("To improve"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from people.models import User
+
+        self.fields["counselor"].queryset = User.objects.filter(
+            volunteer__role="counselor", volunteer__status__in=["ready", "active", "paused"]).order_by("full_name")

@@ -290,3 +290,33 @@ class HelpSeekerFeedback(models.Model):
 
     def __str__(self) -> str:
         return self.session_ref
+
+
+class CounselingEvaluation(models.Model):
+    """A supervisor's structured evaluation of a counselor's counseling process (each point 1 to 5)."""
+
+    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("counselor"))
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("supervisor"))
+    session_date = models.DateField(_("date of the conversation"))
+    rapport = models.PositiveSmallIntegerField(_("rapport and empathy"))
+    assessment = models.PositiveSmallIntegerField(_("risk and needs assessment"))
+    intervention = models.PositiveSmallIntegerField(_("interventions used"))
+    ethics = models.PositiveSmallIntegerField(_("ethics and boundaries"))
+    strengths = models.CharField(_("strengths"), max_length=500, blank=True)
+    to_improve = models.CharField(_("to improve"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("counseling evaluation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rapport__gte=1) & Q(rapport__lte=5) & Q(assessment__gte=1) & Q(assessment__lte=5)
+                & Q(intervention__gte=1) & Q(intervention__lte=5) & Q(ethics__gte=1) & Q(ethics__lte=5),
+                name="evaluation_scores_1_to_5", violation_error_message=_("Scores are 1 to 5.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counselor} {self.session_date}"

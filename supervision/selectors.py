@@ -237,3 +237,13 @@ def feedback_summary(user, *, monitoring: bool, limit: int = 500) -> list[dict]:
         row["name"] = row["counselor__full_name"] or row["counselor__email"]
         row["comments"] = comments.get(row["counselor_id"], [])
     return summary
+
+
+def evaluations_for(user, *, monitoring: bool, limit: int = 100) -> list:
+    """Evaluations a person sees: the team all; a supervisor those they wrote; a counselor their own (1 query)."""
+    from supervision.models import CounselingEvaluation
+
+    rows = CounselingEvaluation.objects.select_related("counselor", "supervisor")
+    if not monitoring:
+        rows = rows.filter(Q(counselor=user) | Q(supervisor=user))
+    return list(rows[:limit])

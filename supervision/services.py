@@ -422,3 +422,23 @@ def feedback_import(*, actor, content: bytes, file_name: str) -> tuple[int, list
         audit_log(actor=actor, action=SupervisionAction.FEEDBACK_IMPORTED, target=None,
                   data={"file": file_name[:100], "rows": len(dataset), "imported": imported})
     return imported, []
+
+
+def evaluation_record(*, actor, counselor, session_date: date, rapport: int, assessment: int, intervention: int,
+                      ethics: int, strengths: str = "", to_improve: str = ""):
+    """A supervisor's structured evaluation of a counselor's counseling process."""
+    from supervision.models import CounselingEvaluation
+
+    if not actor.has_perm("supervision.evaluate_counseling"):
+        raise SupervisionError(_("Only supervisors evaluate the counseling process."))
+    scores = (rapport, assessment, intervention, ethics)
+    if not all(isinstance(s, int) and 1 <= s <= 5 for s in scores):
+        raise SupervisionError(_("Each point is scored 1 to 5."))
+    if len(strengths) > 500 or len(to_improve) > 500:
+        raise SupervisionError(_("Comments are at most 500 characters."))
+    with transaction.atomic():
+        evaluation = CounselingEvaluation.objects.create(
+            counselor=counselor, supervisor=actor, session_date=session_date, rapport=rapport, assessment=assessment,
+            intervention=intervention, ethics=ethics, strengths=strengths.strip(), to_improve=to_improve.strip())
+        audit_log(actor=actor, action=SupervisionAction.EVALUATION_RECORDED, target=evaluation, subject=counselor)
+    return evaluation

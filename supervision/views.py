@@ -20,6 +20,7 @@ from supervision.exceptions import SupervisionError
 from supervision.forms import (
     CloseForm,
     EscalationForm,
+    EvaluationForm,
     FeedbackImportForm,
     HandoverForm,
     IndividualAssignForm,
@@ -259,18 +260,33 @@ def individual(request, pk: int):
 @permission_required("supervision.view_feedback")
 def feedback(request):
     can_import = request.user.has_perm("supervision.import_feedback")
-    form = FeedbackImportForm(request.POST or None, request.FILES or None) if can_import else None
+    posting_file = request.method == "POST" and "upload" in request.FILES
+    form = (FeedbackImportForm(request.POST if posting_file else None, request.FILES if posting_file else None)
+            if can_import else None)
     errors = []
-    if request.method == "POST" and form is not None and form.is_valid():
+    if posting_file and form is not None and form.is_valid():
         upload = form.cleaned_data["upload"]
         imported, errors = services.feedback_import(actor=request.user, content=upload.read(), file_name=upload.name)
         if not errors:
             messages.success(request, _("%(count)d feedback rows imported.") % {"count": imported})
             return redirect("supervision:feedback")
-    summary = selectors.feedback_summary(request.user, monitoring=request.user.has_perm(
-        "supervision.monitor_escalations"))
-    return render(request, "supervision/feedback.html", {"form": form, "errors": errors, "summary": summary},
-                  status=400 if errors else 200)
+    can_evaluate = request.user.has_perm("supervision.evaluate_counseling")
+    evaluation_form = EvaluationForm(request.POST or None, prefix="evaluation") if can_evaluate else None
+    if request.method == "POST" and evaluation_form is not None and "evaluation-counselor" in request.POST:
+        if evaluation_form.is_valid():
+            try:
+                services.evaluation_record(actor=request.user, **evaluation_form.cleaned_data)
+            except SupervisionError as error:
+                evaluation_form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The evaluation is saved."))
+                return redirect("supervision:feedback")
+    monitoring = request.user.has_perm("supervision.monitor_escalations")
+    summary = selectors.feedback_summary(request.user, monitoring=monitoring)
+    return render(request, "supervision/feedback.html", {
+        "form": form, "errors": errors, "summary": summary, "evaluation_form": evaluation_form,
+        "evaluations": selectors.evaluations_for(request.user, monitoring=monitoring)},
+        status=400 if errors else 200)
 
 
 urlpatterns = [

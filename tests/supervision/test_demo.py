@@ -4,7 +4,15 @@ import io
 import pytest
 from django.core.management import call_command
 
-from supervision.models import CoordinatorOnCall, Escalation, GroupPlacement, GroupSession, HandoverNote
+from supervision.models import (
+    CoordinatorOnCall,
+    Escalation,
+    GroupPlacement,
+    GroupSession,
+    HandoverNote,
+    HelpSeekerFeedback,
+    IndividualSupervision,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +25,7 @@ def test_the_demo_has_a_week_of_groups_escalations_and_handovers():
     assert Escalation.objects.exists(), out.getvalue()
     assert Escalation.objects.filter(state="closed").exists(), list(Escalation.objects.values_list("state", "notified"))
     assert HandoverNote.objects.exists() and CoordinatorOnCall.objects.exists()
+    assert HelpSeekerFeedback.objects.count() == 200 and IndividualSupervision.objects.filter(state="held").exists()
     assert "group sessions: " in out.getvalue()
     call_command("seed_demo", "--applications", "200", "--reset", stdout=io.StringIO())
     assert GroupSession.objects.values("date").distinct().count() == 7

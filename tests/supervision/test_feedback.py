@@ -107,3 +107,25 @@ def test_a_supervisor_sees_the_counselors_they_supervise(client, team):
     client.force_login(supervisor)
     html = client.get(reverse("supervision:feedback")).content.decode()
     assert "Felt heard" in html and "Too short" not in html
+
+
+def test_supervisors_evaluate_and_each_sees_what_concerns_them(client, team):
+    supervisor, other = volunteer("supervisor", full_name="Sup Evaluator"), volunteer("supervisor")
+    client.force_login(supervisor)
+    response = client.post(reverse("supervision:feedback"), {
+        "evaluation-counselor": team["a"].pk, "evaluation-session_date": "2026-03-01", "evaluation-rapport": "4",
+        "evaluation-assessment": "3", "evaluation-intervention": "4", "evaluation-ethics": "5",
+        "evaluation-strengths": "Warm and clear", "evaluation-to_improve": "Ask about means earlier"})
+    assert response.status_code == 302
+    bad = client.post(reverse("supervision:feedback"), {
+        "evaluation-counselor": team["a"].pk, "evaluation-session_date": "2026-03-01", "evaluation-rapport": "6",
+        "evaluation-assessment": "3", "evaluation-intervention": "4", "evaluation-ethics": "5"})
+    assert bad.status_code == 200 and "evaluation-rapport" in bad.content.decode()
+    for who, sees in ((team["a"], True), (team["b"], False), (other, False), (team["monitor"], True)):
+        client.force_login(who)
+        assert ("Ask about means earlier" in client.get(reverse("supervision:feedback")).content.decode()) is sees
+    client.force_login(team["a"])
+    assert client.post(reverse("supervision:feedback"), {"evaluation-counselor": team["a"].pk}).status_code == 200
+    from supervision.models import CounselingEvaluation
+
+    assert CounselingEvaluation.objects.count() == 1
