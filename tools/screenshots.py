@@ -34,17 +34,22 @@ JOURNEY = (
                                 ("/roster/rules/", "11-roster-rules"), ("/roster/hours/", "12-roster-hours"))),
     ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"),
                                 ("/supervision/on-duty/", "20-on-duty"), ("/supervision/groups/", "21-my-groups"),
-                                ("/supervision/handover/", "22-handover"))),
+                                ("/supervision/handover/", "22-handover"),
+                                ("/supervision/individual/", "29-individual"),
+                                ("/supervision/feedback/", "30-my-feedback"))),
     ("supervisor@demo.example", (("/supervision/escalations/", "23-escalations-supervisor"),
                                  ("{escalation}", "24-escalation"), ("/supervision/groups/", "25-groups-i-lead"))),
     ("coordinator@demo.example", (("/supervision/escalations/", "26-escalations-monitoring"),
-                                  ("/supervision/groups/", "27-groups-planner"), ("{session}", "28-group-session"))),
+                                  ("/supervision/groups/", "27-groups-planner"), ("{session}", "28-group-session"),
+                                  ("{individual}", "31-individual-supervision"),
+                                  ("/supervision/feedback/", "32-feedback"))),
 )
 # A page named by a placeholder: the first link on the list page that matches.
 FIRST_OF = {"{review}": ("/vetting/?state=in_review", r"^/vetting/\d+/$"),
             "{run}": ("/roster/", r"^/roster/runs/\d+/$"),
             "{escalation}": ("/supervision/escalations/", r"^/supervision/escalations/\d+/$"),
-            "{session}": ("/supervision/groups/", r"^/supervision/groups/\d+/$")}
+            "{session}": ("/supervision/groups/", r"^/supervision/groups/\d+/$"),
+            "{individual}": ("/supervision/individual/", r"^/supervision/individual/\d+/$")}
 
 
 def totp(secret: str) -> str:
