@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from credentialing.demo import register_demo_extension
-from rostering import services, solving
+from rostering import demand, services, solving
 from rostering.enums import CellKind, Role, RunState
 from rostering.models import (
     AvailabilityProfile,
+    DemandLevel,
     RosterRun,
     RosterSettings,
     WeeklyAvailability,
@@ -104,8 +105,12 @@ def seed_availability(*, seed: int = 1) -> dict:
     # demand sized to the demo's supply: the people's targets cover about 90% of the default curve
     supply = sum(p.target_hours_per_week for p, v in zip(profiles, volunteers, strict=True)
                  if v.role == Role.COUNSELOR and v.status in ("ready", "active"))
+    peak = max(2, math.floor(supply / 0.9 / (0.64 * 168)))
+    DemandLevel.objects.all().delete()  # seeded like reference data: no audit entry to outlive a reset
+    DemandLevel.objects.bulk_create(DemandLevel(channel=c, weekday=d, hour=h, wanted=w)
+                                    for (c, d, h), w in demand.default_curve(peak).items())
     rules = RosterSettings.current()
-    rules.peak_counselors = max(2, math.floor(supply / 0.9 / (0.64 * 168)))
+    rules.peak_counselors = peak
     rules.save(update_fields=["peak_counselors"])
     return {"availability profiles": len(profiles), "weekly hours": len(cells),
             "rostered counselors": rosterable_counselors().count(),

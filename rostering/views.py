@@ -10,7 +10,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -280,7 +279,7 @@ def hours(request):
                                                     "total": round(sum(r["total"] for r in rows), 2)})
 
 
-@login_required
+@permission_required("rostering.view_own_shifts")
 def availability(request):
     profile = AvailabilityProfile.objects.filter(user=request.user).first() or AvailabilityProfile(user=request.user)
     form = AvailabilityProfileForm(request.POST or None, instance=profile)
@@ -359,7 +358,7 @@ class _Invalid(Exception):
     pass
 
 
-@login_required
+@permission_required("rostering.view_own_shifts")
 @require_POST
 def availability_exception(request):
     if request.POST.get("remove"):

@@ -41,7 +41,9 @@ UNSUPERVISED_DAYS = 7
 @permission_required("supervision.view_on_duty")
 def on_duty(request):
     page = selectors.on_duty_page(request.user, at=timezone.now())
-    return render(request, "supervision/on_duty.html", {"page": page, "form": EscalationForm(),
+    # a counselor who serves one channel has it chosen already: one field less in a crisis
+    initial = {"channel": page.duties[0].channel} if len(page.duties) == 1 else {}
+    return render(request, "supervision/on_duty.html", {"page": page, "form": EscalationForm(initial=initial),
                                                         "can_raise": request.user.has_perm(
                                                             "supervision.raise_escalation")})
 

@@ -20,8 +20,9 @@ def keys_for(client, user) -> list[str]:
     ("anonymous", []),
     ("applicant", ["application", "account"]),
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
-    ("scheduler", ["application", "account"]),
-    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
+    ("scheduler", ["application", "rosters", "account"]),
+    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "rosters", "admin",
+                                         "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])
 def test_each_person_sees_the_entries_their_rules_allow(client, who, expected):

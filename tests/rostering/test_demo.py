@@ -21,3 +21,7 @@ def test_the_demo_has_availability_for_everyone_and_published_rosters_with_the_d
     assert sorted(published.values_list("period_start", flat=True)) == [monday, monday + timedelta(days=7)]
     for email in ("counselor@demo.example", "supervisor@demo.example"):
         assert Assignment.objects.filter(run__in=published, person__email=email).exists(), email
+    from rostering.models import DemandLevel, RosterSettings
+
+    peak = RosterSettings.current().peak_counselors
+    assert max(DemandLevel.objects.values_list("wanted", flat=True)) == round(peak * 1.1 * 0.56)  # sized to the demo

@@ -9,7 +9,7 @@ from django.urls import reverse
 from people.enums import StaffRole
 from rostering import services
 from rostering.models import RosterRun, WeeklyAvailability
-from tests.people.factories import UserFactory, staff_member
+from tests.people.factories import UserFactory, VolunteerFactory, staff_member
 from tests.rostering.factories import rostered_person, small_demand
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,12 @@ def team():
     counselors = [rostered_person(max_hours=24, target_hours=12) for _ in range(6)]
     supervisors = [rostered_person(role="supervisor", max_hours=40, target_hours=24) for _ in range(3)]
     return counselors, supervisors
+
+
+def volunteer(**user_fields):
+    user = UserFactory(**user_fields)
+    VolunteerFactory(user=user, status="active", timezone=user.timezone)
+    return user
 
 
 @pytest.fixture
@@ -83,6 +89,8 @@ def test_my_shifts_shows_the_published_shifts_in_my_zone_with_the_supervisor(
     monkeypatch.setattr(timezone, "now", lambda: assignment.shift.start.replace(hour=0) - timezone.timedelta(days=1))
     client.force_login(person)
     page = client.get(reverse("rostering:shifts")).content.decode()
+    head, body = page.split("</head>", 1)
+    assert "<section" not in head and body.count("Shifts colleagues offer") == 1
     london = timezone.localtime(assignment.shift.start, timezone=__import__("zoneinfo").ZoneInfo("Europe/London"))
     assert london.strftime("%Y-%m-%d %H:%M") in page
     supervisors = run.assignments.filter(shift__role="supervisor", shift__start__lte=assignment.shift.start,
@@ -110,9 +118,10 @@ def test_my_shifts_takes_the_same_queries_with_one_or_many_shifts(team, client, 
 
 
 def test_a_volunteer_paints_the_week_and_saves_limits(client):
-    person = UserFactory(timezone="America/New_York")
+    person = volunteer(timezone="America/New_York")
     client.force_login(person)
-    assert client.get(reverse("rostering:availability")).status_code == 200
+    page = client.get(reverse("rostering:availability")).content.decode()
+    assert "<section" not in page.split("</head>", 1)[0] and page.count("Dates that differ") == 1
     grid = ["."] * 168
     for hour in range(18, 22):
         grid[0 * 24 + hour] = "a"
@@ -131,7 +140,7 @@ def test_a_volunteer_paints_the_week_and_saves_limits(client):
     ("." * 168, {"max_hours_per_week": 100, "target_hours_per_week": 6}, "84 hours"),
 ])
 def test_bad_availability_is_refused_and_nothing_is_lost(client, grid, fields, message):
-    person = UserFactory()
+    person = volunteer()
     client.force_login(person)
     WeeklyAvailability.objects.create(user=person, weekday=2, hour=9)
     response = client.post(reverse("rostering:availability"), {"grid": grid, "reminder_hours_before": 12, **fields})
@@ -166,17 +175,23 @@ def test_the_scheduler_sets_the_rules_templates_and_demand(scheduler_client):
 def test_a_volunteer_adds_and_removes_a_date_that_differs(client):
     from rostering.models import AvailabilityException
 
-    person = UserFactory(timezone="Europe/London")
+    person = volunteer(timezone="Europe/London")
     client.force_login(person)
     url = reverse("rostering:availability_exception")
     client.post(url, {"date": "2026-12-24", "start_hour": 0, "end_hour": 24, "kind": "unavailable"})
     client.post(url, {"date": "2026-12-25", "start_hour": 10, "end_hour": 8, "kind": "available"})  # refused
     [exception] = AvailabilityException.objects.filter(user=person)
     assert (exception.date.isoformat(), exception.kind) == ("2026-12-24", "unavailable")
-    other = UserFactory()
+    other = volunteer()
     client.force_login(other)
     client.post(url, {"remove": exception.pk})  # not theirs: nothing happens
     assert AvailabilityException.objects.filter(pk=exception.pk).exists()
     client.force_login(person)
     client.post(url, {"remove": exception.pk})
     assert not AvailabilityException.objects.filter(pk=exception.pk).exists()
+
+
+def test_applicants_and_staff_who_are_not_volunteers_have_no_shift_pages(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("rostering:shifts")).status_code == 403
+    assert client.get(reverse("rostering:availability")).status_code == 403

@@ -11,8 +11,8 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) { return window.setTimeout(poll, 3000); }
-        show("penalty", data.penalty);
-        show("bound", data.bound);
+        show("penalty", data.penalty === null ? null : Math.round(data.penalty).toLocaleString());
+        show("bound", data.bound === null ? null : Math.round(data.bound).toLocaleString());
         show("elapsed", data.elapsed === null ? "0" : data.elapsed.toFixed(1));
         if (data.state !== "solving") { window.location.reload(); return; }
         window.setTimeout(poll, 1500);
