@@ -6,7 +6,6 @@ from people.rules import (
     is_counselor,
     is_monitoring_team,
     is_scheduler,
-    is_staff_member,
     is_supervisor,
     is_volunteer,
 )
@@ -42,7 +41,9 @@ is_team_lead = is_coordinator
 is_monitoring = is_monitoring_team | is_coordinator
 is_group_planner = is_scheduler | is_coordinator
 
-rules.add_perm("supervision.view_on_duty", is_volunteer | is_staff_member)
+# the team that plans and watches the service; the vetting and training teams have no use for these pages
+is_service_team = is_coordinator | is_monitoring_team | is_scheduler
+rules.add_perm("supervision.view_on_duty", is_volunteer | is_service_team)
 rules.add_perm("supervision.raise_escalation", is_counselor)
 rules.add_perm("supervision.handle_escalations", is_supervisor | is_monitoring)
 rules.add_perm("supervision.view_escalation", raised_it | is_supervisor | is_monitoring)
@@ -53,7 +54,7 @@ rules.add_perm("supervision.set_on_call", is_coordinator)
 rules.add_perm("supervision.plan_groups", is_group_planner)
 rules.add_perm("supervision.view_groups", is_group_planner | is_supervisor | is_counselor | is_monitoring)
 rules.add_perm("supervision.record_session", leads_it | is_group_planner)
-rules.add_perm("supervision.handover", is_volunteer | is_staff_member)
+rules.add_perm("supervision.handover", is_volunteer | is_service_team)
 rules.add_perm("supervision.write_handover", is_volunteer)
 # Individual supervision: the request is seen by the people in it and the team lead; so are the notes, and
 # nobody else (not the monitoring team, not other supervisors).
