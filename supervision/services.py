@@ -108,9 +108,7 @@ def escalation_claim(*, escalation_id: int, actor, at: datetime | None = None) -
         raise SupervisionError(_("Only supervisors claim escalations."))
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().get(pk=escalation_id)
-        if escalation.claimed_by_id:
-            escalation.claimed_by = escalation.claimed_by  # loaded for the message
-        before = _move(escalation, EscalationState.CLAIMED)
+        before = _move(escalation, EscalationState.CLAIMED)  # names who has it when it is taken already
         escalation.claimed_by = actor
         escalation.claimed_at = at or timezone.now()
         escalation.version += 1

@@ -71,7 +71,7 @@ def escalations(request):
         "notices": selectors.unread_notices(request.user)})
 
 
-@permission_required("supervision.view_escalation", fn=objectgetter(Escalation, "pk"))
+@permission_required("supervision.open_escalation", fn=objectgetter(Escalation, "pk"))
 def escalation(request, pk: int):
     item = request.permission_object
     return render(request, "supervision/escalation.html", {"item": item, "close_form": CloseForm()})
