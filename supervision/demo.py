@@ -147,8 +147,11 @@ def seed(*, seed: int = 1) -> dict:
 
 def reset(users) -> None:
     """Delete what names demo people (before the people themselves)."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
 
+    from common.models import AuditEntry
+    from supervision.audit import SupervisionAction
     from supervision.models import (
         CoordinatorOnCall,
         CounselingEvaluation,
@@ -161,16 +164,25 @@ def reset(users) -> None:
         PlacementRound,
     )
 
+    doomed = {
+        GroupSession: GroupSession.objects.filter(supervisor__in=users),
+        PlacementRound: PlacementRound.objects.filter(created_by__in=users),
+        Escalation: Escalation.objects.filter(Q(raised_by__in=users) | Q(claimed_by__in=users)),
+        HandoverNote: HandoverNote.objects.filter(author__in=users),
+        CoordinatorOnCall: CoordinatorOnCall.objects.filter(user__in=users),
+        CounselingEvaluation: CounselingEvaluation.objects.filter(Q(counselor__in=users) | Q(supervisor__in=users)),
+        IndividualSupervision: IndividualSupervision.objects.filter(
+            Q(counselor__in=users) | Q(supervisor__in=users) | Q(requested_by__in=users)),
+    }
+    # the trail of what is deleted goes with it (as rostering forgets its runs), so a reset leaves no orphans
+    for model, rows in doomed.items():
+        AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(model),
+                                  target_id__in=list(rows.values_list("pk", flat=True))).delete()
+    AuditEntry.objects.filter(action=SupervisionAction.FEEDBACK_IMPORTED, actor__in=users).delete()
     GroupPlacement.objects.filter(Q(counselor__in=users) | Q(session__supervisor__in=users)).delete()
-    GroupSession.objects.filter(supervisor__in=users).delete()
-    PlacementRound.objects.filter(created_by__in=users).delete()
-    Escalation.objects.filter(Q(raised_by__in=users) | Q(claimed_by__in=users)).delete()
-    HandoverNote.objects.filter(author__in=users).delete()
-    CoordinatorOnCall.objects.filter(user__in=users).delete()
     HelpSeekerFeedback.objects.filter(counselor__in=users).delete()
-    CounselingEvaluation.objects.filter(Q(counselor__in=users) | Q(supervisor__in=users)).delete()
-    IndividualSupervision.objects.filter(Q(counselor__in=users) | Q(supervisor__in=users)
-                                         | Q(requested_by__in=users)).delete()
+    for rows in doomed.values():
+        rows.delete()
 
 
 register_demo_extension("supervision", seed=seed, reset=reset)
