@@ -95,3 +95,26 @@ def test_the_pages_request_and_list(client, people):
                            {"step": "assign", "supervisor": people["supervisor"].pk})
     item.refresh_from_db()
     assert item.supervisor == people["supervisor"] and item.state == "assigned"
+
+
+def test_scheduled_supervision_and_group_sessions_are_in_both_peoples_calendars(people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from people.calendar import calendar_events, calendar_ics
+    from supervision.models import GroupPlacement, GroupSession
+
+    soon = timezone.now() + timedelta(days=2)
+    item = services.individual_open(actor=people["counselor"], reason="Supervision please")
+    services.individual_assign(item_id=item.pk, actor=people["lead"], supervisor=people["supervisor"])
+    services.individual_schedule(item_id=item.pk, actor=people["supervisor"], at=soon)
+    session = GroupSession.objects.create(date=soon.date(), starts_at=soon + timedelta(hours=3),
+                                          ends_at=soon + timedelta(hours=4), supervisor=people["other_supervisor"],
+                                          meeting_link="https://meet.example/g")
+    GroupPlacement.objects.create(session=session, counselor=people["counselor"], date=session.date)
+    mine = {e.uid for e in calendar_events(people["counselor"])}
+    assert {f"individual-{item.pk}@counselor-service", f"group-{session.pk}@counselor-service"} <= mine
+    assert f"individual-{item.pk}@counselor-service" in {e.uid for e in calendar_events(people["supervisor"])}
+    assert f"group-{session.pk}@counselor-service" in {e.uid for e in calendar_events(people["other_supervisor"])}
+    assert b"https://meet.example/g" in calendar_ics(people["counselor"])
