@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("certificates.urls")),
     path("", include("rostering.urls")),
+    path("", include("supervision.urls")),
     path("", include("credentialing.urls")),
 ]

@@ -43,7 +43,17 @@ JOURNEY = (
                                ("/training/curriculum/", "31-training-curriculum"))),
     ("scheduler@demo.example", (("/roster/", "09-rosters"), ("{run}", "10-roster-run-heatmap"),
                                 ("/roster/rules/", "11-roster-rules"), ("/roster/hours/", "12-roster-hours"))),
-    ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"))),
+    ("counselor@demo.example", (("/shifts/", "13-my-shifts"), ("/availability/", "14-availability-grid"),
+                                ("/supervision/on-duty/", "20-on-duty"), ("/supervision/groups/", "21-my-groups"),
+                                ("/supervision/handover/", "22-handover"),
+                                ("/supervision/individual/", "29-individual"),
+                                ("/supervision/feedback/", "30-my-feedback"))),
+    ("supervisor@demo.example", (("/supervision/escalations/", "23-escalations-supervisor"),
+                                 ("{escalation}", "24-escalation"), ("/supervision/groups/", "25-groups-i-lead"))),
+    ("coordinator@demo.example", (("/supervision/escalations/", "26-escalations-monitoring"),
+                                  ("/supervision/groups/", "27-groups-planner"), ("{group}", "28-group-session"),
+                                  ("{individual}", "31-individual-supervision"),
+                                  ("/supervision/feedback/", "32-feedback"))),
 )
 # Pages reached through a list: placeholder -> (the list, the pattern of the first link to follow).
 LINKED = {
@@ -51,6 +61,9 @@ LINKED = {
     "{run}": ("/roster/", r"^/roster/runs/\d+/$"),
     "{attendance}": ("/training/", r"^/training/sessions/\d+/attendance/$"),
     "{session}": ("/training/sessions/", r"^/training/sessions/\d+/$"),
+    "{escalation}": ("/supervision/escalations/", r"^/supervision/escalations/\d+/$"),
+    "{group}": ("/supervision/groups/", r"^/supervision/groups/\d+/$"),
+    "{individual}": ("/supervision/individual/", r"^/supervision/individual/\d+/$"),
     "{trainee}": ("/training/counselors/?state=in_training", r"^/training/counselors/\d+/$"),
 }
 

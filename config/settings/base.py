@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "certificates",
     "training",
     "rostering",
+    "supervision",
 ]
 if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")
@@ -198,3 +199,6 @@ LOGGING = {
 }
 
 from config.settings.accounts import *  # noqa: E402,F403  allauth, MFA, WeChat, permissions
+
+# Who a counselor calls when no supervisor is on duty and no coordinator is on call (shown on the on-duty page).
+SUPERVISION_FALLBACK_CONTACT = ""

@@ -20,10 +20,11 @@ def keys_for(client, user) -> list[str]:
     ("anonymous", []),
     ("applicant", ["application", "account"]),
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
-    ("scheduler", ["application", "rosters", "account"]),
-    ("coordinator with the admin flag", ["application", "vetting-queue", "vetting-statistics", "training",
-                                         "rosters", "certificates", "admin", "account"]),
-    ("training team", ["application", "training", "account"]),
+    ("scheduler", ["on-duty", "application", "rosters", "groups", "handover", "account"]),
+    ("coordinator with the admin flag", ["on-duty", "application", "vetting-queue", "vetting-statistics", "training",
+                                         "rosters", "escalations", "groups", "handover", "individual", "feedback",
+                                         "certificates", "admin", "account"]),
+    ("training team", ["on-duty", "application", "training", "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])
 def test_each_person_sees_the_entries_their_rules_allow(client, who, expected):
@@ -44,7 +45,8 @@ def test_an_app_adds_an_entry_shown_by_its_own_rule(client, monkeypatch):
     menu.register_menu_entry("rosters", "Rosters", "credentialing:home", permission="people.has_staff_role",
                              order=50)
     assert "rosters" not in keys_for(client, UserFactory())
-    assert keys_for(client, staff_member(StaffRole.SCHEDULER)) == ["application", "rosters", "account"]
+    assert keys_for(client, staff_member(StaffRole.SCHEDULER)) == ["on-duty", "application", "rosters", "groups",
+                                                                   "handover", "account"]
 
 
 def test_the_menu_is_rendered_from_the_registry(client):

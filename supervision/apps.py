@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self):
+        # the audit actions, menu entries, the sessions in the calendar feed and the demo data
+        from supervision import audit, calendar, demo, menu  # noqa: F401

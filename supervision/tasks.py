@@ -1,0 +1,24 @@
+"""Background work of the supervision app. Tasks take ids, fetch, and send."""
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+
+@task()
+def send_escalation_mail(kind: str, escalation_id: int, user_ids: list[int]) -> None:
+    """Tell the supervisors on duty (or the coordinators) about an escalation, each in their language and zone.
+    The mail carries the channel, time and link, never the risk description: mail leaves the service."""
+    from people.models import User
+    from supervision.models import Escalation
+
+    escalation = Escalation.objects.select_related("raised_by").get(pk=escalation_id)
+    messages = []
+    for person in User.objects.filter(pk__in=user_ids).order_by("pk"):
+        with translation.override(person.language), timezone.override(person.timezone or settings.TIME_ZONE):
+            context = {"person": person, "escalation": escalation, "kind": kind, "site_url": settings.SITE_URL}
+            subject = render_to_string("supervision/email/escalation_subject.txt", context)
+            body = render_to_string("supervision/email/escalation.txt", context)
+        messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
+    get_connection().send_messages(messages)

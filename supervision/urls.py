@@ -1,0 +1,1 @@
+from supervision.views import app_name, urlpatterns  # noqa: F401
