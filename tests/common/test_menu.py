@@ -22,9 +22,9 @@ def keys_for(client, user) -> list[str]:
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
     ("scheduler", ["on-duty", "application", "rosters", "groups", "handover", "account"]),
     ("coordinator with the admin flag", ["on-duty", "application", "vetting-queue", "vetting-statistics", "training",
-                                         "rosters", "escalations", "groups", "handover", "individual", "feedback",
-                                         "certificates", "admin", "account"]),
-    ("training team", ["on-duty", "application", "training", "account"]),
+                                         "rosters", "certificates", "escalations", "groups", "handover", "individual",
+                                         "feedback", "admin", "account"]),
+    ("training team", ["application", "training", "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])
 def test_each_person_sees_the_entries_their_rules_allow(client, who, expected):
