@@ -1,7 +1,7 @@
 """Pictures of evidence files for the review screen: images re-encoded, PDF pages rendered by pdfium.
 
 Previews are made once, on the first request that needs them (or in the worker), and kept in the private
-storage beside the evidence under ``previews/<kind>/<id>/``: ``pages.json`` says how many pages there are (or
+storage under ``previews/<stored file name>/``: ``pages.json`` says how many pages there are (or
 that the file could not be read), ``<n>.png`` is page n. The review page reads only ``pages.json`` (no
 database query); the pictures are served by a checked view. A file that cannot be read gets a manifest with
 ``error`` and the page shows a placeholder instead of failing.
@@ -27,7 +27,8 @@ PREVIEW_VERSION = 1  # bump when the rendering changes, so old previews are made
 
 
 def preview_folder(evidence: Evidence) -> str:
-    return f"previews/{evidence.kind}/{evidence.pk}"
+    # Named after the stored file (a random name), not the record: a new file never meets an old preview.
+    return f"previews/{evidence.file.name}"
 
 
 def _manifest_name(evidence: Evidence) -> str:
