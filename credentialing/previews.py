@@ -130,11 +130,12 @@ def preview_of(evidence: Evidence, *, make: bool = True) -> dict | None:
     return make_preview(evidence) if make else None
 
 
-def preview_delete(evidence: Evidence) -> None:
-    """Remove the stored previews of an evidence item (its file is being deleted)."""
+def previews_delete(file_name: str) -> None:
+    """Remove the stored previews of an evidence file (the file itself is being deleted)."""
+    folder = f"previews/{file_name}"
     try:
-        _folders, files = default_storage.listdir(preview_folder(evidence))
+        _folders, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for name in files:
-        default_storage.delete(f"{preview_folder(evidence)}/{name}")
+        default_storage.delete(f"{folder}/{name}")

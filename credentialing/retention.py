@@ -18,7 +18,7 @@ from common.audit import audit_log_bulk
 from credentialing.audit import CredentialingAction
 from credentialing.enums import ApplicationState
 from credentialing.models import EVIDENCE_MODELS, Application, RetentionPolicy
-from credentialing.previews import preview_delete
+from credentialing.previews import previews_delete
 from credentialing.services import application_audit_entry
 from people.models import User
 
@@ -57,7 +57,7 @@ def evidence_files_purge(*, actor: User | None = None, now: datetime | None = No
         stored = []
         for item in items:
             by_application.setdefault(item.application_id, []).append(item)
-            stored.append((item.file.storage, item.file.name, item))
+            stored.append((item.file.storage, item.file.name))
             item.file = ""
             item.file_deleted_at = now
         for model in EVIDENCE_MODELS.values():
@@ -71,9 +71,9 @@ def evidence_files_purge(*, actor: User | None = None, now: datetime | None = No
         ])
 
         def delete_files():
-            for storage, name, item in stored:
+            for storage, name in stored:
                 storage.delete(name)
-                preview_delete(item)
+                previews_delete(name)
 
         # the files go only once the records say so
         transaction.on_commit(delete_files)
