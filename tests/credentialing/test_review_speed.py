@@ -89,7 +89,8 @@ def test_an_image_is_shown_inline_scaled_down(reviewer_client):
     Image.new("RGB", (4000, 3000), "teal").save(buffer, "JPEG")
     item = with_file(application.ethicstraining_set.get(), buffer.getvalue(), "image/jpeg", "photo.jpg")
     url = reverse("credentialing:evidence_preview", args=[application.pk, "ethicstraining", item.pk, 1])
-    assert f'src="{url}"' in reviewer_client.get(reverse("credentialing:review", args=[application.pk])).content.decode()
+    page = reviewer_client.get(reverse("credentialing:review", args=[application.pk])).content.decode()
+    assert f'src="{url}"' in page
     picture = Image.open(io.BytesIO(b"".join(reviewer_client.get(url).streaming_content)))
     assert picture.size == (1400, 1050)
 
