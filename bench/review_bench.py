@@ -6,7 +6,8 @@
 Builds a throw-away test database (``test_<name>``) with Django's test utilities and the test factories: an
 application in review with six evidence items whose files are real documents (three 3-page PDFs, two photos,
 one damaged file). Prints the first render (previews made then: 3 x 3 PDF pages and 2 images), then the median
-and p95 of ``-n`` renders with the previews cached, (the fixed query count is pinned by tests/credentialing/test_queue_queries.py). Target: under 200 ms.
+and p95 of ``-n`` renders with the previews cached. Target: under 200 ms. (The page's fixed query count is
+pinned by tests/credentialing/test_queue_queries.py.)
 """
 from __future__ import annotations
 
