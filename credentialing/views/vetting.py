@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from common.versioning import posted_version
 from common.views import objectgetter, permission_required
-from credentialing import selectors, services
+from credentialing import expiry, selectors, services
 from credentialing.criteria import criteria_for_role
 from credentialing.display import evidence_details
 from credentialing.enums import TRANSITIONS, ApplicationAction, ApplicationState, Criterion, EvidenceCheck, Verdict
 from credentialing.exceptions import CredentialingError, StaleApplication
 from credentialing.filters import QUEUE_STATES, ApplicationQueueFilter
-from credentialing.forms.vetting import VETTING_ACTIONS, AssignForm, DecisionForm, EvidenceCheckForm
-from credentialing.models import EVIDENCE_MODELS, Application
+from credentialing.forms.vetting import VETTING_ACTIONS, AssignForm, DecisionForm, EvidenceCheckForm, RenewalForm
+from credentialing.models import EVIDENCE_MODELS, Application, Qualification
 from credentialing.previews import preview_of, preview_page_name
 
 QUEUE_PAGE_SIZE = 50
@@ -174,6 +174,7 @@ def _render_review(request, application: Application, *, decision_form: Decision
             for entry in selectors.audit_trail(application)
         ],
         "evidence_count": sum(len(section["items"]) for section in sections),
+        "renewal_form": RenewalForm() if application.state == ApplicationState.APPROVED else None,
         "ACTION": ApplicationAction,
         "STATE": ApplicationState,
     }, status=status)
@@ -240,6 +241,27 @@ def verify_all(request, pk: int):
         messages.success(request, ngettext("%(count)d item was marked verified.",
                                            "%(count)d items were marked verified.", changed) % {"count": changed})
     return redirect(reverse("credentialing:review", kwargs={"pk": pk}) + "#decision")
+
+
+@require_POST
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
+def qualification_renew(request, pk: int, evidence_pk: int):
+    """The vetting team verifies a renewed qualification of a volunteer: a new expiry date; a volunteer paused
+    because the old one expired gets their status back at once."""
+    form = RenewalForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        try:
+            get_object_or_404(Qualification, pk=evidence_pk, application_id=pk)
+            expiry.qualification_renew(qualification_id=evidence_pk, expires_on=form.cleaned_data["expires_on"],
+                                       actor=request.user)
+        except CredentialingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The renewal was verified and recorded."))
+    return redirect(reverse("credentialing:review", kwargs={"pk": pk}) + f"#evidence-qualification-{evidence_pk}")
 
 
 @permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
@@ -341,6 +363,8 @@ urlpatterns = [
     path("vetting/<int:pk>/action/", review_action, name="review_action"),
     path("vetting/<int:pk>/next/", review_next, name="review_next"),
     path("vetting/<int:pk>/verify-all/", verify_all, name="verify_all"),
+    path("vetting/<int:pk>/evidence/qualification/<int:evidence_pk>/renew/", qualification_renew,
+         name="qualification_renew"),
     path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/preview/<int:page>.png", evidence_preview,
          name="evidence_preview"),
     path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/check/", evidence_check, name="evidence_check"),

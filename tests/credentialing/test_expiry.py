@@ -150,3 +150,22 @@ def test_the_command_takes_a_date_and_is_idempotent(volunteer, capsys):
     out = capsys.readouterr().out
     assert "Expiry: 1 notices, 1 paused" in out and "Expiry: 0 notices, 0 paused" in out
     assert CredentialNotice.objects.count() == 1
+
+
+def test_the_vetting_screen_records_a_renewal_and_restores_the_volunteer(client, volunteer, team, sweep):
+    from django.urls import reverse
+
+    sweep(today=EXPIRES)
+    application = volunteer.user.applications.get()
+    qualification = application.qualification_set.get()
+    client.force_login(team)
+    page = client.get(reverse("credentialing:review", args=[application.pk])).content.decode()
+    url = reverse("credentialing:qualification_renew", args=[application.pk, qualification.pk])
+    assert url in page
+    assert client.post(url, {"expires_on": "1800-01-01"}).status_code == 302  # refused: implausible date
+    qualification.refresh_from_db()
+    assert qualification.expires_on == EXPIRES
+    client.post(url, {"expires_on": "2039-12-31"})
+    qualification.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert (qualification.expires_on, volunteer.status) == (date(2039, 12, 31), VolunteerStatus.ACTIVE)
