@@ -169,3 +169,12 @@ def test_the_vetting_screen_records_a_renewal_and_restores_the_volunteer(client,
     qualification.refresh_from_db()
     volunteer.refresh_from_db()
     assert (qualification.expires_on, volunteer.status) == (date(2039, 12, 31), VolunteerStatus.ACTIVE)
+
+
+def test_the_notices_are_in_the_persons_data_download(volunteer, sweep):
+    from credentialing.personal_data import credential_notices_of
+
+    sweep(today=EXPIRES - timedelta(days=60))
+    sweep(today=EXPIRES)
+    assert [(n["notice"], n["expires_on"]) for n in credential_notices_of(volunteer.user)] == [
+        ("60", EXPIRES), ("expired", EXPIRES)]

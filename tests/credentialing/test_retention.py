@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +59,11 @@ def test_files_past_retention_are_deleted_records_and_trail_kept(django_capture_
         assert entry.data["retention_months"] == 12 and len(entry.data["files"]) == 4
         assert entries_about(application).filter(to_state=application.state).exists()  # the decision's entry stays
     assert all(item.file for item in items_of(recent) + items_of(approved))
+    reviewer = staff_member(StaffRole.VETTING)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(reverse("credentialing:review", args=[old_rejected.pk])).content.decode()
+    assert page.count("Deleted on ") == 4 and "Evidence files deleted (retention period over)" in page
     assert evidence_files_purge().files == 0  # nothing left to do: idempotent
 
 
