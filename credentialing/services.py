@@ -322,6 +322,8 @@ def application_transition(*, application_id: int, action: str, actor: User, rea
         _make_volunteer(application, now, actor)
     if action != ApplicationAction.START_REVIEW:
         transaction.on_commit(lambda: tasks.send_application_update.enqueue(entry.pk))
+    if action in (ApplicationAction.SUBMIT, ApplicationAction.RESUBMIT):
+        transaction.on_commit(lambda: tasks.make_previews.enqueue(application.pk))
     application_refresh_verdict(application)
     return application
 

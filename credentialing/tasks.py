@@ -69,3 +69,19 @@ def send_credential_notice(notice_id: int) -> None:
         message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
                                          to=recipients if not for_team else [], bcc=recipients if for_team else [])
         message.send()
+
+
+@task()
+def make_previews(application_id: int) -> int:
+    """Render the previews of an application's evidence files ahead of the reviewer (the review screen would
+    otherwise make them on its first visit). Returns how many files were rendered."""
+    from credentialing.models import EVIDENCE_MODELS
+    from credentialing.previews import preview_of
+
+    made = 0
+    for model in EVIDENCE_MODELS.values():
+        for evidence in model.objects.filter(application_id=application_id).exclude(file=""):
+            if preview_of(evidence, make=False) is None:
+                preview_of(evidence)
+                made += 1
+    return made

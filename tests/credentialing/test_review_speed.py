@@ -201,3 +201,15 @@ def test_the_page_lists_the_shortcuts_and_loads_them_from_a_static_file(reviewer
     assert "js/vetting.js" in page and "<kbd>v</kbd>" in page and "<kbd>n</kbd>" in page
     assert "Verify all 5 items" in page
     assert "<script>" not in page and "style=" not in page
+
+
+def test_submitting_makes_the_previews_in_the_worker(django_capture_on_commit_callbacks):
+    from credentialing.services import application_transition
+    from tests.credentialing.factories import complete_application
+
+    application = complete_application()
+    item = with_file(application.qualification_set.get(), pdf_with_pages(2), "application/pdf", "cert.pdf")
+    assert preview_of(item, make=False) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application_id=application.pk, action="submit", actor=application.applicant)
+    assert preview_of(item, make=False)["pages"] == 2
