@@ -51,3 +51,18 @@ def menu_for(user) -> list[MenuLink]:
         for entry in registered_entries()
         if entry.permission is None or user.has_perm(entry.permission)
     ]
+
+
+# Links in the page footer for everyone, signed in or not (the privacy page); registered like menu entries.
+_FOOTER: dict[str, MenuEntry] = {}
+
+
+def register_footer_link(key: str, label: Promise | str, url_name: str, *, order: int = 100) -> MenuEntry:
+    entry = MenuEntry(key=key, label=label, url_name=url_name, order=order)
+    _FOOTER[key] = entry
+    return entry
+
+
+def footer_links() -> list[MenuLink]:
+    return [MenuLink(entry.key, str(entry.label), reverse(entry.url_name))
+            for entry in sorted(_FOOTER.values(), key=lambda entry: (entry.order, entry.key))]

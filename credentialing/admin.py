@@ -14,19 +14,23 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.results import Result
 
 from common.admin import RulesAdminMixin, RulesModelAdmin
+from common.audit import audit_log
 from credentialing import services
+from credentialing.audit import CredentialingAction
 from credentialing.exceptions import CredentialingError
 from credentialing.importing import read_failure_message
 from credentialing.models import (
     REQUIRED_TOPIC_COLUMNS,
     TOPIC_COLUMNS,
     Application,
+    CredentialNotice,
     CriteriaSet,
     EthicsTraining,
     Institution,
     PracticeRecord,
     Qualification,
     QualificationKind,
+    RetentionPolicy,
     SpecialTraining,
 )
 from credentialing.resources import ApplicationResource
@@ -210,3 +214,45 @@ admin.site.register(Qualification, EvidenceAdmin, list_select_related=("applicat
 admin.site.register(EthicsTraining, EvidenceAdmin)
 admin.site.register(SpecialTraining, EvidenceAdmin)
 admin.site.register(PracticeRecord, EvidenceAdmin)
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(RulesModelAdmin):
+    """One row: how long evidence files of rejected and withdrawn applications are kept. Changes are audited."""
+
+    fields = ("evidence_months", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not RetentionPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        RetentionPolicy.current()  # the row exists from the first visit on, with the default
+        return super().changelist_view(request, extra_context)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        previous = RetentionPolicy.objects.filter(pk=obj.pk).values_list("evidence_months", flat=True).first()
+        super().save_model(request, obj, form, change)
+        audit_log(actor=request.user, action=CredentialingAction.RETENTION_CHANGED, target=obj,
+                  data={"from": previous, "to": obj.evidence_months})
+
+
+@admin.register(CredentialNotice)
+class CredentialNoticeAdmin(RulesModelAdmin):
+    """What the daily sweep sent and paused (read-only: the sweep writes it)."""
+
+    list_display = ("created_at", "volunteer", "kind", "expires_on", "restored_at")
+    list_filter = ("kind",)
+    list_select_related = ("volunteer__user",)
+    readonly_fields = ("qualification", "volunteer", "kind", "expires_on", "created_at", "previous_status",
+                       "restored_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -25,6 +25,11 @@ class CredentialingAction(models.TextChoices):
     EVIDENCE_CHECKED = "evidence.checked", _("Evidence checked")
     CRITERIA_ACTIVATED = "criteria.activated", _("Criteria set made active")
     IMPORT_FINISHED = "import.finished", _("Import finished")
+    EVIDENCE_VERIFIED_ALL = "evidence.verified_all", _("Every evidence item verified")
+    EXPIRY_NOTICE = "credential.expiry_notice", _("Told that a qualification expires")
+    QUALIFICATION_RENEWED = "credential.renewed", _("Renewed qualification verified")
+    EVIDENCE_FILES_DELETED = "evidence.files_deleted", _("Evidence files deleted (retention period over)")
+    RETENTION_CHANGED = "retention.changed", _("Retention period changed")
 
 
 def transition_action(action: str) -> str:

@@ -284,6 +284,8 @@ class Evidence(models.Model):
                                    related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
+    # Set when the file was deleted at the end of the retention period; the record itself stays.
+    file_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     criterion: str = ""
 
@@ -449,3 +451,79 @@ EVIDENCE_MODELS: dict[str, type[Evidence]] = {
     "specialtraining": SpecialTraining,
     "practicerecord": PracticeRecord,
 }
+
+
+# --- credentials that stay current, and keeping only what is needed --------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    DAYS_60 = "60", _("60 days before expiry")
+    DAYS_14 = "14", _("14 days before expiry")
+    EXPIRED = "expired", _("Expired: volunteer paused")
+
+
+# Days before the expiry date at which a notice is due, by kind (the sweep sends the most urgent one due).
+NOTICE_DAYS = {NoticeKind.DAYS_60: 60, NoticeKind.DAYS_14: 14, NoticeKind.EXPIRED: 0}
+
+
+class CredentialNotice(models.Model):
+    """What the credentials sweep did about one expiry date of one qualification: the memory that makes the
+    sweep idempotent (one row per qualification, expiry date and kind) and, for a pause, what to restore."""
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="notices",
+                                      verbose_name=_("qualification"))
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.CASCADE, related_name="credential_notices",
+                                  verbose_name=_("volunteer"))
+    kind = models.CharField(_("notice"), max_length=10, choices=NoticeKind.choices)
+    expires_on = models.DateField(_("expires on"))
+    created_at = models.DateTimeField(_("sent"), default=now)
+    # For a pause: the status the volunteer had before, given back when a new qualification is verified.
+    previous_status = models.CharField(max_length=20, blank=True)
+    restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("credential notice")
+        verbose_name_plural = _("credential notices")
+        constraints = [
+            models.UniqueConstraint(fields=["qualification", "expires_on", "kind"], name="one_notice_per_expiry"),
+            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="credential_notice_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.expires_on})"
+
+
+MIN_RETENTION_MONTHS = 1
+MAX_RETENTION_MONTHS = 120
+DEFAULT_RETENTION_MONTHS = 12
+
+
+class RetentionPolicy(models.Model):
+    """How long evidence files of rejected and withdrawn applications are kept (one row, set by a coordinator)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    evidence_months = models.PositiveSmallIntegerField(
+        _("keep evidence files of rejected and withdrawn applications for (months)"),
+        default=DEFAULT_RETENTION_MONTHS,
+        validators=[MinValueValidator(MIN_RETENTION_MONTHS), MaxValueValidator(MAX_RETENTION_MONTHS)],
+        help_text=_("Counted from the decision or the withdrawal; the decision and the audit trail are kept."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention period")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="retention_policy_single_row"),
+            models.CheckConstraint(
+                condition=Q(evidence_months__range=(MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS)),
+                name="retention_months_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Evidence files kept for %(months)d months") % {"months": self.evidence_months})
+
+    @classmethod
+    def current(cls) -> RetentionPolicy:
+        return cls.objects.get_or_create(pk=1)[0]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from common.models import AuditEntry
 from credentialing.enums import ApplicationState, EvidenceCheck
-from credentialing.models import EVIDENCE_MODELS, Application
+from credentialing.models import EVIDENCE_MODELS, Application, CredentialNotice
 from credentialing.selectors import EVIDENCE_PREFETCH, audit_trail
 from people.models import User
 from people.personal_data import register_export_section
@@ -65,6 +65,16 @@ def applications_of(person: User) -> list[dict]:
 
 
 register_export_section("applications", applications_of)
+
+
+def credential_notices_of(person: User) -> list[dict]:
+    """The expiry notices sent to the person and the pauses for an expired qualification (one query)."""
+    return [{"notice": notice.kind, "expires_on": notice.expires_on, "sent_at": notice.created_at,
+             "qualification": notice.qualification_id, "restored_at": notice.restored_at}
+            for notice in CredentialNotice.objects.filter(volunteer__user=person).order_by("created_at", "pk")]
+
+
+register_export_section("credential_notices", credential_notices_of)
 
 
 @dataclass(frozen=True)

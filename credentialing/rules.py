@@ -54,6 +54,10 @@ for model in ("application", "institution", "qualificationkind", "criteriaset", 
 for model in ("institution", "qualificationkind", "criteriaset"):
     rules.add_perm(f"credentialing.add_{model}", is_coordinator)
     rules.add_perm(f"credentialing.delete_{model}", is_coordinator)
+rules.add_perm("credentialing.view_retentionpolicy", is_coordinator)
+rules.add_perm("credentialing.change_retentionpolicy", is_coordinator)
+rules.add_perm("credentialing.add_retentionpolicy", is_coordinator)
+rules.add_perm("credentialing.view_credentialnotice", is_coordinator)
 # Applicants' personal data leave in bulk only through these two.
 rules.add_perm("credentialing.export_application", is_coordinator)
 rules.add_perm("credentialing.import_application", is_coordinator)

@@ -133,6 +133,16 @@ def review_queue() -> QuerySet[Application]:
     )
 
 
+def next_in_queue(reviewer: User, *, after: Application) -> Application | None:
+    """The reviewer's next application to decide: in review, assigned to them, oldest first (one query)."""
+    return (
+        Application.objects.filter(state=ApplicationState.IN_REVIEW, reviewer=reviewer)
+        .exclude(pk=after.pk).exclude(applicant=reviewer)
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+        .only("pk").first()
+    )
+
+
 def vetting_staff() -> QuerySet[User]:
     return (
         User.objects.filter(Q(groups__name__in=[StaffRole.VETTING, StaffRole.COORDINATOR]) | Q(is_superuser=True),

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from common.audit import audit_entry, audit_log
+from common.audit import audit_entry, audit_log, audit_log_bulk
 from common.models import AuditEntry
 from common.versioning import is_stale, save_new_version
 from credentialing import tasks
@@ -37,6 +38,7 @@ from credentialing.limits import (
     MAX_REASON_LENGTH,
 )
 from credentialing.models import (
+    EVIDENCE_MODELS,
     REQUIRED_FOR_SUBMISSION,
     VERDICT_FIELDS,
     Application,
@@ -320,6 +322,8 @@ def application_transition(*, application_id: int, action: str, actor: User, rea
         _make_volunteer(application, now, actor)
     if action != ApplicationAction.START_REVIEW:
         transaction.on_commit(lambda: tasks.send_application_update.enqueue(entry.pk))
+    if action in (ApplicationAction.SUBMIT, ApplicationAction.RESUBMIT):
+        transaction.on_commit(lambda: tasks.make_previews.enqueue(application.pk))
     application_refresh_verdict(application)
     return application
 
@@ -415,6 +419,48 @@ def evidence_check(*, evidence: Evidence, actor: User, check_state: str, note: s
          to_state=check_state, reason=evidence.check_note)
     application_refresh_verdict(application)
     return evidence
+
+
+@transaction.atomic
+def evidence_verify_all(*, application_id: int, actor: User, expected_version: int | None = None) -> int:
+    """Mark every evidence item of an application verified in one step; returns how many changed.
+
+    All or nothing: refused (nothing changed) when the application is not in review, the form is stale, the
+    actor may not vet it, or an item was judged not acceptable (that verdict is changed one item at a time,
+    deliberately).
+    """
+    application = _locked(application_id)
+    if application.state != ApplicationState.IN_REVIEW:
+        raise TransitionRefused(_("Evidence can be checked only while the application is in review."))
+    _guard_version(application, expected_version)
+    if application.applicant_id == actor.pk or not actor.has_perm("credentialing.vet_application", application):
+        raise TransitionRefused(_("You may not vet this application."))
+    items = [item for model in EVIDENCE_MODELS.values()
+             for item in model.objects.select_for_update().filter(application=application).order_by("pk")]
+    refused = [item for item in items if item.check_state == EvidenceCheck.NOT_ACCEPTABLE]
+    if refused:
+        raise BulkActionRefused(
+            ngettext("Nothing was verified, because %(count)d item is marked not acceptable: %(list)s. "
+                     "Change it on its own first.",
+                     "Nothing was verified, because %(count)d items are marked not acceptable: %(list)s. "
+                     "Change them one at a time first.", len(refused))
+            % {"count": len(refused), "list": "; ".join(map(str, refused))},
+            refused_ids=[item.pk for item in refused],
+        )
+    now = timezone.now()
+    changed = [item for item in items if item.check_state != EvidenceCheck.VERIFIED]
+    entries = []
+    for item in changed:
+        entries.append(application_audit_entry(
+            application, CredentialingAction.EVIDENCE_CHECKED, actor=actor, evidence=item,
+            from_state=item.check_state, to_state=EvidenceCheck.VERIFIED, data={"all_at_once": True}))
+        item.check_state, item.checked_by, item.checked_at = EvidenceCheck.VERIFIED, actor, now
+        item.save(update_fields=["check_state", "checked_by", "checked_at"])
+    if changed:
+        _bump(application)
+        audit_log_bulk(entries)
+    application_refresh_verdict(application)
+    return len(changed)
 
 
 # --- management -------------------------------------------------------------------------------

@@ -43,3 +43,45 @@ def import_applications_file(stored_name: str, actor_id: int | None) -> dict:
     audit_log(actor=actor, action=CredentialingAction.IMPORT_FINISHED, data=summary)
     default_storage.delete(stored_name)
     return summary
+
+
+@task()
+def send_credential_notice(notice_id: int) -> None:
+    """Tell the volunteer (in their language) and the vetting team that a qualification expires or has."""
+    from credentialing.models import CredentialNotice
+    from credentialing.selectors import vetting_staff
+
+    notice = CredentialNotice.objects.select_related(
+        "volunteer__user", "qualification__qualification_kind").get(pk=notice_id)
+    person = notice.volunteer.user
+    for language, recipients, for_team in (
+        (person.language, [person.email], False),
+        (settings.LANGUAGE_CODE, sorted({member.email for member in vetting_staff() if member.email}), True),
+    ):
+        if not recipients:
+            continue
+        with translation.override(language):
+            context = {"notice": notice, "person": person, "qualification": notice.qualification,
+                       "for_team": for_team, "site_url": settings.SITE_URL}
+            subject = render_to_string("credentialing/email/credential_notice_subject.txt", context).strip()
+            body = render_to_string("credentialing/email/credential_notice.txt", context)
+        # the team's copy goes to every member in Bcc: members do not see each other's addresses
+        message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
+                                         to=recipients if not for_team else [], bcc=recipients if for_team else [])
+        message.send()
+
+
+@task()
+def make_previews(application_id: int) -> int:
+    """Render the previews of an application's evidence files ahead of the reviewer (the review screen would
+    otherwise make them on its first visit). Returns how many files were rendered."""
+    from credentialing.models import EVIDENCE_MODELS
+    from credentialing.previews import preview_of
+
+    made = 0
+    for model in EVIDENCE_MODELS.values():
+        for evidence in model.objects.filter(application_id=application_id).exclude(file=""):
+            if preview_of(evidence, make=False) is None:
+                preview_of(evidence)
+                made += 1
+    return made

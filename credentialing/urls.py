@@ -1,4 +1,4 @@
-from credentialing.views import applicant, vetting
+from credentialing.views import applicant, privacy, vetting
 
 app_name = "credentialing"
-urlpatterns = applicant.urlpatterns + vetting.urlpatterns
+urlpatterns = applicant.urlpatterns + vetting.urlpatterns + privacy.urlpatterns

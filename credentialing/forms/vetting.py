@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.versioning import VersionField
 from credentialing.enums import ApplicationAction, EvidenceCheck
-from credentialing.limits import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
+from credentialing.limits import MAX_NOTE_LENGTH, MAX_REASON_LENGTH, validate_plausible_date
 from people.models import User
 
 ME = "me"
@@ -91,3 +91,12 @@ class EvidenceCheckForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("Required if not acceptable; the applicant reads it."))
+
+
+class RenewalForm(forms.Form):
+    """A renewed qualification the vetting team has seen: its new expiry date (empty: it no longer expires)."""
+
+    expires_on = forms.DateField(label=_("New expiry date"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 validators=[validate_plausible_date],
+                                 help_text=_("Leave empty if the renewed qualification does not expire."))

@@ -6,24 +6,27 @@ Every page runs a fixed number of queries, whatever the number of rows.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from common.versioning import posted_version
 from common.views import objectgetter, permission_required
-from credentialing import selectors, services
+from credentialing import expiry, selectors, services
 from credentialing.criteria import criteria_for_role
 from credentialing.display import evidence_details
 from credentialing.enums import TRANSITIONS, ApplicationAction, ApplicationState, Criterion, EvidenceCheck, Verdict
 from credentialing.exceptions import CredentialingError, StaleApplication
 from credentialing.filters import QUEUE_STATES, ApplicationQueueFilter
-from credentialing.forms.vetting import VETTING_ACTIONS, AssignForm, DecisionForm, EvidenceCheckForm
-from credentialing.models import EVIDENCE_MODELS, Application
+from credentialing.forms.vetting import VETTING_ACTIONS, AssignForm, DecisionForm, EvidenceCheckForm, RenewalForm
+from credentialing.models import EVIDENCE_MODELS, Application, Qualification
+from credentialing.previews import preview_of, preview_page_name
 
 QUEUE_PAGE_SIZE = 50
 # Short names for the four small verdict badges of a queue row; the full label is the badge's title.
@@ -116,13 +119,20 @@ def _application_to_review(request, pk: int, **kwargs) -> Application:
 
 
 def _criterion_sections(application: Application, declared, verified, check_forms: dict) -> list[dict]:
-    """Per criterion: both verdicts and the evidence items with their check forms."""
+    """Per criterion: both verdicts and the evidence items with their check forms and previews.
+
+    Previews are read from the storage (made there on the first visit), never from the database: the page's
+    query count does not depend on them.
+    """
     items_by_criterion: dict[str, list] = {}
     for kind, model in EVIDENCE_MODELS.items():
         for item in getattr(application, f"{kind}_set").all():
+            preview = preview_of(item)
             items_by_criterion.setdefault(model.criterion, []).append({
                 "item": item,
                 "details": evidence_details(item),
+                "preview": preview,
+                "preview_pages": range(1, (preview or {}).get("pages", 0) + 1),
                 "check_form": check_forms.get((kind, item.pk)) or EvidenceCheckForm(
                     initial={"check_state": item.check_state, "note": item.check_note}),
             })
@@ -146,11 +156,12 @@ def _render_review(request, application: Application, *, decision_form: Decision
     declared = selectors.evaluate_application(application, thresholds=thresholds)
     verified = selectors.evaluate_application(application, verified_only=True, thresholds=thresholds)
     offered = [action for action in VETTING_ACTIONS if application.state in TRANSITIONS[action][0]]
+    sections = _criterion_sections(application, declared, verified, check_forms or {})
     return render(request, "credentialing/vetting/review.html", {
         "application": application,
         "declared": declared,
         "verified": verified,
-        "sections": _criterion_sections(application, declared, verified, check_forms or {}),
+        "sections": sections,
         "can_vet": request.user.has_perm("credentialing.vet_application", application),
         "offered_actions": offered,
         "can_approve": verified.verdict == Verdict.MET,
@@ -162,6 +173,8 @@ def _render_review(request, application: Application, *, decision_form: Decision
              STATE_LABELS.get(entry.to_state, entry.to_state))
             for entry in selectors.audit_trail(application)
         ],
+        "evidence_count": sum(len(section["items"]) for section in sections),
+        "renewal_form": RenewalForm() if application.state == ApplicationState.APPROVED else None,
         "ACTION": ApplicationAction,
         "STATE": ApplicationState,
     }, status=status)
@@ -197,7 +210,78 @@ def review_action(request, pk: int):
                               stale_notice=_stale_notice(request, application, expected_version, error))
     messages.success(request, _("Done: the application is now “%(state)s”.")
                      % {"state": application.get_state_display()})
+    if request.POST.get("then") == "next" and form.cleaned_data["action"] != ApplicationAction.START_REVIEW:
+        return _to_next_application(request, application)
     return redirect("credentialing:review", pk=pk)
+
+
+def _to_next_application(request, application: Application):
+    following = selectors.next_in_queue(request.user, after=application)
+    if following is None:
+        messages.info(request, _("Your queue is empty: no other application in review is assigned to you."))
+        return redirect(reverse("credentialing:queue") + "?reviewer=me")
+    return redirect("credentialing:review", pk=following.pk)
+
+
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
+def review_next(request, pk: int):
+    """Open the next application of the reviewer's queue without deciding this one (the “n” key)."""
+    return _to_next_application(request, request.permission_object)
+
+
+@require_POST
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
+def verify_all(request, pk: int):
+    try:
+        changed = services.evidence_verify_all(application_id=pk, actor=request.user,
+                                               expected_version=posted_version(request.POST))
+    except CredentialingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ngettext("%(count)d item was marked verified.",
+                                           "%(count)d items were marked verified.", changed) % {"count": changed})
+    return redirect(reverse("credentialing:review", kwargs={"pk": pk}) + "#decision")
+
+
+@require_POST
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
+def qualification_renew(request, pk: int, evidence_pk: int):
+    """The vetting team verifies a renewed qualification of a volunteer: a new expiry date; a volunteer paused
+    because the old one expired gets their status back at once."""
+    form = RenewalForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        try:
+            get_object_or_404(Qualification, pk=evidence_pk, application_id=pk)
+            expiry.qualification_renew(qualification_id=evidence_pk, expires_on=form.cleaned_data["expires_on"],
+                                       actor=request.user)
+        except CredentialingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The renewal was verified and recorded."))
+    return redirect(reverse("credentialing:review", kwargs={"pk": pk}) + f"#evidence-qualification-{evidence_pk}")
+
+
+@permission_required("credentialing.review_application", fn=objectgetter(Application, "pk"))
+def evidence_preview(request, pk: int, kind: str, evidence_pk: int, page: int):
+    """One page of an evidence file as a picture, shown inline on the review screen."""
+    model = EVIDENCE_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    evidence = get_object_or_404(model, pk=evidence_pk, application_id=pk)
+    preview = preview_of(evidence)
+    if not preview or not 1 <= page <= preview["pages"]:
+        raise Http404
+    try:
+        stored = default_storage.open(preview_page_name(evidence, page), "rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(stored, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _stale_notice(request, application: Application, expected_version: int, error: CredentialingError) -> str:
@@ -277,5 +361,11 @@ urlpatterns = [
     path("vetting/statistics/", statistics, name="statistics"),
     path("vetting/<int:pk>/", review, name="review"),
     path("vetting/<int:pk>/action/", review_action, name="review_action"),
+    path("vetting/<int:pk>/next/", review_next, name="review_next"),
+    path("vetting/<int:pk>/verify-all/", verify_all, name="verify_all"),
+    path("vetting/<int:pk>/evidence/qualification/<int:evidence_pk>/renew/", qualification_renew,
+         name="qualification_renew"),
+    path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/preview/<int:page>.png", evidence_preview,
+         name="evidence_preview"),
     path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/check/", evidence_check, name="evidence_check"),
 ]

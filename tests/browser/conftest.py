@@ -25,3 +25,15 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def axe(context, page):
+    """``axe(page)`` after each page of a journey; at the end, every page visited must have been checked."""
+    from tests.browser.axe import AxeAudit, add_axe
+
+    add_axe(context)
+    audit = AxeAudit()
+    audit.watch(page)
+    yield audit
+    audit.assert_every_page_checked()
