@@ -2,15 +2,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from people.enums import Channel, VolunteerRole  # noqa: F401  (Channel is re-exported)
 
-class Role(models.TextChoices):
-    COUNSELOR = "counselor", _("Counselor")
-    SUPERVISOR = "supervisor", _("Supervisor")
-
-
-class Channel(models.TextChoices):
-    VOICE = "voice", _("Voice")
-    TEXT = "text", _("Text")
+# A volunteer's role and channel are people's; rostering uses the same choices under its own short names.
+Role = VolunteerRole
 
 
 class CellKind(models.TextChoices):
