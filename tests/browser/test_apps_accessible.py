@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 from certificates import services as certificate_services
 from certificates.enums import CertificateKind
 from people.enums import StaffRole
+from supervision.services import escalation_raise
 from tests.browser.test_vetting_pace import signed_in
 from tests.certificates.factories import approved
 from tests.people.factories import staff_member
@@ -32,6 +33,7 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
     run = published_run()
     on_shift(counselor, now - timedelta(hours=1), 4, run=run)
     on_shift(supervisor, now - timedelta(hours=1), 4, run=run)
+    escalation = escalation_raise(actor=counselor, channel="voice", risk="Help-seeker says they have pills ready")
     person = trainee(counselor)
     evening = session(Area.SKILLS, starts_at=now - timedelta(minutes=30))
     enrol(evening, person)
@@ -56,8 +58,10 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
     visit(staff_member(StaffRole.SCHEDULER), "/roster/", f"/roster/runs/{run.pk}/", "/roster/rules/",
           "/roster/hours/")
     visit(counselor, "/training/", "/shifts/", "/availability/", "/supervision/on-duty/",
-          "/supervision/escalations/new/", "/supervision/groups/", "/supervision/handover/")
-    visit(supervisor, "/supervision/on-duty/", "/supervision/escalations/", "/supervision/groups/",
+          "/supervision/escalations/new/", f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
+          "/supervision/handover/")
+    visit(supervisor, "/supervision/on-duty/", "/supervision/escalations/",
+          f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
           "/supervision/handover/")
     visit(holder, "/certificates/")
     visit(staff_member(StaffRole.COORDINATOR), "/certificates/manage/")
