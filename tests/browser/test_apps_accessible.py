@@ -59,10 +59,10 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
           "/roster/hours/")
     visit(counselor, "/training/", "/shifts/", "/availability/", "/supervision/on-duty/",
           "/supervision/escalations/new/", f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
-          "/supervision/handover/")
+          "/supervision/handover/", "/supervision/individual/", "/supervision/feedback/")
     visit(supervisor, "/supervision/on-duty/", "/supervision/escalations/",
           f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
-          "/supervision/handover/")
+          "/supervision/handover/", "/supervision/individual/", "/supervision/feedback/")
     visit(holder, "/certificates/")
     visit(staff_member(StaffRole.COORDINATOR), "/certificates/manage/")
     visit(None, f"/certificates/verify/{certificate.code}/")
