@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import add_axe
 from tests.people.factories import PASSWORD
 from tests.training.factories import curriculum, enrol, session, supervisor, team_member, trainee, volunteer
 from training import services
@@ -16,15 +17,17 @@ from training.enums import Area, Attendance
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page: Page, base: str, email: str) -> None:
+def _sign_in(page: Page, base: str, email: str, axe) -> None:
     page.goto(f"{base}/accounts/login/")
+    axe(page)
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
+    axe(page)
 
 
-def test_trainer_marks_attendance_and_assesses_and_the_counselor_becomes_ready(live_server, page: Page, browser):
+def test_trainer_marks_attendance_and_assesses_and_the_counselor_becomes_ready(live_server, page: Page, browser, axe):
     base = live_server.url
     curriculum(1, **{code: (Decimal("2"), 60) for code in Area.values} | {Area.CRISIS: (Decimal("2"), 80)})
     counselor = volunteer(full_name="Chen Jing", email="chen.jing@example.org")
@@ -42,16 +45,18 @@ def test_trainer_marks_attendance_and_assesses_and_the_counselor_becomes_ready(l
     enrol(tonight, person, *others)
 
     # --- the counselor sees four of five areas done -----------------------------------------------
-    _sign_in(page, base, counselor.email)
+    _sign_in(page, base, counselor.email, axe)
     page.goto(f"{base}/training/")
+    axe(page)
     expect(page.get_by_test_id("readiness")).to_contain_text("4 of 5 areas done")
     expect(page.locator("[data-area=crisis] .missing")).to_contain_text("Not assessed yet")
 
     # --- the trainer marks tonight's attendance with the keyboard and saves -----------------------------
-    trainer_context = browser.new_context(locale="en-GB")
-    staff = trainer_context.new_page()
-    _sign_in(staff, base, trainer.email)
+    trainer_context = add_axe(browser.new_context(locale="en-GB"))
+    staff = axe.watch(trainer_context.new_page())
+    _sign_in(staff, base, trainer.email, axe)
     staff.goto(f"{base}/training/sessions/{tonight.pk}/attendance/")
+    axe(staff)
     row = staff.locator(f"tr:has-text('{counselor.email}')")
     row.get_by_label("Present: Chen Jing").check()
     first_other = staff.locator(f"tr:has-text('{others[0].user.email}')")
@@ -60,14 +65,17 @@ def test_trainer_marks_attendance_and_assesses_and_the_counselor_becomes_ready(l
     staff.get_by_role("button", name="Save attendance").first.click()
     staff.wait_for_load_state()
     expect(staff.locator(".messages")).to_contain_text("Attendance saved: 2 changes.")
+    axe(staff)
 
     # --- and enters the crisis-plan assessment: a fail, then a retake that passes -------------------------
     staff.goto(f"{base}/training/counselors/{person.pk}/")
+    axe(staff)
     for score in ("70", "88"):
         staff.select_option("select[name=area]", value=Area.CRISIS)
         staff.fill("input[name=score]", score)
         staff.get_by_role("button", name="Record the assessment").click()
         staff.wait_for_load_state()
+        axe(staff)
     expect(staff.locator("table.assessments")).to_contain_text("Not passed")
     expect(staff.get_by_test_id("readiness")).to_contain_text("Ready for duty")
     trainer_context.close()
@@ -75,6 +83,7 @@ def test_trainer_marks_attendance_and_assesses_and_the_counselor_becomes_ready(l
     # --- the counselor sees the change and is ready -------------------------------------------------
     page.reload()
     expect(page.get_by_test_id("readiness")).to_contain_text("You are ready for duty")
+    axe(page)
     expect(page.locator("table.assessments tbody tr")).to_have_count(6)
     from people.models import Volunteer
 

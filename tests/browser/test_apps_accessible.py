@@ -1,0 +1,68 @@
+"""The main pages of training, rostering, supervision and certificates, as the people who use them, in both
+languages, each checked by axe-core (WCAG 2.1 AA, zero violations)."""
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import Page
+
+from certificates import services as certificate_services
+from certificates.enums import CertificateKind
+from people.enums import StaffRole
+from supervision.services import escalation_raise
+from tests.browser.test_vetting_pace import signed_in
+from tests.certificates.factories import approved
+from tests.people.factories import staff_member
+from tests.supervision.factories import on_shift, published_run
+from tests.supervision.factories import volunteer as rostered
+from tests.training.factories import curriculum, enrol, session, team_member, trainee
+from training.enums import Area
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_accessible(
+        live_server, context, page: Page, axe, language):
+    base = live_server.url
+    now = timezone.now()
+    curriculum(1)
+    counselor = rostered(full_name="Counselor Lin")
+    supervisor = rostered("supervisor", full_name="Supervisor Zhou")
+    run = published_run()
+    on_shift(counselor, now - timedelta(hours=1), 4, run=run)
+    on_shift(supervisor, now - timedelta(hours=1), 4, run=run)
+    escalation = escalation_raise(actor=counselor, channel="voice", risk="Help-seeker says they have pills ready")
+    person = trainee(counselor)
+    evening = session(Area.SKILLS, starts_at=now - timedelta(minutes=30))
+    enrol(evening, person)
+    holder = approved(full_name="Wang Xiaoming", language=language)
+    certificate = certificate_services.certificate_issue(holder=holder, kind=CertificateKind.ADMISSION, actor=holder)
+
+    def visit(user, *paths: str) -> None:
+        context.clear_cookies()
+        if user is not None:
+            signed_in(context, user, base, language)
+        else:
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}])
+        for path in paths:
+            response = page.goto(base + path)
+            assert response.status == 200, f"{path} answered {response.status}"
+            assert page.locator("html").get_attribute("lang") == language
+            axe(page)
+
+    visit(team_member(), "/training/", "/training/sessions/", f"/training/sessions/{evening.pk}/",
+          f"/training/sessions/{evening.pk}/attendance/", "/training/sessions/new/", "/training/counselors/",
+          f"/training/counselors/{person.pk}/", "/training/behind/", "/training/reports/", "/training/curriculum/")
+    visit(staff_member(StaffRole.SCHEDULER), "/roster/", f"/roster/runs/{run.pk}/", "/roster/rules/",
+          "/roster/hours/")
+    visit(counselor, "/training/", "/shifts/", "/availability/", "/supervision/on-duty/",
+          "/supervision/escalations/new/", f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
+          "/supervision/handover/", "/supervision/individual/", "/supervision/feedback/")
+    visit(supervisor, "/supervision/on-duty/", "/supervision/escalations/",
+          f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
+          "/supervision/handover/", "/supervision/individual/", "/supervision/feedback/")
+    visit(holder, "/certificates/")
+    visit(staff_member(StaffRole.COORDINATOR), "/certificates/manage/")
+    visit(None, f"/certificates/verify/{certificate.code}/")
