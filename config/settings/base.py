@@ -109,6 +109,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env.database_url or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
         conn_max_age=60 if env.database_url else 0,
+        # A persistent connection is checked before a request reuses it: a restarted database costs no 500.
+        conn_health_checks=bool(env.database_url),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
