@@ -120,3 +120,23 @@ def pairs_of(solution) -> set[tuple[str, str]]:
 
 def referee_report(problem_document: dict, solution) -> dict:
     return referee().check(problem_document, solution.to_json())
+
+
+def greedy_judged(problem_document: dict):
+    """The greedy first roster of a problem, with the engine's own evaluation and the referee's report;
+    None when the pins conflict (there is no roster to judge)."""
+    from rostering.engine import evaluate, parse_problem, pin_conflicts
+    from rostering.engine.greedy import greedy_roster
+    from rostering.engine.pairs import build_pairs
+
+    parsed = parse_problem(problem_document)
+    pairs = build_pairs(parsed)
+    if pin_conflicts(parsed, pairs):
+        return None
+    roster = greedy_roster(parsed, pairs)
+    written = {
+        "format": "roster-solution/1",
+        "problem": "random",
+        "assignments": [{"shift": parsed.shifts[s].id, "person": parsed.people[p].id} for s, p in roster],
+    }
+    return evaluate(parsed, roster), referee().check(problem_document, written)

@@ -13,12 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rostering.engine import PinConflictError, ProblemError, evaluate, model, parse_problem, pin_conflicts, solve
+from rostering.engine import PinConflictError, ProblemError, model, parse_problem, solve
 from rostering.engine.__main__ import main
-from rostering.engine.greedy import greedy_roster
-from rostering.engine.pairs import build_pairs
 
-from .helpers import pairs_of, referee, shared_dir
+from .helpers import greedy_judged, pairs_of, referee, shared_dir
 from .test_property import problems
 
 
@@ -585,23 +583,15 @@ def test_every_version_2_roster_passes_the_referee_with_the_same_penalty(documen
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(v2_problems())
 def test_the_version_2_greedy_roster_and_checker_agree_with_the_referee(document):
-    parsed = parse_problem(document)
-    pairs = build_pairs(parsed)
-    if pin_conflicts(parsed, pairs):
+    judged = greedy_judged(document)
+    if judged is None:
         return
-    roster = greedy_roster(parsed, pairs)
-    written = {
-        "format": "roster-solution/1",
-        "problem": "random",
-        "assignments": [{"shift": parsed.shifts[s].id, "person": parsed.people[p].id} for s, p in roster],
-    }
-    report = referee().check(document, written)
-    evaluation = evaluate(parsed, roster)
+    evaluation, report = judged
     assert evaluation.penalty == pytest.approx(report["penalty"], abs=1e-6)
     assert evaluation.parts() == report["parts"]
     assert evaluation.valid == report["valid"]
     if not report["valid"]:
-        assert parsed.pinned and set(report["violations"]) == {"7-supervisor-ratio"}
+        assert parse_problem(document).pinned and set(report["violations"]) == {"7-supervisor-ratio"}
 
 
 def test_cli_solves_and_checks_a_version_2_file(tmp_path, capsys):
