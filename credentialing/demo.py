@@ -553,6 +553,7 @@ DEMO_ACCOUNTS = (
     ("vetting@demo.example", "vetting team member", StaffRole.VETTING),
     ("scheduler@demo.example", "scheduler", StaffRole.SCHEDULER),
     ("coordinator@demo.example", "coordinator (admin)", StaffRole.COORDINATOR),
+    ("monitoring@demo.example", "monitoring team", StaffRole.MONITORING),
 )
 
 
@@ -702,7 +703,7 @@ def _staff_accounts() -> dict[str, User]:
         if role is None:
             continue
         user = User(email=email, full_name={"vetting": "审核组 周敏", "scheduler": "排班组 吴磊",
-                                            "coordinator": "协调组 郑晓东"}[role],
+                                            "coordinator": "协调组 郑晓东", "monitoring": "督导质控组 孙丽"}[role],
                     is_staff=role == StaffRole.COORDINATOR, is_superuser=role == StaffRole.COORDINATOR)
         user.set_password(DEMO_PASSWORD)
         user.save()

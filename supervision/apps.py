@@ -8,4 +8,4 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         # the audit actions, menu entries, the sessions in the calendar feed and the demo data
-        from supervision import audit, calendar, demo, menu  # noqa: F401
+        from supervision import audit, calendar, demo, menu, personal_data  # noqa: F401

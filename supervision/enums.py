@@ -38,6 +38,8 @@ UNPLACED_REASONS = {
 }
 
 PLACEMENT_STATUS = {
+    "queued": _("waiting for the worker"),
+    "failed": _("failed"),
     "optimal": _("proven optimal"),
     "feasible": _("best found in the time limit"),
     "infeasible": _("no placement found in the time limit"),

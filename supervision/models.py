@@ -181,7 +181,10 @@ class PlacementRound(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     backend = models.CharField(max_length=10)
+    # "queued" until the worker places; then the solver's status, or "failed" with the reason in `error`.
     status = models.CharField(max_length=12)
+    days_back = models.PositiveSmallIntegerField(default=3)
+    error = models.CharField(max_length=500, blank=True)
     placed = models.PositiveIntegerField(default=0)
     unplaced = models.JSONField(default=dict)  # counselor user id (str) -> reason code
     seconds = models.FloatField(default=0)
@@ -189,9 +192,19 @@ class PlacementRound(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A second click while a placement waits for the worker is refused, not queued twice.
+            models.UniqueConstraint(fields=["date"], condition=Q(status="queued"), name="one_queued_placement_a_day"),
+            models.CheckConstraint(condition=Q(days_back__gte=1) & Q(days_back__lte=60),
+                                   name="placement_days_back_1_to_60"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.placed} placed"
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == "queued"
 
     @property
     def status_label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,23 +250,57 @@ def placement_problem(*, day: date, days_back: int = 3) -> tuple[list[placement.
     return plain_sessions, people
 
 
-def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "flow",
-                 seconds: float = 30.0) -> PlacementRound:
-    """Place the date's counselors into its groups (all-or-nothing: the date's earlier placement is replaced)."""
-    if actor is not None and not actor.has_perm("supervision.plan_groups"):
+def groups_place_request(*, day: date, actor, days_back: int = 3) -> PlacementRound:
+    """Ask the worker to place the date's counselors (solving never runs in a web request). A second request
+    while one waits is refused with the same message a double-click deserves."""
+    if not actor.has_perm("supervision.plan_groups"):
         raise SupervisionError(_("Only schedulers and coordinators plan group supervision."))
-    sessions, counselors = placement_problem(day=day, days_back=days_back)
-    if not sessions:
+    if not 1 <= days_back <= 60:
+        raise SupervisionError(_("Look back 1 to 60 days."))
+    if not GroupSession.objects.filter(date=day).exists():
         raise SupervisionError(_("There are no group sessions on %(day)s to place counselors in.") % {"day": day})
-    result = placement.place(sessions, counselors, backend=backend, seconds=seconds)
+    try:
+        with transaction.atomic():
+            round_ = PlacementRound.objects.create(date=day, created_by=actor, backend="flow", status="queued",
+                                                   days_back=days_back)
+    except IntegrityError:
+        raise SupervisionError(_("The counselors of %(day)s are being placed already.") % {"day": day}) from None
+    from supervision.tasks import place_groups
+
+    transaction.on_commit(lambda: place_groups.enqueue(round_.pk))
+    return round_
+
+
+def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "flow",
+                 seconds: float = 30.0, round_id: int | None = None) -> PlacementRound:
+    """Place the date's counselors into its groups (all-or-nothing: the date's earlier placement is replaced).
+    With ``round_id`` the queued round is filled in (or marked failed with the reason)."""
+    try:
+        if actor is not None and not actor.has_perm("supervision.plan_groups"):
+            raise SupervisionError(_("Only schedulers and coordinators plan group supervision."))
+        sessions, counselors = placement_problem(day=day, days_back=days_back)
+        if not sessions:
+            raise SupervisionError(
+                _("There are no group sessions on %(day)s to place counselors in.") % {"day": day})
+        result = placement.place(sessions, counselors, backend=backend, seconds=seconds)
+    except SupervisionError as error:
+        if round_id is not None:
+            PlacementRound.objects.filter(pk=round_id).update(status="failed", error=str(error)[:500])
+        raise
     with transaction.atomic():
         GroupPlacement.objects.filter(date=day).delete()
         GroupPlacement.objects.bulk_create([GroupPlacement(session_id=s, counselor_id=c, date=day)
                                             for c, s in sorted(result.assignments.items())])
-        round_ = PlacementRound.objects.create(
-            date=day, created_by=actor, backend=backend, status=result.status, placed=len(result.assignments),
-            unplaced={str(k): v for k, v in sorted(result.unplaced.items())}, seconds=result.seconds,
-            gap=result.gap)
+        figures = {"backend": backend, "status": result.status, "placed": len(result.assignments),
+                   "unplaced": {str(k): v for k, v in sorted(result.unplaced.items())},
+                   "seconds": result.seconds, "gap": result.gap, "days_back": days_back}
+        if round_id is None:
+            round_ = PlacementRound.objects.create(date=day, created_by=actor, **figures)
+        else:
+            round_ = PlacementRound.objects.select_for_update().get(pk=round_id)
+            for field, value in figures.items():
+                setattr(round_, field, value)
+            round_.save()
         audit_log(actor=actor, action=SupervisionAction.GROUPS_PLACED, target=round_,
                   data={"date": str(day), "placed": round_.placed, "unplaced": len(result.unplaced),
                         "status": result.status})

@@ -157,13 +157,11 @@ def groups_place(request):
     form = PlaceForm(request.POST)
     if form.is_valid():
         try:
-            result = services.groups_place(day=day, actor=request.user, days_back=form.cleaned_data["days_back"],
-                                           seconds=20)
+            services.groups_place_request(day=day, actor=request.user, days_back=form.cleaned_data["days_back"])
         except SupervisionError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(placed)d counselors placed, %(unplaced)d not placed.") % {
-                "placed": result.placed, "unplaced": len(result.unplaced)})
+            messages.success(request, _("The counselors are being placed; the result appears below."))
     return redirect(f"{reverse('supervision:groups')}?date={day}")
 
 

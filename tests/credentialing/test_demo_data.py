@@ -103,6 +103,7 @@ def test_evidence_files_are_stored_once_and_can_be_read():
     ("vetting@demo.example", None, StaffRole.VETTING),
     ("scheduler@demo.example", None, StaffRole.SCHEDULER),
     ("coordinator@demo.example", None, StaffRole.COORDINATOR),
+    ("monitoring@demo.example", None, StaffRole.MONITORING),
 ])
 def test_demo_accounts_can_sign_in(client, email, state, role):
     seed()
@@ -162,7 +163,8 @@ def test_the_demo_trail_looks_like_the_one_the_services_write():
     # the demo staff got their roles through the staff-role service
     granted = AuditEntry.objects.filter(action="staff.role_granted")
     # the training app's part of the demo adds the training team's account
-    assert set(granted.values_list("data__role", flat=True)) == {"vetting", "scheduler", "coordinator", "training"}
+    assert set(granted.values_list("data__role", flat=True)) == {"vetting", "scheduler", "coordinator", "training",
+                                                                   "monitoring"}
 
 
 def test_approved_volunteers_carry_the_working_profile_of_their_application():

@@ -137,9 +137,11 @@ def test_only_the_leading_supervisor_records_attendance_and_the_note(client, day
         services.session_record(session_id=s2.pk, actor=sup2, attendance={worker.pk: "maybe"}, note="")
 
 
-def test_the_planners_page_places_and_lists_the_unplaced(client, day_setup, planner):
+def test_the_planners_page_places_and_lists_the_unplaced(client, day_setup, planner,
+                                                          django_capture_on_commit_callbacks):
     client.force_login(planner)
-    response = client.post(f"{reverse('supervision:groups_place')}?date={DAY}", {"days_back": 3})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{reverse('supervision:groups_place')}?date={DAY}", {"days_back": 3})
     assert response.status_code == 302
     html = client.get(f"{reverse('supervision:groups')}?date={DAY}").content.decode()
     assert "Never free" in html and "No group meets at a time this counselor is available." in html
@@ -168,3 +170,42 @@ def test_counselors_working_without_supervision_too_long_are_flagged(client, day
     client.force_login(planner)
     html = client.get(reverse("supervision:groups")).content.decode()
     assert "Never free" in html.split('data-testid="unsupervised"')[1]
+
+
+def test_placing_runs_in_the_worker_and_a_second_click_while_queued_is_refused(client, day_setup, planner, settings,
+                                                                              django_capture_on_commit_callbacks):
+    from django_tasks import default_task_backend
+
+    from supervision.models import PlacementRound
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}}
+    client.force_login(planner)
+    url = f"{reverse('supervision:groups_place')}?date={DAY}"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"days_back": 3})
+        second = client.post(url, {"days_back": 3}, follow=True)
+    queued = PlacementRound.objects.get()
+    assert queued.status == "queued" and not GroupPlacement.objects.exists()
+    assert [result.args for result in default_task_backend.results] == [[queued.pk]]
+    assert "being placed already" in second.content.decode()
+    html = client.get(f"{reverse('supervision:groups')}?date={DAY}").content.decode()
+    assert "background worker" in html
+
+    from supervision.tasks import place_groups
+    place_groups.call(queued.pk)
+    queued.refresh_from_db()
+    assert queued.status in {"optimal", "feasible"} and queued.placed == GroupPlacement.objects.count() > 0
+    place_groups.call(queued.pk)  # delivered twice: nothing more
+    assert PlacementRound.objects.count() == 1
+
+
+def test_a_queued_placement_that_cannot_run_is_marked_failed_with_the_reason(day_setup, planner):
+    from supervision.models import GroupSession, PlacementRound
+    from supervision.tasks import place_groups
+
+    queued = services.groups_place_request(day=DAY, actor=planner, days_back=3)
+    GroupSession.objects.filter(date=DAY).delete()
+    place_groups.call(queued.pk)
+    queued.refresh_from_db()
+    assert queued.status == "failed" and "no group sessions" in queued.error
+    assert PlacementRound.objects.filter(status="queued").count() == 0
