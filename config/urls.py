@@ -2,10 +2,14 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from credentialing.views.applicant import home
+
 # The admin's own password-only login would bypass two-factor authentication: send it through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    # The site's home, by a name the shared page shell can use without knowing which app serves it.
+    path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

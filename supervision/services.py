@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +11,8 @@ from django.utils.translation import gettext as _
 from common.audit import audit_log
 from common.versioning import is_stale, save_new_version
 from people.enums import Channel
-from rostering.enums import Role, RunState
-from rostering.models import Assignment, WeeklyAvailability
-from supervision import placement, selectors
+from rostering.enums import Role
+from supervision import selectors
 from supervision.audit import SupervisionAction
 from supervision.enums import (
     ESCALATION_TRANSITIONS,
@@ -41,6 +39,7 @@ from supervision.models import (
     Notification,
     PlacementRound,
 )
+from supervision.placing import groups_place, placement_problem  # noqa: F401  (the API callers know)
 
 
 def _notify(users, *, kind: str, escalation: Escalation) -> list[int]:
@@ -204,52 +203,6 @@ def group_session_create(*, actor, supervisor, starts_at: datetime, minutes: int
     return session
 
 
-def placement_problem(*, day: date, days_back: int = 3) -> tuple[list[placement.Session],
-                                                                  list[placement.Counselor]]:
-    """The placement's plain data for a date, in a fixed number of queries (5): the date's sessions; the
-    counselors who worked a published shift in the `days_back` days before; their weekly availability;
-    their shifts that day; last time's supervisor."""
-    from zoneinfo import ZoneInfo
-
-    from rostering.availability import merge, wall_clock, weekly_intervals
-
-    platform = timezone.get_default_timezone()
-    sessions = list(GroupSession.objects.filter(date=day).order_by("starts_at", "pk"))  # 1
-    day_start = wall_clock(day, 0, platform)
-    day_end = wall_clock(day + timedelta(days=1), 0, platform)
-    worked = (Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__role=Role.COUNSELOR,
-                                        shift__start__lt=day_start,
-                                        shift__end__gt=day_start - timedelta(days=days_back))
-              .values_list("person_id", "person__volunteer__timezone").distinct())
-    counselors = dict(worked)  # 2
-    cells: dict[int, dict[int, set[int]]] = {}
-    for user_id, weekday, hour in WeeklyAvailability.objects.filter(user_id__in=list(counselors)).values_list(  # 3
-            "user_id", "weekday", "hour"):
-        cells.setdefault(user_id, {}).setdefault(weekday, set()).add(hour)
-    busy: dict[int, list] = {}
-    for user_id, start, end in Assignment.objects.filter(  # 4
-            run__state=RunState.PUBLISHED, person_id__in=list(counselors), shift__start__lt=day_end,
-            shift__end__gt=day_start).values_list("person_id", "shift__start", "shift__end"):
-        busy.setdefault(user_id, []).append((start, end))
-    last: dict[int, int] = {}
-    for user_id, supervisor_id in (GroupPlacement.objects.filter(  # 5
-            counselor_id__in=list(counselors), date__lt=day).order_by("counselor_id", "-date")
-            .values_list("counselor_id", "session__supervisor_id")):
-        last.setdefault(user_id, supervisor_id)
-    plain_sessions = [placement.Session(s.pk, s.supervisor_id, s.capacity) for s in sessions]
-    people = []
-    for user_id, zone_name in sorted(counselors.items()):
-        zone = ZoneInfo(zone_name or settings.TIME_ZONE)
-        free = merge(weekly_intervals(cells.get(user_id, {}), zone, day_start, day_end))
-        shifts = busy.get(user_id, [])
-        fits = frozenset(
-            s.pk for s in sessions
-            if any(a <= s.starts_at and s.ends_at <= b for a, b in free)
-            and not any(a < s.ends_at and s.starts_at < b for a, b in shifts))
-        people.append(placement.Counselor(user_id, fits, last.get(user_id)))
-    return plain_sessions, people
-
-
 def groups_place_request(*, day: date, actor, days_back: int = 3) -> PlacementRound:
     """Ask the worker to place the date's counselors (solving never runs in a web request). A second request
     while one waits is refused with the same message a double-click deserves."""
@@ -268,42 +221,6 @@ def groups_place_request(*, day: date, actor, days_back: int = 3) -> PlacementRo
     from supervision.tasks import place_groups
 
     transaction.on_commit(lambda: place_groups.enqueue(round_.pk))
-    return round_
-
-
-def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "flow",
-                 seconds: float = 30.0, round_id: int | None = None) -> PlacementRound:
-    """Place the date's counselors into its groups (all-or-nothing: the date's earlier placement is replaced).
-    With ``round_id`` the queued round is filled in (or marked failed with the reason)."""
-    try:
-        if actor is not None and not actor.has_perm("supervision.plan_groups"):
-            raise SupervisionError(_("Only schedulers and coordinators plan group supervision."))
-        sessions, counselors = placement_problem(day=day, days_back=days_back)
-        if not sessions:
-            raise SupervisionError(
-                _("There are no group sessions on %(day)s to place counselors in.") % {"day": day})
-        result = placement.place(sessions, counselors, backend=backend, seconds=seconds)
-    except SupervisionError as error:
-        if round_id is not None:
-            PlacementRound.objects.filter(pk=round_id).update(status="failed", error=str(error)[:500])
-        raise
-    with transaction.atomic():
-        GroupPlacement.objects.filter(date=day).delete()
-        GroupPlacement.objects.bulk_create([GroupPlacement(session_id=s, counselor_id=c, date=day)
-                                            for c, s in sorted(result.assignments.items())])
-        figures = {"backend": backend, "status": result.status, "placed": len(result.assignments),
-                   "unplaced": {str(k): v for k, v in sorted(result.unplaced.items())},
-                   "seconds": result.seconds, "gap": result.gap, "days_back": days_back}
-        if round_id is None:
-            round_ = PlacementRound.objects.create(date=day, created_by=actor, **figures)
-        else:
-            round_ = PlacementRound.objects.select_for_update().get(pk=round_id)
-            for field, value in figures.items():
-                setattr(round_, field, value)
-            round_.save()
-        audit_log(actor=actor, action=SupervisionAction.GROUPS_PLACED, target=round_,
-                  data={"date": str(day), "placed": round_.placed, "unplaced": len(result.unplaced),
-                        "status": result.status})
     return round_
 
 

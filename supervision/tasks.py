@@ -29,7 +29,7 @@ def place_groups(round_id: int) -> None:
     """Place a date's counselors into its groups for the round a planner queued (see groups_place_request)."""
     from supervision.exceptions import SupervisionError
     from supervision.models import PlacementRound
-    from supervision.services import groups_place
+    from supervision.placing import groups_place
 
     round_ = PlacementRound.objects.select_related("created_by").get(pk=round_id)
     if not round_.is_queued:

@@ -32,3 +32,22 @@ def test_a_lower_app_importing_an_upper_one_breaks_the_contract(tmp_path):
                             capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(tmp_path)})
     assert result.returncode != 0
     assert "people.selectors -> credentialing.models" in result.stdout
+
+
+def test_templates_link_downward_only_too():
+    """A template of a lower app names no URL of an upper app (the import contract cannot see templates).
+    The site-wide names (`home`, allauth's, the admin's, i18n's) belong to no app and are free to use."""
+    import re
+    import tomllib
+
+    layers = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]["layers"]
+    rank = {app: len(layers) - i for i, app in enumerate(layers)}  # common lowest
+    pattern = re.compile(r"""\{%\s*url\s+['"](\w+):""")
+    offences = []
+    for app in layers:
+        for template in (REPO / app / "templates").rglob("*"):
+            if template.is_file():
+                for namespace in pattern.findall(template.read_text(encoding="utf-8")):
+                    if namespace in rank and rank[namespace] > rank[app]:
+                        offences.append(f"{template.relative_to(REPO)} -> {namespace}")
+    assert offences == []

@@ -29,6 +29,7 @@ from credentialing.forms.applicant import (
     evidence_form_class,
 )
 from credentialing.models import EVIDENCE_MODELS, Application, Evidence
+from credentialing.next_steps import after_approval_links
 from credentialing.personal_data import applicant_history
 from credentialing.selectors import (
     active_criteria_set,
@@ -125,6 +126,7 @@ def _application_context(request: HttpRequest, application: Application) -> dict
         "can_edit": request.user.has_perm("credentialing.edit_application", application),
         "can_withdraw": request.user.has_perm("credentialing.withdraw_application", application),
         "submit_action": _submit_action(application),
+        "after_approval": after_approval_links() if application.state == ApplicationState.APPROVED else [],
     }
 
 

@@ -216,3 +216,13 @@ def test_the_approved_applicant_page_and_the_menu_lead_to_the_certificates(clien
     client.force_login(UserFactory())
     page = client.get(reverse("credentialing:home")).content.decode()
     assert reverse("certificates:manage") not in page and f'href="{reverse("certificates:mine")}"' not in page
+
+
+def test_an_approved_applicants_home_links_to_their_certificate(client):
+    """Credentialing shows the link without naming the certificates app's page (registered from above)."""
+    from tests.certificates.factories import approved as approved_holder
+
+    holder = approved_holder(full_name="Wang Xiaoming", language="en")
+    client.force_login(holder)
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("certificates:mine")}"' in html and "Download your certificate" in html
