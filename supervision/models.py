@@ -6,6 +6,8 @@ supervision.selectors and decided by supervision.duty.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -48,10 +50,31 @@ class CoordinatorOnCall(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("coordinator on call")
         verbose_name_plural = _("coordinators on call")
-        constraints = [models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="on_call_forward")]
+        constraints = [models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="on_call_forward"),
+                       models.CheckConstraint(condition=Q(ends_at__lte=F("starts_at") + timedelta(days=31)),
+                                              name="on_call_at_most_31_days")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    MAX_PERIOD = timedelta(days=31)
+
+    def clean(self) -> None:
+        """Only a coordinator is called when nobody is on duty; a period runs forward, for at most a month."""
+        from django.core.exceptions import ValidationError
+
+        from people.rules import is_coordinator
+
+        errors = {}
+        if self.user_id and not is_coordinator(self.user):
+            errors["user"] = _("Only a coordinator can be on call.")
+        if self.starts_at and self.ends_at:
+            if self.ends_at <= self.starts_at:
+                errors["ends_at"] = _("The period must end after it starts.")
+            elif self.ends_at - self.starts_at > self.MAX_PERIOD:
+                errors["ends_at"] = _("A period on call lasts at most 31 days.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Escalation(Versioned):
