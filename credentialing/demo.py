@@ -55,7 +55,13 @@ from credentialing.models import (
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
 from credentialing.services import application_audit_entry, working_profile_of
 from people.models import User, Volunteer
-from people.services import NewVolunteer, staff_role_grant, staff_roles_grant_bulk, volunteers_create_bulk
+from people.services import (
+    NewVolunteer,
+    staff_role_grant,
+    staff_roles_grant_bulk,
+    users_create_bulk,
+    volunteers_create_bulk,
+)
 
 DEMO_DOMAIN = "demo.example"
 DEMO_PASSWORD = "demo-password-2026"
@@ -642,7 +648,7 @@ def seed_demo(*, applications: int = FULL_SIZE, seed: int = 1) -> dict:
         planned[index].user.email = email
         planned[index].user.set_password(DEMO_PASSWORD)
 
-    User.objects.bulk_create([p.user for p in planned])
+    users_create_bulk([p.user for p in planned], email_verified=True)
     Application.objects.bulk_create([p.application for p in planned])
     _own_files(planned[showcase["applicant@demo.example"]].records)
     records_by_model: dict[type, list[Evidence]] = {}
@@ -655,8 +661,6 @@ def seed_demo(*, applications: int = FULL_SIZE, seed: int = 1) -> dict:
     audit_log_bulk([_audit_entry(p.application, entry) for p in planned for entry in p.audit])
     volunteers_create_bulk([replace(p.volunteer, data={"application": p.application.pk})
                             for p in planned if p.volunteer is not None])
-    EmailAddress.objects.bulk_create([EmailAddress(user=p.user, email=p.user.email, verified=True, primary=True)
-                                      for p in planned], batch_size=2000)
 
     by_state = Counter(p.application.state for p in planned)
     by_verdict = Counter(p.application.verdict for p in planned)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
 from django.db.models import Prefetch
 from django.utils import timezone
 from import_export import resources
@@ -41,6 +40,7 @@ from credentialing.models import (
 )
 from credentialing.selectors import active_criteria_set, facts_from_records, platform_today, thresholds_from
 from people.models import User
+from people.services import users_create_bulk
 
 # Only what a row shows: an export of the full intake loads some 27,000 evidence records.
 _EXPORTED = ("application_id", "check_state")
@@ -143,7 +143,7 @@ class ApplicationResource(resources.ModelResource):
             new_institutions = {a.institution.name: a.institution for a in applications
                                 if a.institution is not None and a.institution.pk is None}
             Institution.objects.bulk_create(new_institutions.values())
-            User.objects.bulk_create([a.applicant for a in applications])
+            users_create_bulk([a.applicant for a in applications], email_verified=False)
         except Exception as error:
             self.create_instances.clear()
             return self.handle_import_error(result, error, raise_errors)
@@ -164,10 +164,6 @@ class ApplicationResource(resources.ModelResource):
                 by_model.setdefault(type(record), []).append(record)
         for model, records in by_model.items():
             model.objects.bulk_create(records)
-        EmailAddress.objects.bulk_create([
-            EmailAddress(user=a.applicant, email=a.applicant.email, verified=False, primary=True)
-            for a in applications
-        ])
         audit_log_bulk([
             audit_entry(actor=self.actor, action=CredentialingAction.IMPORTED, target=a, subject=a.applicant,
                         to_state=a.state, created_at=self.now, data={"verdict": a.verdict})

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,20 @@ class NewVolunteer:
     status: str = VolunteerStatus.AWAITING_TRAINING
     actor: User | None = None
     data: dict | None = None
+
+
+def users_create_bulk(users: list[User], *, email_verified: bool) -> list[User]:
+    """Accounts made for people who did not sign up themselves (the applicant import, the demo data): each gets
+    its e-mail address recorded for allauth (verified only when the caller vouches for it) and, without a
+    password, an unusable one, so the person sets their own through "forgot password". One INSERT per table,
+    inside the caller's transaction."""
+    for user in users:
+        if not user.password:
+            user.set_unusable_password()
+    created = User.objects.bulk_create(users, batch_size=2000)
+    EmailAddress.objects.bulk_create([EmailAddress(user=user, email=user.email, verified=email_verified,
+                                                   primary=True) for user in created], batch_size=2000)
+    return created
 
 
 def volunteer_create(*, user: User, role: str, profile: WorkingProfile, actor: User | None,

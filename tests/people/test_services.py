@@ -128,3 +128,16 @@ def test_setting_the_roles_grants_and_revokes_the_difference():
                                        actor=staff_member(StaffRole.COORDINATOR))
     assert (granted, revoked) == ({StaffRole.TRAINING}, {StaffRole.VETTING})
     assert set(person.groups.values_list("name", flat=True)) == {"scheduler", "training", "newsletter"}
+
+
+def test_accounts_made_for_others_get_their_address_and_no_usable_password():
+    from allauth.account.models import EmailAddress
+
+    from people.models import User
+    from people.services import users_create_bulk
+
+    made = users_create_bulk([User(email="imported@example.org", full_name="Imported"),
+                              User(email="other@example.org", full_name="Other")], email_verified=False)
+    assert all(user.pk and not user.has_usable_password() for user in made)
+    assert sorted(EmailAddress.objects.filter(user__in=made).values_list("email", "verified", "primary")) == [
+        ("imported@example.org", False, True), ("other@example.org", False, True)]
