@@ -399,7 +399,8 @@ def run_hours(run: RosterRun) -> list[dict]:
         role = wish.get("role", "")
         rows.append({"user": users.get(user_id), "role": Role(role).label if role in Role.values else role,
                      "hours": hours, "target": target, "max": wish.get("max_hours", 0),
-                     "deviation": round(hours - target, 2), "nights": nights.get(user_id, 0), "max_nights": wish.get("max_night_shifts"),
+                     "deviation": round(hours - target, 2), "nights": nights.get(user_id, 0),
+                     "max_nights": wish.get("max_night_shifts"),
                      "days_in_a_row": longest_run_of_days(days.get(user_id, set())),
                      "experienced": bool(wish.get("experienced"))})
     rows.sort(key=lambda r: (-abs(r["deviation"]), str(r["user"])))
