@@ -286,7 +286,7 @@ def hours_served_before(moment: datetime, people: QuerySet) -> dict[int, float]:
 
 def experienced_counselors() -> tuple[int, int]:
     """(counselors who count as experienced for a roster starting now, counselors rostered) — for the rules
-    page (3 queries)."""
+    page (4 queries)."""
     from django.utils import timezone
 
     rules = RosterSettings.current()
