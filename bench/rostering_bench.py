@@ -4,10 +4,13 @@
         [--counselors 1700] [--supervisors 200] [--seconds 60] [-n 100]
 
 Creates (once) the volunteers, ready for duty, with availability in their own time zones (10% overseas),
-under @bench.example addresses; deletes earlier bench runs; then times each stage of one week: building the
-engine's problem from the database (with its query count), creating the run (problem + shifts), solving in
-this process with the engine, and saving the roster in bulk. Then it publishes four consecutive weeks and
-measures /shifts/ (median and p95 over -n requests) for the busiest counselor.
+under @bench.example addresses, as the demo does: about a third of the counselors marked experienced, a
+quarter with a night limit of their own; deletes earlier bench runs; then times each stage of one week:
+building the engine's problem (roster-problem/2, the rules at their defaults) from the database (with its
+query count), creating the run (problem + shifts), solving in this process with the engine, and saving the
+roster in bulk. Each week's roster is judged by the shared referee (check_roster.py, when it is beside the
+repository or at ROSTER_SHARED_DIR). Then it publishes four consecutive weeks and measures /shifts/ (median
+and p95 over -n requests) for the busiest counselor.
 """
 from __future__ import annotations
 
@@ -63,6 +66,55 @@ def make_people(counselors: int, supervisors: int) -> None:
         Volunteer.objects.bulk_create(volunteers, batch_size=2000)
         AvailabilityProfile.objects.bulk_create(profiles, batch_size=2000)
         WeeklyAvailability.objects.bulk_create(cells, batch_size=5000)
+    add_version2_people()
+
+
+def add_version2_people() -> None:
+    """The demo's version 2 shapes on the bench people (once): experienced marks and own night limits, drawn
+    from a stream of their own so that the version 1 people stay as they were."""
+    from django.db import transaction
+
+    from people.models import Volunteer
+    from rostering.demo import EXPERIENCED_SHARE, OWN_NIGHT_LIMITS
+    from rostering.models import AvailabilityProfile, ExperienceMark
+
+    if ExperienceMark.objects.filter(user__email__endswith=f"@{DOMAIN}").exists():
+        return
+    rng = random.Random("bench-v2")
+    with transaction.atomic():
+        marks, limits = [], {}
+        for user_id, role in (Volunteer.objects.filter(user__email__endswith=f"@{DOMAIN}").order_by("user__email")
+                              .values_list("user_id", "role")):
+            limits[user_id] = rng.choices([n for n, _ in OWN_NIGHT_LIMITS], [w for _, w in OWN_NIGHT_LIMITS])[0]
+            if role == "counselor" and rng.random() < EXPERIENCED_SHARE:
+                marks.append(ExperienceMark(user_id=user_id))
+        ExperienceMark.objects.bulk_create(marks, batch_size=2000)
+        for limit in (0, 1):
+            AvailabilityProfile.objects.filter(user_id__in=[u for u, n in limits.items() if n == limit]).update(
+                max_night_shifts_per_week=limit)
+
+
+def referee_verdict(problem: dict, solution: dict) -> str:
+    """check_roster.py's verdict on a roster the app wrote, in one line (or why it could not be asked)."""
+    import json
+    import subprocess
+    import tempfile
+
+    folder = Path(os.environ.get("ROSTER_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared" / "roster")
+    if not (folder / "check_roster.py").exists():
+        return f"referee not found at {folder}"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "p.json").write_text(json.dumps(problem))
+        (Path(tmp) / "s.json").write_text(json.dumps(solution))
+        done = subprocess.run([sys.executable, str(folder / "check_roster.py"), f"{tmp}/p.json", f"{tmp}/s.json"],
+                              capture_output=True, text=True)
+    if done.returncode == 2:
+        return f"referee could not read it: {done.stderr.strip()[:200]}"
+    report = json.loads(done.stdout)
+    parts = report["parts"]
+    return (f"referee: {'valid' if report['valid'] else 'INVALID ' + str(report['violations'])[:200]}, "
+            f"penalty {report['penalty']:.0f} (uncovered {parts['uncovered_hours']:.0f} h, inexperienced "
+            f"{parts.get('inexperienced_hours', 0):.0f} h, night excess {parts.get('night_excess_shifts', 0)})")
 
 
 def main() -> None:
@@ -91,6 +143,7 @@ def main() -> None:
 
     from people.models import User
     from rostering import engine, services, solving
+    from rostering.exports import solution_document
     from rostering.models import Assignment, RosterRun, RosterSettings
     from rostering.selectors import build_problem, rosterable_counselors, rosterable_supervisors
 
@@ -100,6 +153,7 @@ def main() -> None:
         make_people(args.counselors, args.supervisors)
         print(f"created {args.counselors} counselors and {args.supervisors} supervisors in "
               f"{time.perf_counter() - started:.1f} s")
+    add_version2_people()  # bench people made before version 2
     for run in RosterRun.objects.order_by("-pk"):
         run.delete()
     rules = RosterSettings.current()
@@ -115,7 +169,13 @@ def main() -> None:
         problem = build_problem(start=args.start, days=7)
         build = time.perf_counter() - started
     print(f"build problem   {build:7.2f} s  {len(queries)} queries, {len(problem['people'])} people, "
-          f"{len(problem['shifts'])} shifts")
+          f"{len(problem['shifts'])} shifts, {problem['format']}")
+    rules = problem["rules"]
+    print(f"  rules: {rules['max_consecutive_days']} days in a row, night {rules['night']}, fair share "
+          f"{rules['night_fair_share']}; {sum(p['experienced'] for p in problem['people'])} people experienced, "
+          f"{sum(1 for p in problem['people'] if p['max_night_shifts'] is not None and p['max_night_shifts'] < 2)}"
+          f" with a night limit below 2; {sum(s['min_experienced'] > 0 for s in problem['shifts'])} shifts want "
+          f"experienced people")
 
     weeks = []
     for week in range(4):
@@ -141,6 +201,8 @@ def main() -> None:
         print(f"week {week + 1}: create run (build + shifts) {create:5.2f} s | solve {solved['seconds']:6.2f} s "
               f"({s.status}, penalty {s.penalty:.0f}, bound {s.bound or 0:.0f}, {len(s.assignments)} assignments) | "
               f"save {save:5.2f} s | build + save {create + save:5.2f} s")
+        run.refresh_from_db()
+        print(f"  {referee_verdict(run.problem, solution_document(run))}")
 
     busiest = (Assignment.objects.filter(run_id__in=weeks, shift__role="counselor").values("person")
                .order_by().annotate(n=django.db.models.Count("id")).order_by("-n").first())

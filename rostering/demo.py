@@ -1,7 +1,11 @@
 """Rostering demo data: availability for every volunteer, and published rosters for this week and the next.
 
 Deterministic for a seed. Volunteers give evening, daytime, weekend, night or scattered hours in their own
-time zone (the shapes of the shared instance generator, `../shared/roster/make_instance.py`).
+time zone (the shapes of the shared instance generator, `../shared/roster/make_instance.py`). The rosters follow
+the version 2 rules at their defaults (5 days in a row, nights 00:00-07:00 with 2 a week and a fair share of 1,
+30% experienced on night and evening counselor shifts): as at the service's launch, nobody has hours here yet,
+so the scheduler has marked about a third of the counselors experienced, and some volunteers limit their own
+night shifts (none, or one a week).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from rostering.enums import CellKind, Role, RunState
 from rostering.models import (
     AvailabilityProfile,
     DemandLevel,
+    ExperienceMark,
     RosterRun,
     RosterSettings,
     WeeklyAvailability,
@@ -25,6 +30,8 @@ from rostering.models import (
 from rostering.selectors import rosterable_counselors, rosterable_supervisors
 
 PATTERNS = (("evening", 40), ("daytime", 20), ("weekend", 15), ("night", 10), ("scattered", 15))
+EXPERIENCED_SHARE = 0.35  # counselors the scheduler marks experienced (supervisors all count)
+OWN_NIGHT_LIMITS = ((None, 75), (0, 15), (1, 10))  # a volunteer's own night limit a week, and how often
 SHOWCASE = ("counselor@demo.example", "supervisor@demo.example")
 SOLVE_SECONDS = 30
 
@@ -73,6 +80,7 @@ def seed_availability(*, seed: int = 1) -> dict:
     from people.services import volunteer_set_status
 
     rng = random.Random(f"rostering:{seed}")
+    rng2 = random.Random(f"rostering-v2:{seed}")  # a stream of its own: the version 1 data stay as they were
     for volunteer in Volunteer.objects.filter(user__email__in=SHOWCASE, status=VolunteerStatus.AWAITING_TRAINING):
         # the demo's counselor and supervisor are on duty: as if training had found them ready
         volunteer_set_status(volunteer_id=volunteer.pk, status=VolunteerStatus.READY, actor=None,
@@ -81,7 +89,8 @@ def seed_availability(*, seed: int = 1) -> dict:
     users = [v.user_id for v in volunteers]
     WeeklyAvailability.objects.filter(user_id__in=users).delete()
     AvailabilityProfile.objects.filter(user_id__in=users).delete()
-    profiles, cells = [], []
+    ExperienceMark.objects.filter(user_id__in=users).delete()
+    profiles, cells, marks = [], [], []
     for volunteer in volunteers:
         if volunteer.user.email in SHOWCASE:
             mine = {(d, h): CellKind.AVAILABLE for d in range(7) for h in range(8, 22)}
@@ -94,14 +103,20 @@ def seed_availability(*, seed: int = 1) -> dict:
         target = max(4, 4 * round(maximum * rng.choice([0.5, 0.75, 1.0]) / 4))
         if volunteer.user.email in SHOWCASE:
             maximum, target = 16, 12
+        own_nights = rng2.choices([n for n, _ in OWN_NIGHT_LIMITS], [w for _, w in OWN_NIGHT_LIMITS])[0]
+        if volunteer.role == Role.COUNSELOR and rng2.random() < EXPERIENCED_SHARE:
+            marks.append(ExperienceMark(user_id=volunteer.user_id))
         profiles.append(AvailabilityProfile(user_id=volunteer.user_id, max_hours_per_week=maximum,
                                             target_hours_per_week=min(target, maximum),
                                             serves_voice=volunteer.serves_voice or volunteer.role != Role.COUNSELOR,
-                                            serves_text=volunteer.serves_text or volunteer.role != Role.COUNSELOR))
+                                            serves_text=volunteer.serves_text or volunteer.role != Role.COUNSELOR,
+                                            max_night_shifts_per_week=None if volunteer.user.email in SHOWCASE
+                                            else own_nights))
         cells += [WeeklyAvailability(user_id=volunteer.user_id, weekday=d, hour=h, kind=k)
                   for (d, h), k in mine.items()]
     AvailabilityProfile.objects.bulk_create(profiles, batch_size=2000)
     WeeklyAvailability.objects.bulk_create(cells, batch_size=5000)
+    ExperienceMark.objects.bulk_create(marks, batch_size=2000)  # seeded like reference data, as the demand
     # demand sized to the demo's supply: the people's targets cover about 90% of the default curve
     supply = sum(p.target_hours_per_week for p, v in zip(profiles, volunteers, strict=True)
                  if v.role == Role.COUNSELOR and v.status in ("ready", "active"))
@@ -112,7 +127,7 @@ def seed_availability(*, seed: int = 1) -> dict:
     rules = RosterSettings.current()
     rules.peak_counselors = peak
     rules.save(update_fields=["peak_counselors"])
-    return {"availability profiles": len(profiles), "weekly hours": len(cells),
+    return {"availability profiles": len(profiles), "weekly hours": len(cells), "marked experienced": len(marks),
             "rostered counselors": rosterable_counselors().count(),
             "rostered supervisors": rosterable_supervisors().count(), "peak counselors": rules.peak_counselors}
 

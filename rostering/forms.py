@@ -1,12 +1,13 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rostering.enums import CellKind
-from rostering.models import AvailabilityProfile
+from rostering.models import MAX_DAYS_IN_A_ROW, MAX_EXPERIENCED_AFTER_HOURS, MAX_NIGHTS_PER_WEEK, AvailabilityProfile
 
 
 def next_monday():
@@ -30,12 +31,31 @@ class AvailabilityProfileForm(forms.ModelForm):
     class Meta:
         model = AvailabilityProfile
         fields = ["serves_voice", "serves_text", "max_hours_per_week", "target_hours_per_week",
-                  "reminder_hours_before"]
+                  "reminder_hours_before", "max_night_shifts_per_week"]
         widgets = {
             "max_hours_per_week": forms.NumberInput(attrs={"min": 0, "max": 84}),
             "target_hours_per_week": forms.NumberInput(attrs={"min": 0, "max": 84}),
             "reminder_hours_before": forms.NumberInput(attrs={"min": 0, "max": 72}),
+            "max_night_shifts_per_week": forms.NumberInput(attrs={"min": 0, "max": MAX_NIGHTS_PER_WEEK}),
         }
+
+    def __init__(self, *args, rules=None, **kwargs):
+        """`rules` (RosterSettings): the service's night and its limit, told beside the person's own limit."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["max_night_shifts_per_week"]
+        if rules is not None and rules.night is None:
+            field.help_text = _("The service has no night shifts at the moment.")
+        elif rules is not None:
+            start, end = (t.strftime("%H:%M") for t in rules.night)
+            values = {"start": start, "end": end, "zone": settings.TIME_ZONE,
+                      "limit": rules.max_night_shifts_per_week}
+            if rules.max_night_shifts_per_week is None:
+                field.help_text = _("Night shifts overlap %(start)s–%(end)s platform time (%(zone)s). The service "
+                                    "sets no limit; leave it empty for none, or give your own.") % values
+            else:
+                field.help_text = _("Night shifts overlap %(start)s–%(end)s platform time (%(zone)s). The service "
+                                    "allows %(limit)s a week; leave it empty for that, or give a lower number "
+                                    "(0: no night shifts).") % values
 
     def clean(self):
         data = super().clean()
@@ -46,6 +66,9 @@ class AvailabilityProfileForm(forms.ModelForm):
             self.add_error("target_hours_per_week", _("The hours you would like cannot exceed your maximum."))
         if data.get("reminder_hours_before") is not None and data["reminder_hours_before"] > 72:
             self.add_error("reminder_hours_before", _("Reminders at most 72 hours before."))
+        nights = data.get("max_night_shifts_per_week")
+        if nights is not None and not 0 <= nights <= MAX_NIGHTS_PER_WEEK:
+            self.add_error("max_night_shifts_per_week", _("At most 14 night shifts a week."))
         return data
 
 
@@ -58,16 +81,37 @@ def parse_grid(text: str) -> dict[tuple[int, int], str]:
 
 
 class RosterSettingsForm(forms.ModelForm):
+    """The rules every roster follows. Every number has the limits below, here and in the database."""
+
     class Meta:
         from rostering.models import RosterSettings
 
         model = RosterSettings
-        fields = ["supervisor_ratio", "min_rest_hours", "peak_counselors", "overstaff_percent", "weight_uncovered",
-                  "weight_unpreferred", "weight_target", "weight_change"]
+        fields = ["supervisor_ratio", "min_rest_hours", "peak_counselors", "overstaff_percent",
+                  "max_consecutive_days", "night_start", "night_end", "max_night_shifts_per_week",
+                  "night_fair_share_per_week", "experienced_after_hours",
+                  "weight_uncovered", "weight_unpreferred", "weight_target", "weight_change",
+                  "weight_inexperienced", "weight_night_fairness"]
+        widgets = {"night_start": forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M"),
+                   "night_end": forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M")}
 
     LIMITS = {"supervisor_ratio": (1, 100), "min_rest_hours": (0, 48), "peak_counselors": (1, 5000),
               "overstaff_percent": (0, 200), "weight_uncovered": (0, 1_000_000), "weight_unpreferred": (0, 1_000_000),
-              "weight_target": (0, 1_000_000), "weight_change": (0, 1_000_000)}
+              "weight_target": (0, 1_000_000), "weight_change": (0, 1_000_000),
+              "max_consecutive_days": (1, MAX_DAYS_IN_A_ROW), "max_night_shifts_per_week": (0, MAX_NIGHTS_PER_WEEK),
+              "night_fair_share_per_week": (0, MAX_NIGHTS_PER_WEEK),
+              "experienced_after_hours": (0, MAX_EXPERIENCED_AFTER_HOURS),
+              "weight_inexperienced": (0, 1_000_000), "weight_night_fairness": (0, 1_000_000)}
+    # the page shows the rules in these groups
+    GROUPS = (
+        (_("Coverage and rest"), ("supervisor_ratio", "min_rest_hours", "peak_counselors", "overstaff_percent",
+                                  "max_consecutive_days")),
+        (_("Nights"), ("night_start", "night_end", "max_night_shifts_per_week", "night_fair_share_per_week")),
+        (_("Experienced people"), ("experienced_after_hours",)),
+        (_("Penalty weights: what the roster trades off"), (
+            "weight_uncovered", "weight_unpreferred", "weight_target", "weight_change", "weight_inexperienced",
+            "weight_night_fairness")),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +120,25 @@ class RosterSettingsForm(forms.ModelForm):
             self.fields[name].max_value = high
             self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
             self.fields[name].widget.attrs.update(min=low, max=high)
+        for name in ("night_start", "night_end"):
+            self.fields[name].input_formats = ["%H:%M", "%H:%M:%S"]
+
+    def groups(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("night_start"), data.get("night_end")
+        if "night_start" in data and "night_end" in data:
+            if (start is None) != (end is None):
+                self.add_error("night_end" if end is None else "night_start",
+                               _("Give the night's beginning and end, two different times, or neither."))
+            elif start is not None:
+                start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+                data["night_start"], data["night_end"] = start, end
+                if start == end:
+                    self.add_error("night_end", _("The night cannot end when it begins."))
+        return data
 
 
 class ShiftTemplateForm(forms.ModelForm):
@@ -83,9 +146,17 @@ class ShiftTemplateForm(forms.ModelForm):
         from rostering.models import ShiftTemplate
 
         model = ShiftTemplate
-        fields = ["role", "channel", "start_hour", "hours"]
+        fields = ["role", "channel", "start_hour", "hours", "experienced_percent"]
         widgets = {"start_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
-                   "hours": forms.NumberInput(attrs={"min": 1, "max": 12})}
+                   "hours": forms.NumberInput(attrs={"min": 1, "max": 12}),
+                   "experienced_percent": forms.NumberInput(attrs={"min": 0, "max": 100})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experienced_percent"].required = False  # empty: none wanted
+
+    def clean_experienced_percent(self):
+        return self.cleaned_data.get("experienced_percent") or 0
 
     def clean(self):
         data = super().clean()
@@ -93,11 +164,24 @@ class ShiftTemplateForm(forms.ModelForm):
             self.add_error("start_hour", _("A shift starts between 0 and 23 h."))
         if data.get("hours") is not None and not 1 <= data["hours"] <= 12:
             self.add_error("hours", _("A shift lasts 1 to 12 hours."))
+        if data.get("experienced_percent") is not None and data["experienced_percent"] > 100:
+            self.add_error("experienced_percent", _("The experienced share is 0 to 100 percent."))
         if data.get("role") == "counselor" and not data.get("channel"):
             self.add_error("channel", _("Counselor shifts have a channel; supervisor shifts none."))
         if data.get("role") == "supervisor":
             data["channel"] = ""
         return data
+
+
+class TemplateExperiencedForm(forms.Form):
+    """The experienced share of one shift template, from its row on the rules page."""
+
+    template = forms.IntegerField(widget=forms.HiddenInput)
+    percent = forms.IntegerField(label=_("Experienced (percent)"), min_value=0, max_value=100)
+
+
+class ExperienceMarkForm(forms.Form):
+    email = forms.EmailField(label=_("Mark a volunteer experienced (e-mail)"))
 
 
 class DemandOverrideForm(forms.Form):

@@ -6,6 +6,8 @@ reproduced outside the app.
 """
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from rostering.enums import CellKind, Channel, ExceptionKind, OfferKind, OfferState, Role, RunState
 
 MAX_WEEK_HOURS = 84  # half of a week: a volunteer limit no one should exceed
+MAX_NIGHTS_PER_WEEK = 14  # two night shifts a day at most, even with short shifts and no rest rule
+MAX_DAYS_IN_A_ROW = 14  # a larger limit never binds on the rosters schedulers make (1 to 28 days)
+MAX_EXPERIENCED_AFTER_HOURS = 2000
 
 
 class AvailabilityProfile(models.Model):
@@ -28,6 +33,11 @@ class AvailabilityProfile(models.Model):
     target_hours_per_week = models.PositiveSmallIntegerField(_("hours per week I would like"), default=8)
     reminder_hours_before = models.PositiveSmallIntegerField(_("remind me this many hours before a shift"),
                                                              default=12)
+    # the person's own limit; the rules' limit applies too, so this can only lower it (blank: the rules' limit)
+    max_night_shifts_per_week = models.PositiveSmallIntegerField(
+        _("at most this many night shifts a week"), null=True, blank=True,
+        help_text=_("Leave it empty to accept the service's limit; a number lower than the service's limit is "
+                    "yours (0: no night shifts)."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -41,6 +51,10 @@ class AvailabilityProfile(models.Model):
                                    violation_error_message=_("The hours you would like cannot exceed your maximum.")),
             models.CheckConstraint(condition=Q(reminder_hours_before__lte=72), name="availability_reminder_sane",
                                    violation_error_message=_("Reminders at most 72 hours before.")),
+            models.CheckConstraint(condition=Q(max_night_shifts_per_week__isnull=True)
+                                   | Q(max_night_shifts_per_week__lte=MAX_NIGHTS_PER_WEEK),
+                                   name="availability_night_shifts_sane",
+                                   violation_error_message=_("At most 14 night shifts a week.")),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +104,22 @@ class AvailabilityException(models.Model):
         return f"{self.user} {self.date} {self.start_hour}-{self.end_hour} {self.kind}"
 
 
+class ExperienceMark(models.Model):
+    """A scheduler's mark: this person counts as experienced whatever their hours here (rostering.experience)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experience_mark")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    marked_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("experienced mark")
+        ordering = ["-marked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} experienced"
+
+
 class RosterSettings(models.Model):
     """The rules every roster follows. One row (pk=1)."""
 
@@ -103,6 +133,31 @@ class RosterSettings(models.Model):
     weight_unpreferred = models.PositiveIntegerField(_("penalty per rather-not hour"), default=10)
     weight_target = models.PositiveIntegerField(_("penalty per hour away from a target"), default=1)
     weight_change = models.PositiveIntegerField(_("penalty per changed hour when re-planning"), default=5)
+    # version 2 of the engine's contract: days in a row, nights, experienced people
+    max_consecutive_days = models.PositiveSmallIntegerField(
+        _("most days in a row a person works"), null=True, blank=True, default=5,
+        help_text=_("A day counts when one of the person's shifts starts on it (platform time). Empty: no limit."))
+    night_start = models.TimeField(_("night begins (platform time)"), null=True, blank=True, default=time(0, 0),
+                                   help_text=_("Empty, with the end empty too: no night shifts."))
+    night_end = models.TimeField(_("night ends (platform time)"), null=True, blank=True, default=time(7, 0),
+                                 help_text=_("An end before the beginning runs past midnight."))
+    max_night_shifts_per_week = models.PositiveSmallIntegerField(
+        _("night shifts a person may work per week"), null=True, blank=True, default=2,
+        help_text=_("A night shift is any shift that overlaps the night. A person may set a lower limit for "
+                    "themselves. Longer or shorter rosters scale it, rounded up. Empty: no limit."))
+    night_fair_share_per_week = models.PositiveSmallIntegerField(
+        _("night shifts per week before the fairness penalty"), null=True, blank=True, default=1,
+        help_text=_("Each night shift a person works above this costs the night-fairness penalty. Empty: "
+                    "nights are not shared out."))
+    experienced_after_hours = models.PositiveSmallIntegerField(
+        _("a counselor counts as experienced after this many hours on published rosters"), null=True, blank=True,
+        default=40,
+        help_text=_("Hours of shifts before the roster's first day. Supervisors always count, and so does anyone "
+                    "a scheduler marks. Empty: only those."))
+    weight_inexperienced = models.PositiveIntegerField(_("penalty per hour per missing experienced person"),
+                                                       default=100)
+    weight_night_fairness = models.PositiveIntegerField(_("penalty per night shift above the fair share"),
+                                                        default=20)
 
     class Meta:
         verbose_name = _("roster rules")
@@ -116,6 +171,29 @@ class RosterSettings(models.Model):
             models.CheckConstraint(condition=Q(weight_uncovered__lte=1_000_000) & Q(weight_unpreferred__lte=1_000_000)
                                    & Q(weight_target__lte=1_000_000) & Q(weight_change__lte=1_000_000),
                                    name="roster_settings_weights_sane"),
+            models.CheckConstraint(condition=Q(weight_inexperienced__lte=1_000_000)
+                                   & Q(weight_night_fairness__lte=1_000_000),
+                                   name="roster_settings_weights_v2_sane"),
+            models.CheckConstraint(condition=Q(max_consecutive_days__isnull=True)
+                                   | (Q(max_consecutive_days__gte=1) & Q(max_consecutive_days__lte=MAX_DAYS_IN_A_ROW)),
+                                   name="roster_settings_days_in_a_row_sane",
+                                   violation_error_message=_("Between 1 and 14 days in a row, or empty.")),
+            models.CheckConstraint(condition=(Q(night_start__isnull=True) & Q(night_end__isnull=True))
+                                   | (Q(night_start__isnull=False) & Q(night_end__isnull=False)
+                                      & ~Q(night_start=F("night_end"))),
+                                   name="roster_settings_night_window",
+                                   violation_error_message=_(
+                                       "Give the night's beginning and end, two different times, or neither.")),
+            models.CheckConstraint(condition=(Q(max_night_shifts_per_week__isnull=True)
+                                              | Q(max_night_shifts_per_week__lte=MAX_NIGHTS_PER_WEEK))
+                                   & (Q(night_fair_share_per_week__isnull=True)
+                                      | Q(night_fair_share_per_week__lte=MAX_NIGHTS_PER_WEEK)),
+                                   name="roster_settings_nights_sane",
+                                   violation_error_message=_("At most 14 night shifts a week.")),
+            models.CheckConstraint(condition=Q(experienced_after_hours__isnull=True)
+                                   | Q(experienced_after_hours__lte=MAX_EXPERIENCED_AFTER_HOURS),
+                                   name="roster_settings_experienced_sane",
+                                   violation_error_message=_("At most 2000 hours.")),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +203,13 @@ class RosterSettings(models.Model):
     def current(cls) -> RosterSettings:
         return cls.objects.get_or_create(pk=1)[0]
 
+    @property
+    def night(self) -> tuple[time, time] | None:
+        """The night window (platform time), or None when the service has no night shifts."""
+        if self.night_start is None or self.night_end is None:
+            return None
+        return self.night_start, self.night_end
+
 
 class ShiftTemplate(models.Model):
     """A shift repeated every day: its role, channel, start (platform time) and length."""
@@ -133,6 +218,9 @@ class ShiftTemplate(models.Model):
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, blank=True)
     start_hour = models.PositiveSmallIntegerField(_("starts at (hour, platform time)"))
     hours = models.PositiveSmallIntegerField(_("length (hours)"))
+    experienced_percent = models.PositiveSmallIntegerField(
+        _("experienced people wanted (percent of the people wanted)"), default=0,
+        help_text=_("Rounded up: any share above 0 asks for at least one experienced person."))
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -148,6 +236,8 @@ class ShiftTemplate(models.Model):
                                    violation_error_message=_(
                                        "Counselor shifts have a channel; supervisor shifts none.")),
             models.UniqueConstraint(fields=["role", "channel", "start_hour"], name="shift_template_unique"),
+            models.CheckConstraint(condition=Q(experienced_percent__lte=100), name="shift_template_experienced_sane",
+                                   violation_error_message=_("The experienced share is 0 to 100 percent.")),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +306,7 @@ class RosterRun(models.Model):
     stop_requested = models.BooleanField(default=False)
     error = models.TextField(_("error"), blank=True)
     shortfalls = models.JSONField(default=list, blank=True)
+    pin_conflicts = models.JSONField(default=list, blank=True)  # the engine's PinConflict documents
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
@@ -246,12 +337,16 @@ class RosterShift(models.Model):
     end = models.DateTimeField(_("end"))
     wanted = models.PositiveSmallIntegerField(_("wanted"))
     maximum = models.PositiveSmallIntegerField(_("at most"))
+    min_experienced = models.PositiveSmallIntegerField(_("experienced people wanted"), default=0)
+    night = models.BooleanField(_("night shift"), default=False)
 
     class Meta:
         ordering = ["start", "role", "channel"]
         constraints = [
             models.UniqueConstraint(fields=["run", "key"], name="roster_shift_unique_key"),
             models.CheckConstraint(condition=Q(wanted__lte=F("maximum")), name="roster_shift_wanted_within_max"),
+            models.CheckConstraint(condition=Q(min_experienced__lte=F("wanted")),
+                                   name="roster_shift_experienced_within_wanted"),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="roster_shift_forward"),
         ]
 

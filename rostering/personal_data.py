@@ -5,11 +5,12 @@ from people.personal_data import register_export_section
 
 
 def rostering_of(person) -> dict:
-    """Everything rostering holds about the person (5 queries)."""
+    """Everything rostering holds about the person (6 queries)."""
     from rostering.models import (
         Assignment,
         AvailabilityException,
         AvailabilityProfile,
+        ExperienceMark,
         HoursCorrection,
         ShiftOffer,
         WeeklyAvailability,
@@ -20,7 +21,9 @@ def rostering_of(person) -> dict:
         "availability_profile": None if profile is None else {
             "voice": profile.serves_voice, "text": profile.serves_text,
             "max_hours_per_week": profile.max_hours_per_week, "target_hours_per_week": profile.target_hours_per_week,
-            "reminder_hours_before": profile.reminder_hours_before},
+            "reminder_hours_before": profile.reminder_hours_before,
+            "max_night_shifts_per_week": profile.max_night_shifts_per_week},
+        "marked_experienced": ExperienceMark.objects.filter(user=person).exists(),
         "weekly_availability": [{"weekday": d, "hour": h, "kind": k} for d, h, k in WeeklyAvailability.objects.filter(
             user=person).order_by("weekday", "hour").values_list("weekday", "hour", "kind")],
         "availability_exceptions": [{"date": e.date.isoformat(), "from": e.start_hour, "until": e.end_hour,

@@ -1,23 +1,26 @@
 """Reads of the rostering app, each in a fixed number of queries."""
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Sum
 
 from people.models import Volunteer
 from rostering import demand
 from rostering.availability import DateException, merge, person_intervals, wall_clock
-from rostering.enums import REASON_LABELS, CellKind, Channel, ExceptionKind, Role, RunState
+from rostering.enums import CellKind, Channel, ExceptionKind, Role, RunState
+from rostering.experience import counts_as_experienced
 from rostering.models import (
     Assignment,
     AvailabilityException,
     DemandLevel,
     DemandOverride,
+    ExperienceMark,
     RosterRun,
     RosterSettings,
     ShiftTemplate,
@@ -25,7 +28,7 @@ from rostering.models import (
 )
 from training.selectors import ready_for_duty
 
-PROBLEM_FORMAT = "roster-problem/1"
+PROBLEM_FORMAT = "roster-problem/2"
 ROSTERED_STATUSES = ("ready", "active")
 
 
@@ -61,6 +64,23 @@ def horizon(start: date, days: int) -> tuple[datetime, datetime]:
     return wall_clock(start, 0, zone), wall_clock(start + timedelta(days=days), 0, zone)
 
 
+def per_period(per_week: int | None, days: int) -> int | None:
+    """A weekly count limit for a period of `days`, rounded up (a one-day roster still allows a night shift
+    under a limit of two a week); None (no limit) stays None."""
+    return None if per_week is None else math.ceil(per_week * days / 7)
+
+
+def night_limit(rules_limit: int | None, own_limit: int | None) -> int | None:
+    """A person's night-shift limit: the service's and their own, whichever is lower (None: no limit)."""
+    limits = [limit for limit in (rules_limit, own_limit) if limit is not None]
+    return min(limits) if limits else None
+
+
+def experienced_wanted(percent: int, wanted: int) -> int:
+    """Experienced people wanted on a shift: `percent` of the people wanted, rounded up."""
+    return min(wanted, math.ceil(percent * wanted / 100)) if percent > 0 else 0
+
+
 @dataclass(frozen=True)
 class PlannedShift:
     key: str
@@ -70,10 +90,12 @@ class PlannedShift:
     end: datetime
     wanted: int
     maximum: int
+    min_experienced: int = 0
 
     def to_json(self) -> dict:
         return {"id": self.key, "role": self.role, "channel": self.channel or None,
-                "start": iso(self.start), "end": iso(self.end), "min": self.wanted, "max": self.maximum}
+                "start": iso(self.start), "end": iso(self.end), "min": self.wanted, "max": self.maximum,
+                "min_experienced": min(self.min_experienced, self.wanted)}
 
 
 def plan_shifts(
@@ -120,7 +142,8 @@ def plan_shifts(
                 wanted = demand.supervisors_wanted(per_hour, rules.supervisor_ratio)
                 key = f"s-{stamp}"
             shifts.append(PlannedShift(key, template.role, template.channel, begin, end, wanted,
-                                       demand.shift_maximum(wanted, rules.overstaff_percent)))
+                                       demand.shift_maximum(wanted, rules.overstaff_percent),
+                                       experienced_wanted(template.experienced_percent, wanted)))
     return shifts
 
 
@@ -141,10 +164,13 @@ def build_problem(
     replanning: RosterRun | None = None,
     fixed_before: datetime | None = None,
 ) -> dict:
-    """The engine's problem (roster-problem/1) for a period, from the database, in a fixed number of queries.
+    """The engine's problem (roster-problem/2, SPEC) for a period, from the database, in a fixed number of
+    queries.
 
-    With `replanning` (a published run of the same period): its shifts are kept, its roster becomes
-    `previous`, and its assignments on shifts starting before `fixed_before` become `pinned`.
+    With `replanning` (a published run of the same period): its shifts are kept (with the experienced people
+    they want), its roster becomes `previous`, and its assignments on shifts starting before `fixed_before`
+    become `pinned`. The rules (days in a row, the night, nights per person, the fair share, the weights)
+    are today's, so a pin that breaks a rule tightened since is reported as a conflict.
     """
     rules = RosterSettings.current()  # 1
     first, last = horizon(start, days)
@@ -157,7 +183,7 @@ def build_problem(
                              rules=rules)
         previous: list[tuple[str, int]] = []
     else:
-        shifts = [PlannedShift(s.key, s.role, s.channel, s.start, s.end, s.wanted, s.maximum)
+        shifts = [PlannedShift(s.key, s.role, s.channel, s.start, s.end, s.wanted, s.maximum, s.min_experienced)
                   for s in replanning.shifts.all()]  # 2
         previous = [(a.shift.key, a.person_id) for a in  # 3
                     Assignment.objects.filter(run=replanning).select_related("shift").order_by("pk")]
@@ -166,17 +192,20 @@ def build_problem(
     volunteers = list(  # 5
         (rosterable_counselors() | rosterable_supervisors())
         .select_related("user", "user__availability_profile")
+        .annotate(marked_experienced=Exists(ExperienceMark.objects.filter(user_id=OuterRef("user_id"))))
         .order_by("role", "user_id")
     )
     user_ids = [v.user_id for v in volunteers]
+    served = hours_served_before(first, (rosterable_counselors() | rosterable_supervisors())  # 6
+                                 .filter(role=Role.COUNSELOR).values("user_id"))
     cells: dict[int, dict[str, dict[int, set[int]]]] = defaultdict(
         lambda: {"a": defaultdict(set), "u": defaultdict(set)})  # user -> available/unpreferred -> weekday -> hours
-    for user_id, weekday, hour, kind in WeeklyAvailability.objects.filter(  # 6
+    for user_id, weekday, hour, kind in WeeklyAvailability.objects.filter(  # 7
             user__in=(rosterable_counselors() | rosterable_supervisors()).values("user_id")
     ).values_list("user_id", "weekday", "hour", "kind").iterator(chunk_size=20000):
         cells[user_id]["u" if kind == CellKind.UNPREFERRED else "a"][weekday].add(hour)
     exceptions: dict[int, list[DateException]] = defaultdict(list)
-    for e in AvailabilityException.objects.filter(  # 7
+    for e in AvailabilityException.objects.filter(  # 8
             date__gte=start - timedelta(days=2), date__lte=start + timedelta(days=days + 1),
             user_id__in=user_ids):
         exceptions[e.user_id].append(DateException(e.date, e.start_hour, e.end_hour,
@@ -190,6 +219,8 @@ def build_problem(
 
     people = []
     scale = days / 7
+    night = rules.night
+    nights_allowed = per_period(rules.max_night_shifts_per_week, days) if night else None
     for volunteer in volunteers:
         profile = getattr(volunteer.user, "availability_profile", None)
         mine = cells.get(volunteer.user_id)
@@ -204,12 +235,17 @@ def build_problem(
             continue
         channels = sorted(_trained_channels(volunteer) & set(profile.channels())) \
             if volunteer.role == Role.COUNSELOR else []
+        own_nights = per_period(profile.max_night_shifts_per_week, days) if night else None
         people.append({
             "id": person_key(volunteer.user_id), "role": volunteer.role, "channels": channels,
             "max_hours": round(profile.max_hours_per_week * scale, 2),
             "target_hours": round(profile.target_hours_per_week * scale, 2),
             "available": [[iso(a), iso(b)] for a, b in available],
             "unpreferred": [[iso(a), iso(b)] for a, b in unpreferred],
+            "experienced": counts_as_experienced(role=volunteer.role, marked=volunteer.marked_experienced,
+                                                 hours_served=served.get(volunteer.user_id, 0.0),
+                                                 threshold_hours=rules.experienced_after_hours),
+            "max_night_shifts": night_limit(nights_allowed, own_nights),
         })
     known = {p["id"] for p in people}
     previous_pairs = [{"shift": key, "person": person_key(u)} for key, u in previous if person_key(u) in known]
@@ -218,9 +254,16 @@ def build_problem(
         "name": name or f"roster-{start:%Y%m%d}-{days}d",
         "timezone": settings.TIME_ZONE,
         "horizon": {"start": iso(first), "end": iso(last)},
-        "rules": {"supervisor_ratio": rules.supervisor_ratio, "min_rest_hours": rules.min_rest_hours},
+        "rules": {
+            "supervisor_ratio": rules.supervisor_ratio, "min_rest_hours": rules.min_rest_hours,
+            "max_consecutive_days": rules.max_consecutive_days,
+            "night": None if night is None else {"start": night[0].strftime("%H:%M"),
+                                                 "end": night[1].strftime("%H:%M")},
+            "night_fair_share": per_period(rules.night_fair_share_per_week, days) if night else None,
+        },
         "weights": {"uncovered": rules.weight_uncovered, "unpreferred": rules.weight_unpreferred,
-                    "target_deviation": rules.weight_target},
+                    "target_deviation": rules.weight_target, "inexperienced": rules.weight_inexperienced,
+                    "night_fairness": rules.weight_night_fairness},
         "shifts": [s.to_json() for s in shifts],
         "people": people,
     }
@@ -229,6 +272,33 @@ def build_problem(
         problem["previous"] = previous_pairs
         problem["pinned"] = [pair for pair in previous_pairs if pair["shift"] in fixed_keys]
     return problem
+
+
+def hours_served_before(moment: datetime, people: QuerySet) -> dict[int, float]:
+    """Hours each of `people` (a query of user ids) worked on published rosters in shifts that started before
+    `moment` (1 query). The basis of `rostering.experience`."""
+    spans = (Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__start__lt=moment, person_id__in=people)
+             .values("person_id").order_by()
+             .annotate(total=Sum(ExpressionWrapper(F("shift__end") - F("shift__start"),
+                                                   output_field=DurationField()))))
+    return {row["person_id"]: row["total"].total_seconds() / 3600 for row in spans if row["total"]}
+
+
+def experienced_counselors() -> tuple[int, int]:
+    """(counselors who count as experienced for a roster starting now, counselors rostered) — for the rules
+    page (4 queries)."""
+    from django.utils import timezone
+
+    rules = RosterSettings.current()
+    counselors = rosterable_counselors()
+    ids = list(counselors.values_list("user_id", flat=True))
+    served = hours_served_before(timezone.now(), counselors.values("user_id"))
+    marked = set(ExperienceMark.objects.filter(user_id__in=counselors.values("user_id"))
+                 .values_list("user_id", flat=True))
+    count = sum(counts_as_experienced(role=Role.COUNSELOR, marked=user_id in marked,
+                                      hours_served=served.get(user_id, 0.0),
+                                      threshold_hours=rules.experienced_after_hours) for user_id in ids)
+    return count, len(ids)
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -245,10 +315,23 @@ def coverage_level(wanted: int, assigned: int) -> str:
     return "short" if assigned * 4 >= wanted * 3 else "far"
 
 
+def run_experienced_ids(run: RosterRun) -> set[int]:
+    """The people the run's problem counts as experienced (rostering.experience decided it when it was built)."""
+    return {user_id_of(p["id"]) for p in run.problem.get("people", []) if p.get("experienced")}
+
+
 def run_shifts_with_counts(run: RosterRun) -> list:
+    """The run's shifts with the people (`assigned`) and experienced people (`experienced`) on them (2 queries)."""
     from django.db.models import Count
 
-    return list(run.shifts.annotate(assigned=Count("assignments")).order_by("start", "role", "channel"))  # 1
+    shifts = list(run.shifts.annotate(assigned=Count("assignments")).order_by("start", "role", "channel"))  # 1
+    experienced_ids = run_experienced_ids(run)
+    experienced: dict[int, int] = defaultdict(int)
+    for shift_id, person_id in Assignment.objects.filter(run=run).values_list("shift_id", "person_id"):  # 2
+        experienced[shift_id] += person_id in experienced_ids
+    for shift in shifts:
+        shift.experienced = experienced.get(shift.pk, 0)
+    return shifts
 
 
 def run_heatmap(run: RosterRun, shifts: list) -> list[dict]:
@@ -279,14 +362,32 @@ def run_heatmap(run: RosterRun, shifts: list) -> list[dict]:
     return rows
 
 
+def longest_run_of_days(days: set[date]) -> int:
+    """The most consecutive dates in `days` (0 for none)."""
+    longest = 0
+    for day in days:
+        if day - timedelta(days=1) not in days:  # the first day of a run
+            length = 1
+            while day + timedelta(days=length) in days:
+                length += 1
+            longest = max(longest, length)
+    return longest
+
+
 def run_hours(run: RosterRun) -> list[dict]:
-    """Hours per person against their target and maximum for the period (2 queries)."""
+    """Hours per person against their target and maximum for the period, with their night shifts against
+    their limit and their most days in a row (platform dates) (2 queries)."""
     from django.contrib.auth import get_user_model
 
+    zone = platform_zone()
     worked: dict[int, float] = defaultdict(float)
-    for user_id, start, end in Assignment.objects.filter(run=run).values_list(  # 1
-            "person_id", "shift__start", "shift__end"):
+    nights: dict[int, int] = defaultdict(int)
+    days: dict[int, set[date]] = defaultdict(set)
+    for user_id, start, end, night in Assignment.objects.filter(run=run).values_list(  # 1
+            "person_id", "shift__start", "shift__end", "shift__night"):
         worked[user_id] += (end - start).total_seconds() / 3600
+        nights[user_id] += night
+        days[user_id].add(start.astimezone(zone).date())
     wishes = {user_id_of(p["id"]): p for p in run.problem.get("people", [])}
     ids = set(worked) | set(wishes)
     users = get_user_model().objects.in_bulk(ids)  # 2
@@ -295,22 +396,59 @@ def run_hours(run: RosterRun) -> list[dict]:
         wish = wishes.get(user_id, {})
         hours = round(worked.get(user_id, 0.0), 2)
         target = wish.get("target_hours", 0)
-        rows.append({"user": users.get(user_id), "role": wish.get("role", ""), "hours": hours, "target": target,
-                     "max": wish.get("max_hours", 0), "deviation": round(hours - target, 2)})
+        role = wish.get("role", "")
+        rows.append({"user": users.get(user_id), "role": Role(role).label if role in Role.values else role,
+                     "hours": hours, "target": target, "max": wish.get("max_hours", 0),
+                     "deviation": round(hours - target, 2), "nights": nights.get(user_id, 0),
+                     "max_nights": wish.get("max_night_shifts"),
+                     "days_in_a_row": longest_run_of_days(days.get(user_id, set())),
+                     "experienced": bool(wish.get("experienced"))})
     rows.sort(key=lambda r: (-abs(r["deviation"]), str(r["user"])))
     return rows
 
 
 def run_shortfalls(run: RosterRun, shifts: list) -> list[dict]:
-    """Shifts below the wanted number now, with the engine's reasons where it gave them."""
+    """Shifts below the wanted number, or below the experienced people they want, now (`shifts` from
+    `run_shifts_with_counts`), with the engine's reasons in words where it gave them."""
+    from rostering.enums import reason_in_words
+
     reasons = {s["shift"]: s.get("reasons", []) for s in run.shortfalls or []}
+    days = (run.problem.get("rules") or {}).get("max_consecutive_days")
     out = []
     for shift in shifts:
-        if shift.assigned < shift.wanted:
-            out.append({"shift": shift, "short": shift.wanted - shift.assigned,
-                        "reasons": [REASON_LABELS.get(r["code"], r.get("message", ""))
-                                    for r in reasons.get(shift.key, [])]})
+        short = max(0, shift.wanted - shift.assigned)
+        experienced_short = max(0, shift.min_experienced - shift.experienced)
+        if short or experienced_short:
+            out.append({"shift": shift, "short": short, "experienced_short": experienced_short,
+                        "reasons": [reason_in_words(r, days=days) for r in reasons.get(shift.key, [])]})
     return out
+
+
+def run_pin_conflicts(run: RosterRun, *, per_rule: int = 50) -> list[dict]:
+    """The pinned pairs that made a re-plan impossible, in words: rule by rule (in the engine's order), each
+    conflict's people and their fixed shifts; at most `per_rule` conflicts each, with the number left out
+    (2 queries)."""
+    from django.contrib.auth import get_user_model
+
+    from rostering.enums import pin_conflict_in_words
+
+    conflicts = run.pin_conflicts or []
+    if not conflicts:
+        return []
+    by_rule: dict[str, list[dict]] = {}
+    for conflict in conflicts:
+        by_rule.setdefault(conflict["rule"], []).append(conflict)
+    shown = [c for group in by_rule.values() for c in group[:per_rule]]
+    keys = {pair["shift"] for c in shown for pair in c.get("pairs", [])}
+    shifts = {s.key: s for s in run.shifts.filter(key__in=keys)}  # 1
+    users = get_user_model().objects.in_bulk(  # 2
+        {user_id_of(pair["person"]) for c in shown for pair in c.get("pairs", [])})
+    days = (run.problem.get("rules") or {}).get("max_consecutive_days")
+    return [{"code": rule, "rule": pin_conflict_in_words(rule, days=days), "count": len(group),
+             "more": max(0, len(group) - per_rule),
+             "conflicts": [[{"user": users.get(user_id_of(pair["person"])), "shift": shifts.get(pair["shift"])}
+                            for pair in c.get("pairs", [])] for c in group[:per_rule]]}
+            for rule, group in by_rule.items()]
 
 
 def run_diff(run: RosterRun) -> dict | None:

@@ -44,17 +44,18 @@ def run_create(*, actor, start: date, days: int, seconds: int, replans: RosterRu
         fixed_before = timezone.now()
     problem = build_problem(start=start, days=days, replanning=replans, fixed_before=fixed_before)
     try:
-        engine.parse_problem(problem)
+        parsed = engine.parse_problem(problem)
     except engine.ProblemError as error:
         raise RosterError(_("The roster cannot be built: %(error)s") % {"error": error})
     with transaction.atomic():
         run = RosterRun.objects.create(period_start=start, days=days, seconds=seconds, replans=replans,
                                        problem=problem, created_by=actor)
+        # the engine decides which shifts are night shifts (the SPEC's night windows, daylight saving included)
         RosterShift.objects.bulk_create(
             RosterShift(run=run, key=s["id"], role=s["role"], channel=s["channel"] or "",
                         start=parse_datetime(s["start"]), end=parse_datetime(s["end"]), wanted=s["min"],
-                        maximum=s["max"])
-            for s in problem["shifts"])
+                        maximum=s["max"], min_experienced=read.min_experienced, night=read.night)
+            for s, read in zip(problem["shifts"], parsed.shifts, strict=True))
         record(actor=actor, action="roster.generated", obj=run, to_state=run.state,
                data={"start": start.isoformat(), "days": days, "people": len(problem["people"]),
                      "shifts": len(problem["shifts"]), "replans": replans.pk if replans else None})
@@ -98,11 +99,12 @@ def run_retry(*, run_id: int, actor) -> RosterRun:
     with transaction.atomic():
         run = locked_run(run_id)
         run.error = ""
+        run.pin_conflicts = []
         run.stop_requested = False
         run.heartbeat_at = run.started_at = run.best_penalty = run.bound = run.elapsed = None
         run_transition(run, RunState.SOLVING, actor=actor, action="roster.retried",
-                    fields=("error", "stop_requested", "heartbeat_at", "started_at", "best_penalty", "bound",
-                            "elapsed"))
+                    fields=("error", "pin_conflicts", "stop_requested", "heartbeat_at", "started_at",
+                            "best_penalty", "bound", "elapsed"))
         transaction.on_commit(lambda: _enqueue_solve(run.pk))
     return run
 
@@ -248,7 +250,8 @@ def availability_save(*, user, cells: dict[tuple[int, int], str], profile_form) 
         WeeklyAvailability.objects.bulk_create(
             WeeklyAvailability(user=user, weekday=d, hour=h, kind=kind) for (d, h), kind in sorted(cells.items()))
         record(actor=user, action="availability.updated", obj=profile, subject=user,
-               data={"hours": len(cells), "max": profile.max_hours_per_week, "target": profile.target_hours_per_week})
+               data={"hours": len(cells), "max": profile.max_hours_per_week, "target": profile.target_hours_per_week,
+                     "max_nights": profile.max_night_shifts_per_week})
 
 
 # --- offers: handing a published shift to a colleague, or dropping it ------------------------------------------
@@ -383,6 +386,8 @@ VIOLATION_WORDS = {
     "6-max-hours": gettext_lazy("over the maximum hours"),
     "7-supervisor-ratio": gettext_lazy("too few supervisors on duty for the counselors"),
     "8-pinned-missing": gettext_lazy("a fixed shift would be lost"),
+    "9-consecutive-days": gettext_lazy("too many days in a row"),
+    "10-night-shifts": gettext_lazy("over the person's limit of night shifts"),
 }
 
 
@@ -420,10 +425,57 @@ def hours_correct(*, person, month: date, hours, reason: str, actor):
 # --- rules and demand --------------------------------------------------------------------------------------------
 
 def roster_rules_update(*, form, actor) -> None:
+    """Save the roster rules (a valid RosterSettingsForm); the audit entry holds every value as saved."""
     with transaction.atomic():
         rules = form.save()
         record(actor=actor, action="roster.rules_updated", obj=rules,
-               data={name: getattr(rules, name) for name in form.fields})
+               data={name: _plain(getattr(rules, name)) for name in form.fields})
+
+
+def _plain(value):
+    """A value as JSON can hold it (times as HH:MM)."""
+    from datetime import time
+
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+def shift_template_set_experienced(*, template_id: int, percent: int, actor) -> None:
+    """Set the share of a template's people who must be experienced (0 to 100%)."""
+    from rostering.models import ShiftTemplate
+
+    if not 0 <= percent <= 100:
+        raise RosterError(_("The experienced share is 0 to 100 percent."))
+    with transaction.atomic():
+        template = ShiftTemplate.objects.select_for_update().get(pk=template_id)
+        before = template.experienced_percent
+        template.experienced_percent = percent
+        template.save(update_fields=["experienced_percent"])
+        record(actor=actor, action="roster.template_experienced", obj=template,
+               data={"template": str(template), "from": before, "to": percent})
+
+
+def experience_mark(*, user, actor):
+    """A scheduler marks a counselor experienced (rostering.experience); marking twice changes nothing."""
+    from people.models import Volunteer
+    from rostering.models import ExperienceMark
+
+    if not Volunteer.objects.filter(user=user).exists():
+        raise RosterError(_("%(person)s is not a volunteer.") % {"person": user})
+    with transaction.atomic():
+        mark, created = ExperienceMark.objects.get_or_create(user=user, defaults={"marked_by": actor})
+        if created:
+            record(actor=actor, action="roster.experience_marked", obj=mark, subject=user)
+    return mark
+
+
+def experience_unmark(*, user_id: int, actor) -> None:
+    from rostering.models import ExperienceMark
+
+    with transaction.atomic():
+        deleted, _count = ExperienceMark.objects.filter(user_id=user_id).delete()
+        if not deleted:
+            raise RosterError(_("That person is not marked experienced."))
+        record(actor=actor, action="roster.experience_unmarked", subject_id=user_id)
 
 
 def shift_template_add(*, form, actor):

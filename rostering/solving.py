@@ -92,8 +92,12 @@ def run_solve(*, run_id: int, on_progress=None) -> None:
 
 
 def _run_failed(run_id: int, error: BaseException) -> None:
+    """Record why a run failed. Pin conflicts are kept whole too, so the run page can name the rule (9: days in
+    a row, 10: night shifts, ...) and who is fixed on which shift, in the reader's language."""
+    conflicts = []
     if isinstance(error, engine.PinConflictError):
         message = "; ".join(c.message for c in error.conflicts)
+        conflicts = [c.to_json() for c in error.conflicts]
     else:
         message = str(error) or error.__class__.__name__
     with transaction.atomic():
@@ -101,7 +105,9 @@ def _run_failed(run_id: int, error: BaseException) -> None:
         if run.state != RunState.SOLVING:
             return
         run.error = message[:5000]
-        run_transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error, fields=("error",))
+        run.pin_conflicts = conflicts[:200]
+        run_transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error,
+                       fields=("error", "pin_conflicts"))
 
 
 def _run_save_solution(run_id: int, solution: engine.Solution) -> None:

@@ -28,9 +28,11 @@ from rostering.forms import (
     AvailabilityExceptionForm,
     AvailabilityProfileForm,
     DemandOverrideForm,
+    ExperienceMarkForm,
     GenerateForm,
     RosterSettingsForm,
     ShiftTemplateForm,
+    TemplateExperiencedForm,
     parse_grid,
 )
 from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
@@ -67,7 +69,11 @@ def _run(run_id: int) -> RosterRun:
 def run_page(request, run_id: int):
     run = _run(run_id)
     context = {"run": run, "assign_form": AssignForm()}
-    if run.state != RunState.SOLVING:
+    if run.state == RunState.FAILED:
+        context["pin_conflicts"] = selectors.run_pin_conflicts(run)
+        if context["pin_conflicts"] and run.replans_id:
+            context["replanned"] = run.replans
+    if run.state not in (RunState.SOLVING, RunState.FAILED):  # a failed run has no roster to show
         shifts = selectors.run_shifts_with_counts(run)
         context.update(heatmap=selectors.run_heatmap(run, shifts), shortfalls=selectors.run_shortfalls(run, shifts),
                        hours=selectors.run_hours(run), diff=selectors.run_diff(run), shifts=shifts,
@@ -282,7 +288,9 @@ def hours(request):
 @permission_required("rostering.view_own_shifts")
 def availability(request):
     profile = AvailabilityProfile.objects.filter(user=request.user).first() or AvailabilityProfile(user=request.user)
-    form = AvailabilityProfileForm(request.POST or None, instance=profile)
+    from rostering.models import RosterSettings
+
+    form = AvailabilityProfileForm(request.POST or None, instance=profile, rules=RosterSettings.current())
     if request.method == "POST":
         try:
             cells = parse_grid(request.POST.get("grid", ""))
@@ -309,15 +317,17 @@ def availability(request):
 
 @manage
 def rules_page(request):
-    from rostering.models import DemandLevel, DemandOverride, RosterSettings, ShiftTemplate
+    from rostering.models import DemandLevel, DemandOverride, ExperienceMark, RosterSettings, ShiftTemplate
 
     rules = RosterSettings.current()
-    settings_form = RosterSettingsForm(request.POST if request.POST.get("form") == "rules" else None,
-                                       instance=rules)
-    template_form = ShiftTemplateForm(request.POST if request.POST.get("form") == "template" else None)
-    override_form = DemandOverrideForm(request.POST if request.POST.get("form") == "override" else None)
+    posted = request.POST.get("form")
+    settings_form = RosterSettingsForm(request.POST if posted == "rules" else None, instance=rules)
+    template_form = ShiftTemplateForm(request.POST if posted == "template" else None)
+    override_form = DemandOverrideForm(request.POST if posted == "override" else None)
+    experienced_form = TemplateExperiencedForm(request.POST if posted == "experienced" else None)
+    mark_form = ExperienceMarkForm(request.POST if posted == "mark" else None)
     if request.method == "POST":
-        action = request.POST.get("form")
+        action = posted
         try:
             if action == "rules" and settings_form.is_valid():
                 services.roster_rules_update(form=settings_form, actor=request.user)
@@ -325,6 +335,17 @@ def rules_page(request):
                 services.shift_template_add(form=template_form, actor=request.user)
             elif action == "toggle":
                 services.shift_template_toggle(template_id=int(request.POST.get("template", 0)), actor=request.user)
+            elif action == "experienced" and experienced_form.is_valid():
+                services.shift_template_set_experienced(template_id=experienced_form.cleaned_data["template"],
+                                                        percent=experienced_form.cleaned_data["percent"],
+                                                        actor=request.user)
+            elif action == "mark" and mark_form.is_valid():
+                person = get_user_model().objects.filter(email__iexact=mark_form.cleaned_data["email"]).first()
+                if person is None:
+                    raise RosterError(_("Nobody has that e-mail address."))
+                services.experience_mark(user=person, actor=request.user)
+            elif action == "unmark" and request.POST.get("user", "").isdigit():
+                services.experience_unmark(user_id=int(request.POST["user"]), actor=request.user)
             elif action == "override" and override_form.is_valid():
                 data = override_form.cleaned_data
                 services.demand_override_set(channel=data["channel"], day=data["date"], start_hour=data["start_hour"],
@@ -333,7 +354,10 @@ def rules_page(request):
                 peak = request.POST.get("peak", "")
                 services.demand_reset_curve(peak=int(peak) if peak.isdigit() else 0, actor=request.user)
             else:
-                messages.error(request, _("Please correct the errors below."))
+                if action == "experienced":  # the row's own form is not shown again: say what was wrong
+                    messages.error(request, _("The experienced share is 0 to 100 percent."))
+                else:
+                    messages.error(request, _("Please correct the errors below."))
                 raise _Invalid
         except RosterError as error:
             messages.error(request, str(error))
@@ -347,11 +371,15 @@ def rules_page(request):
     levels = {(d.channel, d.weekday, d.hour): d.wanted for d in DemandLevel.objects.all()}
     curve = [{"hour": h, "cells": [(levels.get(("voice", d, h), "–"), levels.get(("text", d, h), "–"))
                                    for d in range(7)]} for h in range(24)]
+    experienced, counselors = selectors.experienced_counselors()
     return render(request, "rostering/rules.html", {
         "settings_form": settings_form, "template_form": template_form, "override_form": override_form,
-        "templates": ShiftTemplate.objects.all(), "curve": curve, "days": selectors.weekday_names(),
+        "mark_form": mark_form, "templates": ShiftTemplate.objects.all(), "curve": curve,
+        "days": selectors.weekday_names(),
         "overrides": DemandOverride.objects.filter(date__gte=timezone.localdate()).order_by("date", "channel", "hour")
-        [:200], "rules": rules})
+        [:200], "rules": rules, "experienced": experienced, "counselors": counselors,
+        "marks": ExperienceMark.objects.select_related("user").order_by("user__email")[:200],
+        "marks_count": ExperienceMark.objects.count(), "platform_tz": settings.TIME_ZONE})
 
 
 class _Invalid(Exception):

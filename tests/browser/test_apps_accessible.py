@@ -10,6 +10,8 @@ from playwright.sync_api import Page
 from certificates import services as certificate_services
 from certificates.enums import CertificateKind
 from people.enums import StaffRole
+from rostering.enums import RunState
+from rostering.models import ExperienceMark, RosterRun, RosterShift
 from supervision.services import escalation_raise
 from tests.browser.test_vetting_pace import signed_in
 from tests.certificates.factories import approved
@@ -20,6 +22,18 @@ from tests.training.factories import curriculum, enrol, session, team_member, tr
 from training.enums import Area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def replan_failed_on_a_night(published: RosterRun, person) -> RosterRun:
+    failed = RosterRun.objects.create(
+        period_start=published.period_start, days=7, state=RunState.FAILED, replans=published,
+        problem={"rules": {"max_consecutive_days": 5}}, error="u1 is pinned to 1 night shifts (rule 10)",
+        pin_conflicts=[{"rule": "night_shifts", "pairs": [{"shift": "n-1", "person": f"u{person.pk}"}],
+                        "message": "pinned night shift (rule 10)"}])
+    start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    RosterShift.objects.create(run=failed, key="n-1", role="counselor", channel="voice", start=start,
+                               end=start + timedelta(hours=4), wanted=1, maximum=1, night=True)
+    return failed
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -38,6 +52,9 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
     evening = session(Area.SKILLS, starts_at=now - timedelta(minutes=30))
     enrol(evening, person)
     holder = approved(full_name="Wang Xiaoming", language=language)
+    # a re-plan that failed on a fixed night shift (rule 10), and a volunteer marked experienced: both listed
+    failed = replan_failed_on_a_night(run, counselor)
+    ExperienceMark.objects.create(user=counselor)
     certificate = certificate_services.certificate_issue(holder=holder, kind=CertificateKind.ADMISSION, actor=holder)
 
     def visit(user, *paths: str) -> None:
@@ -55,8 +72,10 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
     visit(team_member(), "/training/", "/training/sessions/", f"/training/sessions/{evening.pk}/",
           f"/training/sessions/{evening.pk}/attendance/", "/training/sessions/new/", "/training/counselors/",
           f"/training/counselors/{person.pk}/", "/training/behind/", "/training/reports/", "/training/curriculum/")
-    visit(staff_member(StaffRole.SCHEDULER), "/roster/", f"/roster/runs/{run.pk}/", "/roster/rules/",
-          "/roster/hours/")
+    visit(staff_member(StaffRole.SCHEDULER), "/roster/", f"/roster/runs/{run.pk}/", f"/roster/runs/{failed.pk}/",
+          "/roster/hours/", "/roster/rules/")
+    page.get_by_text("Marked experienced" if language == "en" else "已标记为有经验").click()  # the list, opened
+    axe(page)
     visit(counselor, "/training/", "/shifts/", "/availability/", "/supervision/on-duty/",
           "/supervision/escalations/new/", f"/supervision/escalations/{escalation.pk}/", "/supervision/groups/",
           "/supervision/handover/", "/supervision/individual/", "/supervision/feedback/")

@@ -32,7 +32,7 @@ def test_the_builder_takes_the_same_number_of_queries_for_2_and_30_people():
     people(28)
     large, problem_large = queries_to_build()
     assert len(problem_small["people"]) == 2 and len(problem_large["people"]) == 30
-    assert small == large <= 8
+    assert small == large <= 9
 
 
 def test_the_built_problem_is_valid_for_the_engine_and_has_the_default_shifts():
@@ -42,7 +42,11 @@ def test_the_built_problem_is_valid_for_the_engine_and_has_the_default_shifts():
     parsed = engine.parse_problem(problem)
     assert len(parsed.shifts) == 7 * (2 * 6 + 3)  # voice and text every 4 h, supervisors every 8 h
     assert problem["horizon"] == {"start": "2026-03-23T00:00+08:00", "end": "2026-03-30T00:00+08:00"}
-    assert problem["rules"] == {"supervisor_ratio": 4, "min_rest_hours": 8}
+    assert problem["format"] == "roster-problem/2" and problem["timezone"] == "Asia/Shanghai"
+    assert problem["rules"] == {"supervisor_ratio": 4, "min_rest_hours": 8, "max_consecutive_days": 5,
+                                "night": {"start": "00:00", "end": "07:00"}, "night_fair_share": 1}
+    assert problem["weights"] == {"uncovered": 1000, "unpreferred": 10, "target_deviation": 1,
+                                  "inexperienced": 100, "night_fairness": 20}
 
 
 def test_only_volunteers_ready_for_duty_are_rostered():

@@ -1,5 +1,6 @@
 """seed_demo gives every volunteer availability and publishes this week's and next week's rosters."""
 import io
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -21,6 +22,17 @@ def test_the_demo_has_availability_for_everyone_and_published_rosters_with_the_d
     assert sorted(published.values_list("period_start", flat=True)) == [monday, monday + timedelta(days=7)]
     for email in ("counselor@demo.example", "supervisor@demo.example"):
         assert Assignment.objects.filter(run__in=published, person__email=email).exists(), email
+    # version 2 rules: experienced people marked, some volunteers' own night limits, the limits kept
+    from rostering.models import ExperienceMark
+
+    assert ExperienceMark.objects.exists() and AvailabilityProfile.objects.filter(max_night_shifts_per_week=0).exists()
+    for run in published:
+        assert run.problem["format"] == "roster-problem/2" and run.problem["rules"]["night"] is not None
+        assert any(p["experienced"] and p["role"] == "counselor" for p in run.problem["people"])
+        assert run.shifts.filter(min_experienced__gt=0).exists() and run.shifts.filter(night=True).exists()
+        limits = {p["id"]: p["max_night_shifts"] for p in run.problem["people"]}
+        nights = Counter(f"u{a.person_id}" for a in run.assignments.filter(shift__night=True))
+        assert all(count <= limits[person] for person, count in nights.items())
     from rostering.models import DemandLevel, RosterSettings
 
     peak = RosterSettings.current().peak_counselors

@@ -175,7 +175,7 @@ def test_roster_export_of_a_period_writes_the_problem(team, tmp_path):
     target = tmp_path / "p.json"
     call_command("roster_export", "--start", "2026-03-23", "--days", "7", "--output", str(target))
     problem = json.loads(target.read_text())
-    assert problem["format"] == "roster-problem/1" and len(problem["people"]) == 11
+    assert problem["format"] == "roster-problem/2" and len(problem["people"]) == 11
 
 
 def test_volunteers_ready_for_duty_become_active_when_their_first_roster_is_published(

@@ -155,7 +155,9 @@ def test_the_scheduler_sets_the_rules_templates_and_demand(scheduler_client):
     assert scheduler_client.get(url).status_code == 200
     fields = {"form": "rules", "supervisor_ratio": 12, "min_rest_hours": 10, "peak_counselors": 80,
               "overstaff_percent": 20, "weight_uncovered": 1000, "weight_unpreferred": 10, "weight_target": 1,
-              "weight_change": 5}
+              "weight_change": 5, "max_consecutive_days": 5, "night_start": "00:00", "night_end": "07:00",
+              "max_night_shifts_per_week": 2, "night_fair_share_per_week": 1, "experienced_after_hours": 40,
+              "weight_inexperienced": 100, "weight_night_fairness": 20}
     assert scheduler_client.post(url, fields).status_code == 302
     assert RosterSettings.current().supervisor_ratio == 12
     response = scheduler_client.post(url, {**fields, "supervisor_ratio": 0})  # refused with the form shown again
