@@ -183,7 +183,8 @@ def daily_context(report: DailyReport, *, font: str | None = None) -> dict:
 def monthly_context(report: MonthlyReport, *, font: str | None = None, top: int = 30,
                     trend_height: float = 110) -> dict:
     return {"report": report, "f": report.figures, "heatmap": monthly_heatmap(report, font=font),
-            "trends": monthly_trends(report, font=font, height=trend_height), "legend": legend(), "row_labels": ROW_LABELS,
+            "trends": monthly_trends(report, font=font, height=trend_height), "legend": legend(),
+            "row_labels": ROW_LABELS,
             "shift_rows": shift_rows(report), "summary_hours": _summary_hours(report),
             "supervisor_count": report.supervisors,
             "funnel": funnel_rows(report),

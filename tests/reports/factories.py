@@ -82,7 +82,9 @@ def training_session(starts_at: datetime, *, attended: int, absent: int, area: s
     version = curriculum()
     made = Session.objects.create(area=area, topic=topic, starts_at=starts_at,
                                   ends_at=starts_at + timedelta(hours=2), state=state)
-    trainees = [Trainee.objects.create(user=person(), curriculum=version) for _ in range(attended + absent)]
+    trainees = [Trainee.objects.create(user=person(), curriculum=version,
+                                       started_on=starts_at.date() - timedelta(days=20))
+                for _ in range(attended + absent)]
     Enrolment.objects.bulk_create(
         Enrolment(session=made, trainee=t, status=Attendance.PRESENT if n < attended else Attendance.ABSENT,
                   minutes=120 if n < attended else 0) for n, t in enumerate(trainees))
