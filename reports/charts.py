@@ -63,8 +63,11 @@ def _open(key: str, width: float, height: float, title: str, description: str, f
 
 def heatmap_svg(*, key: str, rows: list[HeatRow], columns: list[str], title: str, description: str,
                 cell: float = 26, height: float = 20, label_width: float = 64, font: str | None = None,
-                font_size: float = 9) -> SafeString:
-    """A grid of coloured cells: one row per label, one column per header (hours)."""
+                font_size: float = 9, tooltips: bool = True) -> SafeString:
+    """A grid of coloured cells: one row per label, one column per header (hours).
+
+    Without `tooltips` (print), neighbouring cells of one colour and no text are drawn as one rectangle:
+    WeasyPrint's time grows with every element it draws."""
     top = 14
     width = label_width + cell * len(columns)
     total_height = top + height * len(rows)
@@ -79,29 +82,46 @@ def heatmap_svg(*, key: str, rows: list[HeatRow], columns: list[str], title: str
             '<text x="{}" y="{}" font-size="{}" text-anchor="end" fill="{}">{}</text>',
             _number(label_width - 4), _number(y + height / 2 + font_size / 3), _number(font_size), TEXT_COLOUR,
             row.label))
-        for index, item in enumerate(row.cells):
+        for index, span in _spans(row.cells, merge=not tooltips):
+            item = row.cells[index]
             fill, ink = BAND_COLOURS.get(item.band, BAND_COLOURS["none"])
             x = label_width + cell * index
-            parts.append(format_html(
-                '<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff" '
-                'stroke-width="1"/>', item.tip, _number(x), _number(y), _number(cell), _number(height), fill))
-            if item.text:
-                parts.append(format_html(
-                    '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}">{}</text>',
-                    _number(x + cell / 2), _number(y + height / 2 + font_size / 3), _number(font_size), ink,
-                    item.text))
-            parts.append(mark_safe("</g>"))
+            rect = format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff" '
+                               'stroke-width="1"/>', _number(x), _number(y), _number(cell * span), _number(height),
+                               fill)
+            text = format_html('<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}">{}</text>',
+                               _number(x + cell / 2), _number(y + height / 2 + font_size / 3), _number(font_size),
+                               ink, item.text) if item.text else ""
+            if tooltips:
+                parts.append(format_html("<g><title>{}</title>{}{}</g>", item.tip, rect, text))
+            else:
+                parts.append(format_html("{}{}", rect, text))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 
 
+def _spans(cells: list[HeatCell], *, merge: bool) -> list[tuple[int, int]]:
+    """(first index, number of cells) of each rectangle: one per cell, or runs of one colour without text."""
+    if not merge:
+        return [(index, 1) for index in range(len(cells))]
+    spans: list[tuple[int, int]] = []
+    for index, item in enumerate(cells):
+        previous = cells[spans[-1][0]] if spans else None
+        if previous is not None and not item.text and not previous.text and previous.band == item.band:
+            spans[-1] = (spans[-1][0], spans[-1][1] + 1)
+        else:
+            spans.append((index, 1))
+    return spans
+
+
 def bars_svg(*, key: str, bars: list[Bar], title: str, description: str, maximum: float | None = None,
              suffix: str = "", bar: float = 18, height: float = 110, font: str | None = None,
-             font_size: float = 9) -> SafeString:
+             font_size: float = 9, tooltips: bool = True, label_every: int = 1) -> SafeString:
     """Vertical bars with a scale on the left: one bar per day. `maximum` fixes the scale (100 for percentages);
-    otherwise it is the largest value, rounded up."""
+    otherwise it is the largest value, rounded up. `label_every`: label the first bar and every n-th."""
     values = [b.value for b in bars if b.value is not None]
-    top_value = maximum if maximum is not None else nice_ceiling(max(values, default=0))
+    # counts: at least 0, 1, 2 on the scale (never half an escalation)
+    top_value = maximum if maximum is not None else max(2, nice_ceiling(max(values, default=0)))
     left, top, bottom = 34, 8, 16
     width = left + bar * len(bars) + 4
     total_height = top + height + bottom
@@ -116,22 +136,27 @@ def bars_svg(*, key: str, bars: list[Bar], title: str, description: str, maximum
             _number(top_value * fraction), suffix))
     for index, item in enumerate(bars):
         x = left + bar * index
-        parts.append(format_html("<g><title>{}</title>", item.tip))
         if item.value is None:
-            parts.append(format_html(
+            shape = format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
                 _number(x + bar * 0.3), _number(top + height - 1), _number(x + bar * 0.7), _number(top + height - 1),
-                AXIS_COLOUR))
-        elif top_value > 0:
+                AXIS_COLOUR)
+        elif top_value > 0 and item.value > 0:
             size = height * min(item.value, top_value) / top_value
-            parts.append(format_html(
+            shape = format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
                 _number(x + bar * 0.15), _number(top + height - size), _number(bar * 0.7), _number(size),
-                BAR_COLOUR))
-        parts.append(format_html(
-            '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}">{}</text></g>',
+                BAR_COLOUR)
+        else:
+            shape = ""
+        label = format_html(
+            '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}">{}</text>',
             _number(x + bar / 2), _number(top + height + font_size + 3), _number(font_size), TEXT_COLOUR,
-            item.label))
+            item.label) if index % label_every == 0 or index == len(bars) - 1 else ""
+        if tooltips:
+            parts.append(format_html("<g><title>{}</title>{}{}</g>", item.tip, shape, label))
+        else:
+            parts.append(format_html("{}{}", shape, label))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 

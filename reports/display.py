@@ -64,7 +64,7 @@ def _cell_tip(label: str, hour: int, cell: Cell) -> str:
         "row": label, "hour": hour, "filled": number(cell.filled), "wanted": number(cell.wanted)}
 
 
-def daily_heatmap(report: DailyReport, *, font: str | None = None):
+def daily_heatmap(report: DailyReport, *, font: str | None = None, tooltips: bool = True):
     """Hour × channel (and the supervisors): people on duty against people wanted."""
     coverage = report.figures.coverage
     rows = []
@@ -79,6 +79,7 @@ def daily_heatmap(report: DailyReport, *, font: str | None = None):
         rows.append(charts.HeatRow(label, cells))
     return charts.heatmap_svg(
         key="daily-heatmap", rows=rows, columns=[str(h) for h in range(24)], cell=32, font=font, font_size=8.5,
+        tooltips=tooltips,
         title=_("Coverage hour by hour: people on duty / people wanted"),
         description=_("Coverage of %(day)s: %(percent)s of the counselor-hours wanted were covered. The table "
                       "below has every hour.") % {"day": report.day.isoformat(),
@@ -101,7 +102,9 @@ def _day_label(day: date) -> str:
     return day.strftime("%m-%d")
 
 
-def monthly_heatmap(report: MonthlyReport, *, font: str | None = None):
+def monthly_heatmap(report: MonthlyReport, *, font: str | None = None, print_: bool = False):
+    """On paper the cells carry no figure and no tooltip (the table of days has the figures): WeasyPrint's time
+    grows with every element."""
     """Day × hour: the share of the counselor-hours wanted (both channels) that were covered."""
     coverage = report.figures.coverage
     rows = []
@@ -112,7 +115,7 @@ def monthly_heatmap(report: MonthlyReport, *, font: str | None = None):
         for hour in range(24):
             cell = coverage.total(day=day, hour=hour)
             share = figures.percent(cell.rate)
-            text = "" if not cell.rostered or share is None else str(share)
+            text = "" if print_ or not cell.rostered or share is None else str(share)
             tip = (_("%(day)s %(hour)02d:00: no published roster") % {"day": day.isoformat(), "hour": hour}
                    if not cell.rostered else
                    _("%(day)s %(hour)02d:00: %(percent)s covered (%(filled)s on duty, %(wanted)s wanted)") % {
@@ -122,14 +125,15 @@ def monthly_heatmap(report: MonthlyReport, *, font: str | None = None):
         rows.append(charts.HeatRow(label, cells))
     return charts.heatmap_svg(
         key="monthly-heatmap", rows=rows, columns=[str(h) for h in range(24)], cell=24, height=15, label_width=62,
-        font=font, font_size=7.5,
+        font=font, font_size=7.5, tooltips=not print_,
         title=_("Coverage by day and hour: percent of the counselors wanted who were on duty"),
         description=_("Coverage of %(month)s: %(percent)s of the counselor-hours wanted were covered on the days "
                       "with a published roster. The table of days below has each day's figure.") % {
             "month": report.first.strftime("%Y-%m"), "percent": percent_text(report.figures.coverage.percent)})
 
 
-def monthly_trends(report: MonthlyReport, *, font: str | None = None, height: float = 110) -> list[dict]:
+def monthly_trends(report: MonthlyReport, *, font: str | None = None, height: float = 110,
+                   print_: bool = False) -> list[dict]:
     """Per day over the month: coverage, escalations raised, training attendances, applications received."""
     days = report.days
 
@@ -147,7 +151,8 @@ def monthly_trends(report: MonthlyReport, *, font: str | None = None, height: fl
         else:
             description = _("No figure this month.")
         return {"title": title, "svg": charts.bars_svg(key=key, bars=bars, title=title, description=description,
-                                                       maximum=maximum, suffix=suffix, font=font, height=height)}
+                                                       maximum=maximum, suffix=suffix, font=font, height=height,
+                                                       tooltips=not print_, label_every=5 if print_ else 1)}
 
     return [
         chart("trend-coverage", _("Coverage per day (%)"), [d.coverage for d in days], maximum=100, suffix="%"),
@@ -173,17 +178,20 @@ def shift_rows(report: DailyReport | MonthlyReport) -> list[dict]:
     return rows
 
 
-def daily_context(report: DailyReport, *, font: str | None = None) -> dict:
-    return {"report": report, "f": report.figures, "heatmap": daily_heatmap(report, font=font),
+def daily_context(report: DailyReport, *, font: str | None = None, print_: bool = False) -> dict:
+    return {"report": report, "f": report.figures,
+            "heatmap": daily_heatmap(report, font=font, tooltips=not print_),
             "hours_table": daily_hours_table(report), "legend": legend(), "row_labels": ROW_LABELS,
             "shift_rows": shift_rows(report), "summary_hours": _summary_hours(report),
             "supervisor_count": report.supervisor_count}
 
 
 def monthly_context(report: MonthlyReport, *, font: str | None = None, top: int = 30,
-                    trend_height: float = 110) -> dict:
-    return {"report": report, "f": report.figures, "heatmap": monthly_heatmap(report, font=font),
-            "trends": monthly_trends(report, font=font, height=trend_height), "legend": legend(),
+                    print_: bool = False) -> dict:
+    """`print_`: for the PDF (leaner charts, fewer rows: WeasyPrint's time grows with every element)."""
+    return {"report": report, "f": report.figures, "heatmap": monthly_heatmap(report, font=font, print_=print_),
+            "trends": monthly_trends(report, font=font, height=60 if print_ else 110, print_=print_),
+            "legend": legend(),
             "row_labels": ROW_LABELS,
             "shift_rows": shift_rows(report), "summary_hours": _summary_hours(report),
             "supervisor_count": report.supervisors,
