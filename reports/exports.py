@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from credentialing.spreadsheets import SafeCSV, escaped_dataset
 from reports import display
-from reports.figures import CHANNELS, SUPERVISORS, percent
+from reports.figures import CHANNELS, SUPERVISORS, Cell, percent
 from reports.selectors import DailyReport, MonthlyReport, platform_zone
 from training.enums import Area
 
@@ -18,6 +18,14 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # Excel opens a UTF-8 CSV as the local code page (Chinese turns to mojibake) unless it starts with a BOM.
 BOM = "\ufeff"
+
+
+def amount(value: float | None):
+    """A figure as a spreadsheet number (12, 12.5), or an empty cell for no figure."""
+    if value is None:
+        return ""
+    value = round(value, 2)
+    return int(value) if value == int(value) else value
 
 
 def _dataset(title: str, headers: list, rows: list[list]) -> tablib.Dataset:
@@ -108,9 +116,14 @@ def daily_datasets(report: DailyReport) -> list[tablib.Dataset]:
     for row in (*CHANNELS, SUPERVISORS):
         label = display.ROW_LABELS[row]
         hours_headers += [_("%(row)s: wanted") % {"row": label}, _("%(row)s: on duty") % {"row": label}]
-    hours_headers.append(_("Counselor coverage"))
-    hours = [[row["hour"], *[v for pair in row["cells"] for v in pair], row["percent"]]
-             for row in display.daily_hours_table(report)]
+    hours_headers.append(_("Counselor coverage, percent"))
+    grid = report.figures.coverage.grid
+    hours = []
+    for hour in range(24):
+        cells = [grid.get((row, report.day, hour), Cell()) for row in (*CHANNELS, SUPERVISORS)]
+        counselors = cells[0] + cells[1]
+        hours.append([f"{hour:02d}:00", *[amount(v) for cell in cells for v in (cell.wanted, cell.filled)],
+                      amount(percent(counselors.rate) if counselors.rostered else None)])
     supervisors = [[s.name, s.start.strftime("%Y-%m-%d %H:%M"), s.end.strftime("%Y-%m-%d %H:%M")]
                    for s in report.supervisors]
     return [
@@ -122,34 +135,36 @@ def daily_datasets(report: DailyReport) -> list[tablib.Dataset]:
 
 
 def monthly_datasets(report: MonthlyReport) -> list[tablib.Dataset]:
-    days = [[d.day.isoformat(), _("yes") if d.rostered else _("no"), display.percent_text(d.coverage),
-             display.number(d.wanted_hours), display.number(d.filled_hours), d.supervisors, d.escalations_raised,
+    days = [[d.day.isoformat(), _("yes") if d.rostered else _("no"), amount(d.coverage),
+             amount(d.wanted_hours), amount(d.filled_hours), d.supervisors, d.escalations_raised,
              d.escalations_claimed, d.escalations_closed, d.sessions, d.attendances, d.applications_received,
              d.applications_decided, d.feedback] for d in report.days]
     coverage = report.figures.coverage
-    matrix = [[day.isoformat(), *[display.percent_text(percent(cell.rate) if cell.rostered else None)
+    matrix = [[day.isoformat(), *[amount(percent(cell.rate) if cell.rostered else None)
                                   for cell in (coverage.total(day=day, hour=h) for h in range(24))]]
               for day in report.period.dates]
     people = [[p.name, p.email, str(display.ROLE_LABELS.get(p.role, p.role)), p.shifts, p.voice_shifts,
-               p.text_shifts, display.number(p.rostered), display.number(p.corrected), display.number(p.total)]
+               p.text_shifts, amount(p.rostered), amount(p.corrected), amount(p.total)]
               for p in report.hours.people]
-    areas = [[a.label, display.number(a.hours), a.attendances, a.people, a.attempts, a.passed]
+    areas = [[a.label, amount(a.hours), a.attendances, a.people, a.attempts, a.passed]
              for a in report.training.areas]
-    funnel = [[str(label), n, share] for label, n, share in display.funnel_rows(report)]
+    funnel = [[str(display.FUNNEL_LABELS[code]), n, amount(share)] for code, n, share in report.funnel.steps()]
     return [
         _summary(report),
-        _dataset(_("Days"), [_("Day"), _("Published roster"), _("Coverage"), _("Counselor-hours wanted"),
+        _dataset(_("Days"), [_("Day"), _("Published roster"), _("Coverage, percent"), _("Counselor-hours wanted"),
                              _("Counselor-hours on duty"), _("Supervisors on duty"), _("Escalations raised"),
                              _("Escalations claimed"), _("Escalations closed"), _("Training sessions"),
                              _("Training attendances"), _("Applications received"), _("Applications decided"),
                              _("Help-seeker feedback")], days),
-        _dataset(_("Coverage by day and hour"), [_("Day"), *[f"{h:02d}" for h in range(24)]], matrix),
+        _dataset(_("Coverage by day and hour"),
+                 [_("Day (coverage by hour, percent)"), *[f"{h:02d}" for h in range(24)]], matrix),
         _dataset(_("Hours per person"), [_("Name"), _("E-mail"), _("Role"), _("Shifts"), _("Voice shifts"),
                                          _("Text shifts"), _("Rostered hours"), _("Corrections"), _("Total hours")],
                  people),
         _dataset(_("Training by area"), [_("Area"), _("Hours attended"), _("Attendances"), _("Counselors"),
                                          _("Assessments taken"), _("Assessments passed")], areas),
-        _dataset(_("Applicant funnel"), [_("Step"), _("Applications"), _("Share of those who applied")], funnel),
+        _dataset(_("Applicant funnel"), [_("Step"), _("Applications"), _("Share of those who applied, percent")],
+                 funnel),
         _sessions(report),
     ]
 

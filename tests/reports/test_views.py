@@ -143,8 +143,9 @@ def test_the_daily_csv_holds_the_hand_computed_figures(client):
     assert ["Coverage rate (counselor-hours covered / wanted)", "83%"] in rows
     assert ["Text: shifts short of people", "1"] in rows
     assert ["Crisis escalations raised", "2"] in rows and ["Applications rejected", "1"] in rows
-    assert ["08:00", "2", "3", "1", "1", "1", "1", "100%"] in rows
-    assert ["10:00", "2", "3", "1", "0", "1", "1", "66%"] in rows
+    assert ["08:00", "2", "3", "1", "1", "1", "1", "100"] in rows
+    assert ["10:00", "2", "3", "1", "0", "1", "1", "66"] in rows
+    assert ["16:00", "0", "0", "0", "0", "0", "0", ""] in rows  # nobody wanted: no percentage
     assert ["Supervisor Zhou", "2026-03-02 08:00", "2026-03-02 16:00"] in rows
 
 
@@ -159,8 +160,9 @@ def test_the_xlsx_has_one_sheet_per_section(client):
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["Crisis escalations raised"] == 4 and summary["Applications received"] == 2
     people = {row[0]: row[8] for row in book["Hours per person"].iter_rows(min_row=2, values_only=True)}
-    assert people["Supervisor Zhou"] == "8" and people["Text A"] == "2"
-    assert book["Coverage by day and hour"]["J3"].value == "100%"  # 2 March, 08:00
+    assert people["Supervisor Zhou"] == 8 and people["Text A"] == 2  # numbers a spreadsheet can add up
+    assert book["Coverage by day and hour"]["J3"].value == 100  # 2 March, 08:00
+    assert book["Coverage by day and hour"]["J4"].value is None  # 3 March: no published roster
 
 
 def test_the_pdf_in_chinese_has_chinese_headings_and_names(client):
