@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("rostering.urls")),
     path("", include("supervision.urls")),
+    path("", include("reports.urls")),
     path("", include("credentialing.urls")),
 ]

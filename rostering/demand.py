@@ -21,6 +21,18 @@ def default_wanted(channel: str, weekday: int, hour: int, peak: int = DEFAULT_PE
     return max(1, round(peak * load * CHANNEL_SHARE[channel]))
 
 
+def wanted_in_hour(channel: str, day, hour: int, *, levels: dict, overrides: dict,
+                   peak: int = DEFAULT_PEAK_COUNSELORS) -> int:
+    """Counselors wanted on `channel` in one hour of a date (platform time): the date's override, else the
+    weekly curve's level, else the default curve. `levels` maps (channel, weekday, hour), `overrides`
+    (channel, date, hour) to counselors wanted. The roster's shifts and the reports both ask this."""
+    override = overrides.get((channel, day, hour))
+    if override is not None:
+        return override
+    weekday = day.weekday()
+    return levels.get((channel, weekday, hour), default_wanted(channel, weekday, hour, peak))
+
+
 def default_curve(peak: int = DEFAULT_PEAK_COUNSELORS) -> dict[tuple[str, int, int], int]:
     """(channel, weekday, hour) -> counselors wanted, for every hour of the week."""
     return {

@@ -117,11 +117,8 @@ def plan_shifts(
 
     def wanted_at(channel: str, moment: datetime) -> int:
         local = moment.astimezone(zone)
-        override = overrides.get((channel, local.date(), local.hour))
-        if override is not None:
-            return override
-        return levels.get((channel, local.weekday(), local.hour),
-                          demand.default_wanted(channel, local.weekday(), local.hour, rules.peak_counselors))
+        return demand.wanted_in_hour(channel, local.date(), local.hour, levels=levels, overrides=overrides,
+                                     peak=rules.peak_counselors)
 
     channels = sorted({t.channel for t in templates if t.role == Role.COUNSELOR})
     shifts = []

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "training",
     "rostering",
     "supervision",
+    "reports",
 ]
 if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")

@@ -20,10 +20,10 @@ def keys_for(client, user) -> list[str]:
     ("anonymous", []),
     ("applicant", ["application", "account"]),
     ("vetting", ["application", "vetting-queue", "vetting-statistics", "account"]),
-    ("scheduler", ["on-duty", "application", "rosters", "groups", "handover", "account"]),
+    ("scheduler", ["on-duty", "application", "rosters", "groups", "handover", "reports", "account"]),
     ("coordinator with the admin flag", ["on-duty", "application", "vetting-queue", "vetting-statistics", "training",
                                          "rosters", "certificates", "escalations", "groups", "handover", "individual",
-                                         "feedback", "admin", "account"]),
+                                         "feedback", "reports", "admin", "account"]),
     ("training team", ["application", "training", "account"]),
     ("vetting with the admin flag", ["application", "vetting-queue", "vetting-statistics", "admin", "account"]),
 ])
@@ -46,7 +46,7 @@ def test_an_app_adds_an_entry_shown_by_its_own_rule(client, monkeypatch):
                              order=50)
     assert "rosters" not in keys_for(client, UserFactory())
     assert keys_for(client, staff_member(StaffRole.SCHEDULER)) == ["on-duty", "application", "rosters", "groups",
-                                                                   "handover", "account"]
+                                                                   "handover", "reports", "account"]
 
 
 def test_the_menu_is_rendered_from_the_registry(client):
