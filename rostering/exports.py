@@ -7,6 +7,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credentialing.spreadsheets import escape_formula
 from rostering.models import Assignment, RosterRun
 from rostering.services import evaluate_pairs, run_pairs
 
@@ -38,10 +39,11 @@ def roster_rows(run: RosterRun) -> list[list]:
     for a in (Assignment.objects.filter(run=run).select_related("shift", "person")
               .order_by("shift__start", "shift__role", "shift__channel", "person__email")):
         shift = a.shift
+        # names and addresses are typed by people: a spreadsheet must show them, never run them
         rows.append([shift.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                      shift.end.astimezone(zone).strftime("%Y-%m-%d %H:%M"), shift.get_role_display(),
-                     shift.get_channel_display() if shift.channel else "", shift.key, str(a.person), a.person.email,
-                     round(shift.hours, 2)])
+                     shift.get_channel_display() if shift.channel else "", shift.key,
+                     escape_formula(str(a.person)), escape_formula(a.person.email), round(shift.hours, 2)])
     return rows
 
 
@@ -72,6 +74,7 @@ def hours_csv(rows: list[dict]) -> str:
     writer = csv.writer(buffer)
     writer.writerow([_("person"), _("e-mail"), _("shifts"), _("rostered hours"), _("corrections"), _("total hours")])
     for row in rows:
-        writer.writerow([str(row["user"]), row["user"].email, row["shifts"], row["rostered"], row["corrected"],
+        writer.writerow([escape_formula(str(row["user"])), escape_formula(row["user"].email), row["shifts"],
+                         row["rostered"], row["corrected"],
                          row["total"]])
     return buffer.getvalue()

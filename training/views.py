@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from common.versioning import posted_version
 from common.views import permission_required
+from credentialing.spreadsheets import escaped_dataset
 from training import reports, selectors, services
 from training.enums import Area, Attendance, ReadinessState
 from training.exceptions import TrainingError
@@ -342,7 +343,7 @@ def report(request):
         name, fmt = export.split(".")
         dataset = (reports.counselors_dataset(reports.programme(with_people=True)) if name == "counselors"
                    else reports.sessions_dataset())
-        content = dataset.export(fmt)
+        content = escaped_dataset(dataset).export(fmt)
         content_type = ("text/csv; charset=utf-8" if fmt == "csv"
                         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         if fmt == "csv":

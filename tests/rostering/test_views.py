@@ -56,6 +56,21 @@ def test_a_scheduler_generates_watches_and_publishes(team, scheduler_client, dja
         assert scheduler_client.get(reverse("rostering:run_export", args=[run.pk, kind])).status_code == 200
 
 
+def test_the_roster_spreadsheet_shows_a_formula_like_name_instead_of_running_it():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rostering.exports import roster_csv
+    from tests.supervision.factories import on_shift, published_run
+    from tests.supervision.factories import volunteer as supervision_volunteer
+
+    run = published_run()
+    on_shift(supervision_volunteer(full_name="=1+2"), datetime(2026, 3, 23, 8, tzinfo=ZoneInfo("Asia/Shanghai")),
+             4, run=run)
+    text = roster_csv(run)
+    assert ",'=1+2," in text and ",=1+2," not in text
+
+
 def test_a_stale_publish_form_is_refused_with_a_message(team, scheduler_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = services.run_create(actor=None, start=MONDAY, days=1, seconds=5)

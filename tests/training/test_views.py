@@ -175,3 +175,13 @@ def test_the_programme_report_runs_a_fixed_number_of_queries(client, version_1, 
     enrol(session(Area.ETHICS), *many_trainees(100, start=1))
     with django_assert_num_queries(len(one)):
         assert client.get(reverse("training:report")).status_code == 200
+
+
+def test_the_counselors_export_shows_a_formula_like_name_instead_of_running_it(client, version_1):
+    client.force_login(team_member())
+    person = trainee()
+    person.user.full_name = '=HYPERLINK("http://evil.example","x")'
+    person.user.save()
+    enrol(session(), person)
+    text = client.get(reverse("training:report"), {"export": "counselors.csv"}).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(" in text and ',=HYPERLINK(' not in text
