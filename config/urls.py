@@ -5,6 +5,9 @@ from django.urls import include, path
 # The admin's own password-only login would bypass two-factor authentication: send it through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# A database that is away answers a clean 503 (common.errors); other errors the plain 500 page.
+handler500 = "common.errors.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

@@ -1,10 +1,11 @@
 """Background work of the credentialing app. Tasks take ids, fetch, and call the code that does the work."""
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from common.mail import queue_mail
 
 
 @task()
@@ -21,28 +22,17 @@ def send_application_update(audit_entry_id: int) -> None:
                    "site_url": settings.SITE_URL}
         subject = render_to_string("credentialing/email/application_update_subject.txt", context).strip()
         body = render_to_string("credentialing/email/application_update.txt", context)
-    EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[applicant.email]).send()
+    queue_mail([EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[applicant.email])],
+               kind="credentialing.application_update")
 
 
 @task()
-def import_applications_file(stored_name: str, actor_id: int | None) -> dict:
-    """Run a large import in the worker; the uploaded file was put in the default storage by the admin."""
-    from common.audit import audit_log
-    from credentialing.audit import CredentialingAction
-    from credentialing.importing import error_report, load_dataset
-    from credentialing.resources import run_import
-    from people.models import User
+def run_application_import(import_id: int) -> dict:
+    """Run a large import queued from the admin (credentialing.import_jobs): all or nothing."""
+    from credentialing.import_jobs import import_run
 
-    with default_storage.open(stored_name, "rb") as handle:
-        dataset = load_dataset(handle.read(), stored_name)
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    result = run_import(dataset, actor=actor)
-    errors = error_report(result)
-    summary = {"file": stored_name, "rows": len(dataset), "imported": 0 if errors else result.totals["new"],
-               "errors": errors[:200]}
-    audit_log(actor=actor, action=CredentialingAction.IMPORT_FINISHED, data=summary)
-    default_storage.delete(stored_name)
-    return summary
+    job = import_run(import_id=import_id)
+    return {"import": job.pk, "state": job.state, "rows": job.rows, "imported": job.imported}
 
 
 @task()
@@ -54,6 +44,7 @@ def send_credential_notice(notice_id: int) -> None:
     notice = CredentialNotice.objects.select_related(
         "volunteer__user", "qualification__qualification_kind").get(pk=notice_id)
     person = notice.volunteer.user
+    messages = []
     for language, recipients, for_team in (
         (person.language, [person.email], False),
         (settings.LANGUAGE_CODE, sorted({member.email for member in vetting_staff() if member.email}), True),
@@ -66,9 +57,10 @@ def send_credential_notice(notice_id: int) -> None:
             subject = render_to_string("credentialing/email/credential_notice_subject.txt", context).strip()
             body = render_to_string("credentialing/email/credential_notice.txt", context)
         # the team's copy goes to every member in Bcc: members do not see each other's addresses
-        message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
-                                         to=recipients if not for_team else [], bcc=recipients if for_team else [])
-        message.send()
+        messages.append(EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
+                                               to=recipients if not for_team else [],
+                                               bcc=recipients if for_team else []))
+    queue_mail(messages, kind="credentialing.credential_notice")
 
 
 @task()
@@ -85,3 +77,18 @@ def make_previews(application_id: int) -> int:
                 preview_of(evidence)
                 made += 1
     return made
+
+
+@task()
+def run_credentials_sweep() -> dict:
+    """The daily sweep (README, *Daily sweep*): expiry notices, pauses and restorations, then the retention purge
+    of evidence files. Idempotent: a run repeated or caught up after downtime sends and pauses nothing twice."""
+    from django.utils import timezone
+
+    from credentialing.expiry import credentials_sweep
+    from credentialing.retention import evidence_files_purge
+
+    report = credentials_sweep(today=timezone.localdate())
+    purge = evidence_files_purge(now=timezone.now())
+    return {"notices": len(report.notices), "paused": len(report.paused), "restored": len(report.restored),
+            "files_deleted": purge.files}

@@ -7,5 +7,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
-        # the audit actions, menu entries, the sessions in the calendar feed and the demo data
-        from supervision import audit, calendar, demo, menu  # noqa: F401
+        # the audit actions, background jobs, menu entries, the sessions in the calendar feed and the demo data
+        from supervision import audit, background, calendar, demo, menu  # noqa: F401
