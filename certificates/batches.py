@@ -125,7 +125,7 @@ def render_batch(printables: list[Printable], output_format: str,
 def batch_run(*, batch_id: int) -> CertificateBatch:
     """Plan, render, then issue and store, all or nothing. Failures are recorded on the batch."""
     with transaction.atomic():
-        batch = CertificateBatch.objects.select_for_update().select_related("requested_by").get(pk=batch_id)
+        batch = CertificateBatch.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=batch_id)
         if batch.state != BatchState.QUEUED:
             return batch  # a second delivery of the same task, or failed by the sweep meanwhile
         _save_progress(batch, state=BatchState.RUNNING, started_at=timezone.now(), done=0, error="")

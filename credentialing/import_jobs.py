@@ -52,7 +52,7 @@ def import_run(*, import_id: int) -> ApplicationImport:
     from credentialing.resources import run_import
 
     with transaction.atomic():
-        job = ApplicationImport.objects.select_for_update().select_related("requested_by").get(pk=import_id)
+        job = ApplicationImport.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=import_id)
         if job.state != ImportState.QUEUED:
             return job  # a second delivery of the task, or given up by the sweep
         job.state = ImportState.RUNNING
