@@ -124,13 +124,13 @@ def deliver(mail_ids: Iterable[int] | None = None, *, now: datetime | None = Non
                         logger.error("Mail %s to %s failed for good after %d attempts: %s", mail.pk,
                                      mail.to or "bcc", mail.attempts, mail.last_error)
                     else:
-                        mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
+                        mail.next_attempt_at = max(now, timezone.now()) + retry_delay(mail.attempts)
                         outcome["retry"] += 1
                         logger.warning("Mail %s not sent (attempt %d), trying again at %s: %s", mail.pk,
                                        mail.attempts, mail.next_attempt_at.isoformat(), mail.last_error)
                 else:
                     mail.state = MailState.SENT
-                    mail.sent_at = timezone.now()
+                    mail.sent_at = max(now, timezone.now())
                     mail.last_error = ""
                     outcome["sent"] += 1
                 mail.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at", "last_error"])
