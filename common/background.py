@@ -1,8 +1,9 @@
 """What the shared machinery runs in the background by itself: its periodic jobs (``common.periodic``)."""
 from datetime import time, timedelta
 
+from common.mail import deliver_mail
 from common.periodic import register_periodic
-from common.tasks import deliver_mail, prune_bookkeeping, sweep_stale_jobs
+from common.tasks import prune_bookkeeping, sweep_stale_jobs
 
 register_periodic("common.sweep_stale_jobs", sweep_stale_jobs, every=timedelta(minutes=1))
 # messages whose retry's task was lost (a worker killed while it waited) still go out

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from common.enums import MailState
 from common.models import OutgoingMail
@@ -41,7 +42,6 @@ def retry_delay(attempts: int) -> timedelta:
 def queue_mail(messages: Iterable[EmailMessage], *, kind: str = "") -> list[int]:
     """Save the messages in the outbox and queue their delivery with the caller's transaction."""
     from common.jobs import enqueue_now
-    from common.tasks import deliver_mail
 
     rows = []
     now = timezone.now()
@@ -139,11 +139,19 @@ def deliver(mail_ids: Iterable[int] | None = None, *, now: datetime | None = Non
     return outcome
 
 
+@task()
+def deliver_mail(mail_ids: list[int] | None = None) -> dict:
+    """Send the due messages of the outbox (these, or all of them); queue the next attempt of those that failed.
+    (The task lives beside the code it runs: ``queue_mail`` queues it.)"""
+    outcome = deliver(mail_ids)
+    if mail_ids is not None and outcome["retry"]:
+        schedule_retries(mail_ids)
+    return outcome
+
+
 def schedule_retries(mail_ids: Iterable[int]) -> str:
     """Queue the next delivery of those among `mail_ids` still waiting, at the earliest of their next attempts
     (with a queue that can run tasks later; otherwise the periodic delivery picks them up)."""
-    from common.tasks import deliver_mail
-
     waiting = OutgoingMail.objects.filter(pk__in=list(mail_ids), state=MailState.QUEUED)
     ids = list(waiting.values_list("pk", flat=True))
     if not ids or not deliver_mail.get_backend().supports_defer:
@@ -156,7 +164,6 @@ def mail_send_again(*, mail_ids: Iterable[int], actor) -> int:
     """A coordinator sends failed messages again (after the mail server is repaired): audited."""
     from common.audit import BackgroundAction, audit_log
     from common.jobs import enqueue_now
-    from common.tasks import deliver_mail
 
     with transaction.atomic():
         mails = list(OutgoingMail.objects.select_for_update().filter(pk__in=list(mail_ids),

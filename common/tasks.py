@@ -1,4 +1,5 @@
-"""Background work every app shares: mail delivery, the stale-job sweep, and pruning old bookkeeping."""
+"""Background work every app shares: the stale-job sweep and pruning old bookkeeping (mail delivery is
+``common.mail.deliver_mail``)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,17 +10,6 @@ from django_tasks import task
 # How long finished bookkeeping is kept: the queue's finished tasks, and the messages the server took.
 KEEP_FINISHED_TASKS = timedelta(days=14)
 KEEP_SENT_MAIL = timedelta(days=14)
-
-
-@task()
-def deliver_mail(mail_ids: list[int] | None = None) -> dict:
-    """Send the due messages of the outbox (these, or all of them); queue the next attempt of those that failed."""
-    from common.mail import deliver, schedule_retries
-
-    outcome = deliver(mail_ids)
-    if mail_ids is not None and outcome["retry"]:
-        schedule_retries(mail_ids)
-    return outcome
 
 
 @task()

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from common.audit import audit_log
 from common.jobs import LostJob, enqueue_now, heartbeat, lost_jobs
@@ -39,9 +40,14 @@ def import_request(*, dataset, actor) -> ApplicationImport:
     return job
 
 
-def _enqueue(job: ApplicationImport) -> None:
-    from credentialing.tasks import run_application_import
+@task()
+def run_application_import(import_id: int) -> dict:
+    """The worker's task (beside the code it runs, which also queues it): run a queued import, all or nothing."""
+    job = import_run(import_id=import_id)
+    return {"import": job.pk, "state": job.state, "rows": job.rows, "imported": job.imported}
 
+
+def _enqueue(job: ApplicationImport) -> None:
     job.task_id = enqueue_now(run_application_import, job.pk, record=lambda task_id: ApplicationImport.objects.filter(
         pk=job.pk).update(task_id=task_id))
 

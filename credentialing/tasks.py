@@ -27,15 +27,6 @@ def send_application_update(audit_entry_id: int) -> None:
 
 
 @task()
-def run_application_import(import_id: int) -> dict:
-    """Run a large import queued from the admin (credentialing.import_jobs): all or nothing."""
-    from credentialing.import_jobs import import_run
-
-    job = import_run(import_id=import_id)
-    return {"import": job.pk, "state": job.state, "rows": job.rows, "imported": job.imported}
-
-
-@task()
 def send_credential_notice(notice_id: int) -> None:
     """Tell the volunteer (in their language) and the vetting team that a qualification expires or has."""
     from credentialing.models import CredentialNotice
@@ -77,18 +68,3 @@ def make_previews(application_id: int) -> int:
                 preview_of(evidence)
                 made += 1
     return made
-
-
-@task()
-def run_credentials_sweep() -> dict:
-    """The daily sweep (README, *Daily sweep*): expiry notices, pauses and restorations, then the retention purge
-    of evidence files. Idempotent: a run repeated or caught up after downtime sends and pauses nothing twice."""
-    from django.utils import timezone
-
-    from credentialing.expiry import credentials_sweep
-    from credentialing.retention import evidence_files_purge
-
-    report = credentials_sweep(today=timezone.localdate())
-    purge = evidence_files_purge(now=timezone.now())
-    return {"notices": len(report.notices), "paused": len(report.paused), "restored": len(report.restored),
-            "files_deleted": purge.files}

@@ -24,11 +24,3 @@ def send_escalation_mail(kind: str, escalation_id: int, user_ids: list[int]) -> 
             body = render_to_string("supervision/email/escalation.txt", context)
         messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
     queue_mail(messages, kind=f"supervision.{kind}")
-
-
-@task()
-def flag_unclaimed_escalations() -> list[int]:
-    """Flag the escalations nobody claimed within 10 minutes (every minute, from the periodic schedule)."""
-    from supervision.services import escalations_flag_unclaimed
-
-    return escalations_flag_unclaimed()

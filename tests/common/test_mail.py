@@ -154,7 +154,7 @@ def test_the_worker_tries_again_after_the_wait_by_itself(mail_server, settings):
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     mail = OutgoingMail.objects.get()
     assert (mail.state, mail.attempts) == (MailState.QUEUED, 1)
-    retry = DBTaskResult.objects.get(task_path="common.tasks.deliver_mail", status="READY")
+    retry = DBTaskResult.objects.get(task_path="common.mail.deliver_mail", status="READY")
     assert retry.run_after == mail.next_attempt_at  # queued for when the wait is over, not before
 
     time.sleep(max(0.0, (mail.next_attempt_at - timezone.now()).total_seconds()) + 0.1)  # the back-off itself

@@ -30,4 +30,4 @@ def test_a_cancellation_is_queued_and_the_worker_mails_everyone_enrolled(setting
     assert all("Assessing suicide risk" in m.subject for m in mailoutbox)
     # the task that rendered the messages, then the outbox's delivery
     assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
-        ("common.tasks.deliver_mail", "SUCCESSFUL"), ("training.tasks.send_session_cancelled", "SUCCESSFUL")]
+        ("common.mail.deliver_mail", "SUCCESSFUL"), ("training.tasks.send_session_cancelled", "SUCCESSFUL")]
