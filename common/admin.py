@@ -83,7 +83,7 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     """The outbox (common.mail): what is waiting, what was sent, and what could not be sent after every attempt.
     The text of a message is not shown (it may carry a sign-in or password link)."""
 
-    list_display = ("created_at", "state", "kind", "recipients", "subject", "attempts", "next_attempt_at", "sent_at")
+    list_display = ("created_at", "state", "subject", "recipients", "attempts", "next_attempt_at")
     list_filter = ("state", "kind")
     search_fields = ("subject",)
     date_hierarchy = "created_at"

@@ -44,22 +44,27 @@ class Housekeeping:
         self.thread.start()
 
     def _run(self) -> None:
-        next_tick = 0.0
+        next_beat = next_tick = 0.0
         try:
             while not self.stop.is_set():
                 close_old_connections()  # a connection the database dropped is replaced, as between requests
                 try:
-                    jobs.worker_beat(self.worker_id)
+                    if time.monotonic() >= next_beat:
+                        jobs.worker_beat(self.worker_id)
+                        next_beat = time.monotonic() + self.beat_every
                     if self.schedule and time.monotonic() >= next_tick:
                         periodic.enqueue_due(worker_id=self.worker_id)
                         next_tick = time.monotonic() + self.tick_every
                 except DatabaseError as error:
                     jobs.database_failed()
                     logger.warning("Worker %s cannot reach the database: %s", self.worker_id, error)
-                    connections["default"].close()
+                    try:
+                        connections["default"].close()
+                    except DatabaseError:
+                        pass
                 except Exception:
                     logger.exception("Worker %s: housekeeping failed; trying again", self.worker_id)
-                self.stop.wait(min(self.beat_every, self.tick_every) if self.schedule else self.beat_every)
+                self.stop.wait(min(self.beat_every, self.tick_every, 5.0))
         finally:
             connections.close_all()
 
