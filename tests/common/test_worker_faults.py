@@ -21,7 +21,7 @@ from django.urls import reverse
 from certificates.batches import batch_request
 from certificates.enums import BatchState, CertificateKind
 from certificates.models import Certificate, CertificateBatch
-from common.models import AuditEntry
+from common.models import AuditEntry, PeriodicRun
 from credentialing.demo import import_rows
 from credentialing.enums import ImportState
 from credentialing.import_jobs import import_request
@@ -195,23 +195,36 @@ def test_a_worker_killed_at_the_end_of_an_import_imports_nothing_and_the_import_
     assert AuditEntry.objects.filter(action="import.finished").count() == 1
 
 
-def test_two_workers_racing_on_one_queue_run_every_job_exactly_once(workers):
+def test_two_workers_racing_on_one_queue_run_every_job_exactly_once_and_tick_the_schedule_once(workers):
     from django_tasks_db.models import DBTaskResult
+
+    from common.periodic import registered_jobs
 
     create_runs_table()
     try:
-        workers("left")
-        workers("right")
+        workers("left", periodic=True)
+        workers("right", periodic=True)
         for job_id in range(60):
             append_run.enqueue(job_id)
-        wait_for(lambda: DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count() == 0, timeout=60,
-                 what="the queue to empty")
+        wait_for(lambda: DBTaskResult.objects.filter(task_path=append_run.module_path).exclude(
+            status__in=["READY", "RUNNING"]).count() == 60, timeout=60, what="the 60 jobs to run")
         with connection.cursor() as cursor:
             cursor.execute("SELECT job_id, pid FROM test_background_runs")
             runs = cursor.fetchall()
-        statuses = list(DBTaskResult.objects.values_list("status", flat=True))
-        assert statuses.count("SUCCESSFUL") == 60, statuses  # a second run would have hit the primary key
+        jobs = list(DBTaskResult.objects.filter(task_path=append_run.module_path).values_list("status", flat=True))
+        assert jobs.count("SUCCESSFUL") == 60, jobs  # a second run would have hit the primary key
         assert sorted(job_id for job_id, _ in runs) == list(range(60))
         assert len({pid for _, pid in runs}) == 2  # both workers took jobs
+
+        # both workers tick the periodic schedule: every job's due run was enqueued once, by one of them
+        names = {job.name for job in registered_jobs()}
+        assert set(PeriodicRun.objects.values_list("name", flat=True)) == names
+        for run in PeriodicRun.objects.all():
+            assert DBTaskResult.objects.filter(pk=run.task_id).exists()
+        task_ids = list(PeriodicRun.objects.values_list("task_id", flat=True))
+        assert len(set(task_ids)) == len(task_ids) == DBTaskResult.objects.filter(pk__in=task_ids).count()
+        scheduled_paths = {job.task.module_path for job in registered_jobs()}
+        assert DBTaskResult.objects.filter(task_path__in=scheduled_paths).count() == len(task_ids)  # none twice
+        assert {run.worker_id for run in PeriodicRun.objects.all()} <= {"left", "right"}
     finally:
         drop_runs_table()
