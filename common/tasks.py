@@ -10,6 +10,7 @@ from django_tasks import task
 # How long finished bookkeeping is kept: the queue's finished tasks, and the messages the server took.
 KEEP_FINISHED_TASKS = timedelta(days=14)
 KEEP_SENT_MAIL = timedelta(days=14)
+KEEP_FAILED_MAIL = timedelta(days=90)  # time enough for a coordinator to send it again; then it is stale news
 
 
 @task()
@@ -23,8 +24,8 @@ def sweep_stale_jobs() -> dict:
 
 @task()
 def prune_bookkeeping() -> dict:
-    """Delete the queue's finished tasks and the sent mail older than two weeks (failed mail stays until a
-    coordinator has dealt with it; periodic runs prune themselves)."""
+    """Delete the queue's finished tasks and the sent mail older than two weeks, and mail that could not be sent
+    older than three months (periodic runs prune themselves)."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -36,4 +37,5 @@ def prune_bookkeeping() -> dict:
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
         finished_at__lt=now - KEEP_FINISHED_TASKS).delete()
     mails, _ = OutgoingMail.objects.filter(state=MailState.SENT, sent_at__lt=now - KEEP_SENT_MAIL).delete()
-    return {"tasks": tasks, "mails": mails}
+    given_up, _ = OutgoingMail.objects.filter(state=MailState.FAILED, created_at__lt=now - KEEP_FAILED_MAIL).delete()
+    return {"tasks": tasks, "mails": mails + given_up}

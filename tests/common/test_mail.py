@@ -162,3 +162,21 @@ def test_the_worker_tries_again_after_the_wait_by_itself(mail_server, settings):
     mail.refresh_from_db()
     assert (mail.state, mail.attempts) == (MailState.SENT, 2)
     assert [envelope.rcpt_tos for envelope in server.received] == [[application.applicant.email]]
+
+
+@pytest.mark.django_db
+def test_old_sent_and_long_undelivered_mail_is_deleted_and_the_rest_kept():
+    from common.tasks import prune_bookkeeping
+
+    now = timezone.now()
+
+    def mail(state: str, age: timedelta) -> OutgoingMail:
+        return OutgoingMail.objects.create(subject=state, body="", from_email="a@b.c", to=["x@y.z"], state=state,
+                                           created_at=now - age, sent_at=now - age if state == "sent" else None)
+
+    keep = {mail("sent", timedelta(days=13)).pk, mail("failed", timedelta(days=89)).pk,
+            mail("queued", timedelta(days=200)).pk}
+    mail("sent", timedelta(days=15))
+    mail("failed", timedelta(days=91))
+    assert prune_bookkeeping.call()["mails"] == 2
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == keep
