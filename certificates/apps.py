@@ -9,4 +9,4 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # the audit actions, the menu entries, the section of the data export, and the kinds built from
         # credentialing's data (training and rostering register theirs from their own apps)
-        from certificates import audit, kinds, menu, personal_data  # noqa: F401
+        from certificates import audit, background, kinds, menu, personal_data  # noqa: F401

@@ -10,3 +10,5 @@ class CertificateAction(models.TextChoices):
     ISSUED = "certificate.issued", _("Certificate issued")
     REVOKED = "certificate.revoked", _("Certificate revoked")
     BATCH_REQUESTED = "certificate.batch_requested", _("Certificate batch requested")
+    BATCH_FAILED = "certificate.batch_failed", _("Certificate batch failed")
+    BATCH_RETRIED = "certificate.batch_retried", _("Certificate batch tried again")

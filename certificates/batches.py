@@ -27,6 +27,7 @@ from certificates.models import CertificateBatch
 from certificates.rendering import Printable
 from certificates.services import available_spec, commit_issue, plan_issue
 from common.audit import audit_log
+from common.jobs import LostJob, enqueue_now, heartbeat, lost_jobs
 
 RENDER_CHUNK = 100  # pages laid out per WeasyPrint document; progress is saved after each
 
@@ -43,12 +44,62 @@ def batch_request(*, kind: str, output_format: str, actor, only_missing: bool = 
     available_spec(kind)
     if output_format not in BatchFormat.values:
         raise CertificateRefused(_("Unknown format."))
-    batch = CertificateBatch.objects.create(kind=kind, output_format=output_format, requested_by=actor,
-                                            only_missing=only_missing)
-    audit_log(actor=actor, action=CertificateAction.BATCH_REQUESTED, target=batch,
-              data={"kind": kind, "format": output_format, "only_missing": only_missing})
-    transaction.on_commit(lambda: run_certificate_batch.enqueue(batch.pk))
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(kind=kind, output_format=output_format, requested_by=actor,
+                                                only_missing=only_missing)
+        audit_log(actor=actor, action=CertificateAction.BATCH_REQUESTED, target=batch,
+                  data={"kind": kind, "format": output_format, "only_missing": only_missing})
+        _enqueue(batch)
     return batch
+
+
+def _enqueue(batch: CertificateBatch) -> None:
+    """The batch's task is queued in the same transaction as the batch's state (common.jobs.enqueue_now)."""
+    batch.task_id = enqueue_now(run_certificate_batch, batch.pk, record=lambda task_id: CertificateBatch.objects.filter(
+        pk=batch.pk).update(task_id=task_id))
+
+
+def batch_retry(*, batch_id: int, actor) -> CertificateBatch:
+    """Run a failed batch again from the start (nothing of the failed attempt was issued or stored)."""
+    if not actor.has_perm("certificates.issue_certificate"):
+        raise CertificateRefused(_("Only the coordinators can issue certificates."))
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.state != BatchState.FAILED:
+            raise CertificateRefused(_("Only a failed batch can be tried again."))
+        previous_error = batch.error
+        _save_progress(batch, state=BatchState.QUEUED, done=0, total=0, error="", started_at=None, finished_at=None,
+                       heartbeat_at=None)
+        audit_log(actor=actor, action=CertificateAction.BATCH_RETRIED, target=batch, from_state=BatchState.FAILED,
+                  to_state=BatchState.QUEUED, reason=previous_error[:500])
+        _enqueue(batch)
+    return batch
+
+
+def _batch_fail(batch_id: int, message: str, *, expected: LostJob | None = None) -> bool:
+    """Mark a queued or running batch failed with the reason, audited (the service is the actor)."""
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.state not in (BatchState.QUEUED, BatchState.RUNNING):
+            return False
+        if expected is not None and not expected.unchanged(batch):
+            return False  # retried or beating again since it was judged
+        from_state = batch.state
+        _save_progress(batch, state=BatchState.FAILED, error=message, finished_at=timezone.now())
+        audit_log(actor=None, action=CertificateAction.BATCH_FAILED, target=batch, from_state=from_state,
+                  to_state=BatchState.FAILED, reason=message[:500])
+    return True
+
+
+def batches_fail_lost(*, now, by_time: bool) -> int:
+    """The stale-job sweep (common.jobs): batches whose worker stopped fail with the reason in words."""
+    failed = 0
+    active = CertificateBatch.objects.filter(state__in=[BatchState.QUEUED, BatchState.RUNNING])
+    for lost in lost_jobs(active, now=now, by_time=by_time):
+        message = (_("The worker stopped while rendering this batch; nothing was issued. Try again.") if lost.started
+                   else _("The worker stopped before it began this batch; nothing was issued. Try again."))
+        failed += _batch_fail(lost.pk, message, expected=lost)
+    return failed
 
 
 def _save_progress(batch: CertificateBatch, **fields) -> None:
@@ -73,27 +124,32 @@ def render_batch(printables: list[Printable], output_format: str,
 
 def batch_run(*, batch_id: int) -> CertificateBatch:
     """Plan, render, then issue and store, all or nothing. Failures are recorded on the batch."""
-    batch = CertificateBatch.objects.select_related("requested_by").get(pk=batch_id)
-    if batch.state not in (BatchState.QUEUED, BatchState.FAILED):
-        return batch  # a second delivery of the same task
-    _save_progress(batch, state=BatchState.RUNNING, started_at=timezone.now(), done=0, error="")
+    with transaction.atomic():
+        batch = CertificateBatch.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=batch_id)
+        if batch.state != BatchState.QUEUED:
+            return batch  # a second delivery of the same task, or failed by the sweep meanwhile
+        _save_progress(batch, state=BatchState.RUNNING, started_at=timezone.now(), done=0, error="")
     try:
-        spec = available_spec(batch.kind)
-        plan = plan_issue(kind=batch.kind, snapshots=spec.source(None, None), actor=batch.requested_by,
-                          only_missing=batch.only_missing)
-        _save_progress(batch, total=len(plan.certificates))
-        content = render_batch(plan.printables(), batch.output_format,
-                               on_progress=lambda done: _save_progress(batch, done=done))
-        with transaction.atomic():
-            commit_issue(plan, actor=batch.requested_by)
-            if plan.certificates:
-                batch.file.save("batch", ContentFile(content), save=False)
-            _save_progress(batch, file=batch.file.name or "", issued=len(plan.new), state=BatchState.DONE,
-                           finished_at=timezone.now())
+        with heartbeat(CertificateBatch, batch.pk):
+            spec = available_spec(batch.kind)
+            plan = plan_issue(kind=batch.kind, snapshots=spec.source(None, None), actor=batch.requested_by,
+                              only_missing=batch.only_missing)
+            _save_progress(batch, total=len(plan.certificates))
+            content = render_batch(plan.printables(), batch.output_format,
+                                   on_progress=lambda done: _save_progress(batch, done=done))
+            with transaction.atomic():
+                if (CertificateBatch.objects.select_for_update().values_list("state", flat=True)
+                        .get(pk=batch.pk) != BatchState.RUNNING):
+                    return batch  # failed by the sweep meanwhile (it took this worker for dead): issue nothing
+                commit_issue(plan, actor=batch.requested_by)
+                if plan.certificates:
+                    batch.file.save("batch", ContentFile(content), save=False)
+                _save_progress(batch, file=batch.file.name or "", issued=len(plan.new), state=BatchState.DONE,
+                               finished_at=timezone.now())
     except Exception as error:  # told on the batch's page; the worker's log has the traceback
         message = str(error) if isinstance(error, CertificateRefused) else _("The batch failed: %(error)s") % {
             "error": error}
-        _save_progress(batch, state=BatchState.FAILED, error=message, finished_at=timezone.now())
+        _batch_fail(batch.pk, message)
         if not isinstance(error, CertificateRefused):
             raise
     return batch

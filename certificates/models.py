@@ -141,6 +141,9 @@ class CertificateBatch(models.Model):
     created_at = models.DateTimeField(_("requested"), default=now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # written by the worker while it renders (common.jobs): a batch whose worker stopped is found and failed
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("certificates/batches/new/", views.batch_new, name="batch_new"),
     path("certificates/batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("certificates/batches/<int:pk>/retry/", views.batch_retry, name="batch_retry"),
     path("certificates/batches/<int:pk>/progress/", views.batch_progress, name="batch_progress"),
     path("certificates/batches/<int:pk>/download/", views.batch_download, name="batch_download"),
 ]

@@ -175,6 +175,20 @@ def _finished(batch: CertificateBatch) -> bool:
     return batch.state in (BatchState.DONE, BatchState.FAILED)
 
 
+@permission_required("certificates.issue_certificate")
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        batches.batch_retry(batch_id=pk, actor=request.user)
+    except CertificateBatch.DoesNotExist:
+        raise Http404
+    except CertificateRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The batch is queued again."))
+    return redirect("certificates:batch", pk=pk)
+
+
 @permission_required("certificates.manage_certificates")
 @require_GET
 def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:

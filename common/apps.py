@@ -7,4 +7,5 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self):
-        from common import audit  # noqa: F401  the actions of the shared trail itself
+        # the actions of the shared trail itself, and the shared machinery's periodic jobs
+        from common import audit, background  # noqa: F401

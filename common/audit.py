@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from common.actions import _LABELS, UnknownAuditAction, action_label, register_actions, registered_actions
 from common.models import AuditEntry
@@ -69,3 +70,10 @@ def entries_about(target: models.Model):
     return AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk
     ).order_by("-created_at", "-pk")
+
+
+@register_actions
+class BackgroundAction(models.TextChoices):
+    """The shared machinery's own decisions (``common.mail``)."""
+
+    MAIL_SENT_AGAIN = "mail.sent_again", _("Undelivered mail sent again")

@@ -1,4 +1,5 @@
-"""The one audit trail every app writes to."""
+"""What every app shares in the database: the audit trail, and the background machinery (periodic runs, the
+workers' heartbeats, the mail outbox)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from common.actions import action_label
+from common.enums import MailState
 
 
 class AuditEntry(models.Model):
@@ -56,3 +58,80 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+
+class PeriodicRun(models.Model):
+    """One due time of a periodic job (``common.periodic``), recorded when a scheduler enqueued it.
+
+    The unique constraint is what makes several schedulers (one per worker, on several machines) safe: the first
+    to insert a job's due time enqueues it, the others find the row there and do nothing.
+    """
+
+    name = models.CharField(_("job"), max_length=80)
+    due_at = models.DateTimeField(_("due"))
+    enqueued_at = models.DateTimeField(_("enqueued"), default=now)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "name"]
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        constraints = [models.UniqueConstraint(fields=["name", "due_at"], name="periodic_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerProcess(models.Model):
+    """A running task worker (``manage.py db_worker``): it beats while it lives; the sweep judges by it whose
+    tasks were lost (``common.jobs``)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("machine"), max_length=255)
+    pid = models.PositiveIntegerField(_("process"))
+    queues = models.CharField(_("queues"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started"), default=now)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), default=now)
+
+    class Meta:
+        ordering = ["hostname", "pid"]
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
+
+class OutgoingMail(models.Model):
+    """One message on its way out (``common.mail``): kept until the mail server took it, retried with back-off,
+    and left as failed for the coordinators to see when every attempt failed."""
+
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"))
+    html = models.TextField(blank=True)
+    from_email = models.CharField(_("from"), max_length=320)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(_("bcc"), default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=MailState.choices, default=MailState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), default=now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="mail_due")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(attempts__lte=50), name="mail_attempts_sane"),
+            models.CheckConstraint(condition=models.Q(state__in=MailState.values), name="mail_state_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to + self.bcc)[:80]}"

@@ -7,6 +7,9 @@ from credentialing.views.applicant import home
 # The admin's own password-only login would bypass two-factor authentication: send it through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# A database that is away answers a clean 503 (common.errors); other errors the plain 500 page.
+handler500 = "common.errors.server_error"
+
 urlpatterns = [
     # The site's home, by a name the shared page shell can use without knowing which app serves it.
     path("", home, name="home"),

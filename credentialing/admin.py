@@ -1,13 +1,11 @@
 """The coordinators' admin. Application states change only on the vetting screens, so they are read-only here."""
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import admin, messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -18,11 +16,13 @@ from common.audit import audit_log
 from credentialing import services
 from credentialing.audit import CredentialingAction
 from credentialing.exceptions import CredentialingError
+from credentialing.import_jobs import import_request, import_retry
 from credentialing.importing import read_failure_message
 from credentialing.models import (
     REQUIRED_TOPIC_COLUMNS,
     TOPIC_COLUMNS,
     Application,
+    ApplicationImport,
     CredentialNotice,
     CriteriaSet,
     EthicsTraining,
@@ -35,7 +35,6 @@ from credentialing.models import (
 )
 from credentialing.resources import ApplicationResource
 from credentialing.spreadsheets import SPREADSHEET_FORMATS
-from credentialing.tasks import import_applications_file
 
 # Imports larger than this run in the background worker once confirmed; the dry run stays in the request.
 BACKGROUND_IMPORT_ROWS = 500
@@ -166,19 +165,20 @@ class ApplicationAdmin(RulesAdminMixin, ImportExportModelAdmin):
         """The confirmed import: small files at once, large ones in the background worker."""
         if len(dataset) <= BACKGROUND_IMPORT_ROWS:
             return super().process_dataset(dataset, form, request, **kwargs)
-        stored_name = default_storage.save(f"imports/{uuid.uuid4().hex}.csv",
-                                           ContentFile(dataset.export("csv").encode("utf-8")))
-        transaction.on_commit(lambda: import_applications_file.enqueue(stored_name, request.user.pk))
+        job = import_request(dataset=dataset, actor=request.user)
         result = Result()
-        result.queued_rows = len(dataset)
+        result.queued_import = job
         return result
 
     def add_success_message(self, result, request):
-        if getattr(result, "queued_rows", None):
-            self.message_user(request, ngettext(
-                "%(count)d row is being imported in the background; the audit trail records the outcome.",
-                "%(count)d rows are being imported in the background; the audit trail records the outcome.",
-                result.queued_rows) % {"count": result.queued_rows})
+        job = getattr(result, "queued_import", None)
+        if job is not None:
+            self.message_user(request, format_html(
+                "{} <a href=\"{}\">{}</a>",
+                ngettext("%(count)d row is being imported in the background.",
+                         "%(count)d rows are being imported in the background.", job.rows) % {"count": job.rows},
+                reverse("admin:credentialing_applicationimport_change", args=[job.pk]),
+                _("Follow the import")))
             return
         super().add_success_message(result, request)
 
@@ -256,3 +256,45 @@ class CredentialNoticeAdmin(RulesModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApplicationImport)
+class ApplicationImportAdmin(RulesModelAdmin):
+    """Large imports run by the worker: their state, what they imported or why they failed; a failed one can be
+    tried again from its stored file (audited)."""
+
+    list_display = ("created_at", "state", "rows", "imported", "requested_by", "finished_at")
+    list_filter = ("state",)
+    list_select_related = ("requested_by",)
+    fields = ("state", "rows", "imported", "requested_by", "created_at", "started_at", "finished_at", "error",
+              "problem_lines")
+    readonly_fields = fields
+    actions = ("try_again",)
+    show_full_result_count = False
+
+    @admin.display(description=_("problems in the file"))
+    def problem_lines(self, job: ApplicationImport) -> str:
+        return "\n".join(job.problems) or "–"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_try_again_permission(self, request) -> bool:
+        return request.user.has_perm("credentialing.import_application")
+
+    @admin.action(description=_("Try the selected failed imports again"), permissions=["try_again"])
+    def try_again(self, request, queryset):
+        queued = 0
+        for job in queryset.order_by("pk"):
+            try:
+                import_retry(import_id=job.pk, actor=request.user)
+            except CredentialingError as error:
+                self.message_user(request, f"#{job.pk}: {error}", messages.WARNING)
+            else:
+                queued += 1
+        if queued:
+            self.message_user(request, ngettext("%(count)d import is queued again.",
+                                                "%(count)d imports are queued again.", queued) % {"count": queued})

@@ -7,5 +7,5 @@ class CredentialingConfig(AppConfig):
     verbose_name = _("Credentialing")
 
     def ready(self):
-        # the audit actions, menu entries and this app's section of a person's data export
-        from credentialing import audit, menu, personal_data  # noqa: F401
+        # the audit actions, background jobs, menu entries and this app's section of a person's data export
+        from credentialing import audit, background, menu, personal_data  # noqa: F401

@@ -25,6 +25,8 @@ class CredentialingAction(models.TextChoices):
     EVIDENCE_CHECKED = "evidence.checked", _("Evidence checked")
     CRITERIA_ACTIVATED = "criteria.activated", _("Criteria set made active")
     IMPORT_FINISHED = "import.finished", _("Import finished")
+    IMPORT_FAILED = "import.failed", _("Import failed")
+    IMPORT_RETRIED = "import.retried", _("Import tried again")
     EVIDENCE_VERIFIED_ALL = "evidence.verified_all", _("Every evidence item verified")
     EXPIRY_NOTICE = "credential.expiry_notice", _("Told that a qualification expires")
     QUALIFICATION_RENEWED = "credential.renewed", _("Renewed qualification verified")

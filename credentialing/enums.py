@@ -111,3 +111,12 @@ class EvidenceCheck(models.TextChoices):
     PENDING = "pending", _("Not yet verified")
     VERIFIED = "verified", _("Verified")
     NOT_ACCEPTABLE = "not_acceptable", _("Not acceptable")
+
+
+class ImportState(models.TextChoices):
+    """A large import run by the worker."""
+
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import translation
@@ -21,6 +21,7 @@ from credentialing.enums import (
     Channel,
     Criterion,
     EvidenceCheck,
+    ImportState,
     InstitutionKind,
     PracticeEvidenceKind,
     RoleApplied,
@@ -527,3 +528,39 @@ class RetentionPolicy(models.Model):
     @classmethod
     def current(cls) -> RetentionPolicy:
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class ApplicationImport(models.Model):
+    """A large spreadsheet import run by the worker: its file waits in the private storage until it is done.
+
+    All or nothing: the rows, the audit entries and the state ``done`` are written in one transaction. A worker
+    that stops mid-way leaves nothing imported; the stale-job sweep marks the import failed and a coordinator
+    can try again (``credentialing.import_jobs``).
+    """
+
+    stored_name = models.CharField(_("file"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"))
+    state = models.CharField(_("state"), max_length=8, choices=ImportState.choices, default=ImportState.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    created_at = models.DateTimeField(_("requested"), default=now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    problems = models.JSONField(_("problems in the file"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("application import")
+        verbose_name_plural = _("application imports")
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="application_import_state_known"),
+            models.CheckConstraint(condition=Q(rows__lte=1_000_000) & Q(imported__lte=F("rows")),
+                                   name="application_import_counts_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.rows})"

@@ -58,6 +58,7 @@ rules.add_perm("credentialing.view_retentionpolicy", is_coordinator)
 rules.add_perm("credentialing.change_retentionpolicy", is_coordinator)
 rules.add_perm("credentialing.add_retentionpolicy", is_coordinator)
 rules.add_perm("credentialing.view_credentialnotice", is_coordinator)
+rules.add_perm("credentialing.view_applicationimport", is_coordinator)
 # Applicants' personal data leave in bulk only through these two.
 rules.add_perm("credentialing.export_application", is_coordinator)
 rules.add_perm("credentialing.import_application", is_coordinator)

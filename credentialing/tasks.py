@@ -1,10 +1,11 @@
 """Background work of the credentialing app. Tasks take ids, fetch, and call the code that does the work."""
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
+
+from common.mail import queue_mail
 
 
 @task()
@@ -21,28 +22,8 @@ def send_application_update(audit_entry_id: int) -> None:
                    "site_url": settings.SITE_URL}
         subject = render_to_string("credentialing/email/application_update_subject.txt", context).strip()
         body = render_to_string("credentialing/email/application_update.txt", context)
-    EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[applicant.email]).send()
-
-
-@task()
-def import_applications_file(stored_name: str, actor_id: int | None) -> dict:
-    """Run a large import in the worker; the uploaded file was put in the default storage by the admin."""
-    from common.audit import audit_log
-    from credentialing.audit import CredentialingAction
-    from credentialing.importing import error_report, load_dataset
-    from credentialing.resources import run_import
-    from people.models import User
-
-    with default_storage.open(stored_name, "rb") as handle:
-        dataset = load_dataset(handle.read(), stored_name)
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    result = run_import(dataset, actor=actor)
-    errors = error_report(result)
-    summary = {"file": stored_name, "rows": len(dataset), "imported": 0 if errors else result.totals["new"],
-               "errors": errors[:200]}
-    audit_log(actor=actor, action=CredentialingAction.IMPORT_FINISHED, data=summary)
-    default_storage.delete(stored_name)
-    return summary
+    queue_mail([EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[applicant.email])],
+               kind="credentialing.application_update")
 
 
 @task()
@@ -54,6 +35,7 @@ def send_credential_notice(notice_id: int) -> None:
     notice = CredentialNotice.objects.select_related(
         "volunteer__user", "qualification__qualification_kind").get(pk=notice_id)
     person = notice.volunteer.user
+    messages = []
     for language, recipients, for_team in (
         (person.language, [person.email], False),
         (settings.LANGUAGE_CODE, sorted({member.email for member in vetting_staff() if member.email}), True),
@@ -66,9 +48,10 @@ def send_credential_notice(notice_id: int) -> None:
             subject = render_to_string("credentialing/email/credential_notice_subject.txt", context).strip()
             body = render_to_string("credentialing/email/credential_notice.txt", context)
         # the team's copy goes to every member in Bcc: members do not see each other's addresses
-        message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
-                                         to=recipients if not for_team else [], bcc=recipients if for_team else [])
-        message.send()
+        messages.append(EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
+                                               to=recipients if not for_team else [],
+                                               bcc=recipients if for_team else []))
+    queue_mail(messages, kind="credentialing.credential_notice")
 
 
 @task()

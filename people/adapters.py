@@ -2,10 +2,9 @@ from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from people import tasks
+from common.mail import queue_mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,8 +16,5 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(template_prefix, email, {
             "request": request, "email": email, "current_site": site, **context,
         })
-        html = next((content for content, mimetype in getattr(message, "alternatives", [])
-                     if mimetype == "text/html"), "")
-        payload = {"subject": message.subject, "body": message.body, "to": list(message.to),
-                   "from_email": message.from_email, "html": html}
-        transaction.on_commit(lambda: tasks.send_email_message.enqueue(payload))
+        # into the outbox with the request's transaction; the worker sends it (retried while the server fails)
+        queue_mail([message], kind="account")

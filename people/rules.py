@@ -64,3 +64,9 @@ rules.add_perm("people.edit_volunteer_profile", is_the_volunteer | is_coordinato
 rules.add_perm("people.change_volunteer_status", is_coordinator | is_training_team | is_scheduler)
 # The shared audit trail is read by coordinators only (it names staff and applicants).
 rules.add_perm("common.view_auditentry", is_coordinator)
+# The background machinery (common.mail, common.jobs, common.periodic): mail the server would not take is for the
+# coordinators to see and send again; the workers and periodic runs are shown to them read-only.
+rules.add_perm("common.view_outgoingmail", is_coordinator)
+rules.add_perm("common.send_mail_again", is_coordinator)
+rules.add_perm("common.view_workerprocess", is_coordinator)
+rules.add_perm("common.view_periodicrun", is_coordinator)

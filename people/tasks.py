@@ -3,10 +3,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
+from common.mail import queue_mail
+
 
 @task()
 def send_email_message(message: dict) -> None:
-    """Send an already rendered message (allauth's mails are rendered in the request, sent here)."""
+    """Put an already rendered message in the outbox (kept for tasks queued before allauth's mails went to the
+    outbox directly, see people.adapters)."""
     email = EmailMultiAlternatives(
         subject=message["subject"],
         body=message["body"],
@@ -15,4 +18,4 @@ def send_email_message(message: dict) -> None:
     )
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")
-    email.send()
+    queue_mail([email], kind="account")

@@ -21,11 +21,14 @@ from rostering.solving import DEAD_AFTER, locked_run, run_transition
 MAX_DAYS = 28
 
 
-def _enqueue_solve(run_id: int) -> None:
+def _enqueue_solve(run: RosterRun) -> None:
+    """Queue the solve in the caller's transaction (common.jobs.enqueue_now): a run is never left solving with no
+    task to solve it."""
+    from common.jobs import enqueue_now
     from rostering.tasks import solve_run
 
-    result = solve_run.enqueue(run_id)
-    RosterRun.objects.filter(pk=run_id).update(task_id=str(result.id))
+    run.task_id = enqueue_now(solve_run, run.pk,
+                              record=lambda task_id: RosterRun.objects.filter(pk=run.pk).update(task_id=task_id))
 
 
 def run_create(*, actor, start: date, days: int, seconds: int, replans: RosterRun | None = None,
@@ -60,7 +63,7 @@ def run_create(*, actor, start: date, days: int, seconds: int, replans: RosterRu
                data={"start": start.isoformat(), "days": days, "people": len(problem["people"]),
                      "shifts": len(problem["shifts"]), "replans": replans.pk if replans else None})
         if enqueue:
-            transaction.on_commit(lambda: _enqueue_solve(run.pk))
+            _enqueue_solve(run)
     return run
 
 
@@ -94,6 +97,25 @@ def run_fail_if_dead(*, run_id: int) -> RosterRun:
     return run
 
 
+def runs_fail_lost(*, now, by_time: bool) -> int:
+    """The stale-job sweep (common.jobs): runs whose worker stopped, while solving or before it began, fail with
+    the reason in words; the scheduler can try again."""
+    from common.jobs import lost_jobs
+
+    failed = 0
+    for lost in lost_jobs(RosterRun.objects.filter(state=RunState.SOLVING), now=now, by_time=by_time):
+        with transaction.atomic():
+            run = locked_run(lost.pk)
+            if run.state != RunState.SOLVING or not lost.unchanged(run):
+                continue  # finished, retried or beating again meanwhile
+            run.error = (_("The worker stopped while solving this roster.") if lost.started else
+                         _("The worker stopped before it began solving this roster."))
+            run_transition(run, RunState.FAILED, actor=None, action="roster.failed", reason=run.error,
+                           fields=("error",))
+            failed += 1
+    return failed
+
+
 def run_retry(*, run_id: int, actor) -> RosterRun:
     """Solve a failed run again from its saved problem."""
     with transaction.atomic():
@@ -105,7 +127,7 @@ def run_retry(*, run_id: int, actor) -> RosterRun:
         run_transition(run, RunState.SOLVING, actor=actor, action="roster.retried",
                     fields=("error", "pin_conflicts", "stop_requested", "heartbeat_at", "started_at",
                             "best_penalty", "bound", "elapsed"))
-        transaction.on_commit(lambda: _enqueue_solve(run.pk))
+        _enqueue_solve(run)
     return run
 
 

@@ -2,10 +2,13 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
+
+from common.mail import queue_mail
 
 
 @task()
@@ -36,7 +39,7 @@ def send_roster_published(run_id: int) -> None:
             subject = render_to_string("rostering/email/roster_published_subject.txt", context)
             body = render_to_string("rostering/email/roster_published.txt", context)
         messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
-    get_connection().send_messages(messages)
+    queue_mail(messages, kind="rostering.published")
 
 
 @task()
@@ -54,5 +57,17 @@ def send_shift_reminders(assignment_ids: list[int]) -> None:
             subject = render_to_string("rostering/email/shift_reminder_subject.txt", context)
             body = render_to_string("rostering/email/shift_reminder.txt", context)
         messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
-    get_connection().send_messages(messages)
-    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_at=timezone.now())
+    with transaction.atomic():  # in the outbox and marked reminded together: never twice, never lost
+        queue_mail(messages, kind="rostering.shift_reminder")
+        Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_at=timezone.now())
+
+
+@task()
+def queue_due_reminders() -> int:
+    """Queue the reminders whose time has come, 200 to a task (every 15 minutes, from the periodic schedule)."""
+    from rostering.selectors import reminders_due
+
+    due = [a.pk for a in reminders_due(timezone.now())]
+    for start in range(0, len(due), 200):
+        send_shift_reminders.enqueue(due[start:start + 200])
+    return len(due)

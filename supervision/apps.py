@@ -7,5 +7,6 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self):
-        # the audit actions, menu entries, the sessions in the calendar feed and the demo data
-        from supervision import audit, calendar, demo, menu, personal_data  # noqa: F401
+        # the audit actions, background jobs, menu entries, the sessions in the calendar feed, the data export's
+        # section and the demo data
+        from supervision import audit, background, calendar, demo, menu, personal_data  # noqa: F401

@@ -141,7 +141,8 @@ def escalation_close(*, escalation_id: int, actor, action_taken: str, at: dateti
 
 def escalations_flag_unclaimed(*, at: datetime | None = None) -> list[int]:
     """Escalations nobody claimed within 10 minutes: flagged once, to the coordinators and the next supervisor
-    on duty for the channel (in the app and by mail). Runs from `manage.py supervision_escalation_sweep`."""
+    on duty for the channel (in the app and by mail). The workers run it every minute (supervision/background.py);
+`manage.py supervision_escalation_sweep` by hand."""
     at = at or timezone.now()
     flagged = []
     with transaction.atomic():

@@ -1,9 +1,11 @@
 """Background work of the supervision app. Tasks take ids, fetch, and send."""
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
+
+from common.mail import queue_mail
 
 
 @task()
@@ -21,7 +23,7 @@ def send_escalation_mail(kind: str, escalation_id: int, user_ids: list[int]) -> 
             subject = render_to_string("supervision/email/escalation_subject.txt", context)
             body = render_to_string("supervision/email/escalation.txt", context)
         messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))
-    get_connection().send_messages(messages)
+    queue_mail(messages, kind=f"supervision.{kind}")
 
 
 @task()

@@ -5,8 +5,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from common.mail import queue_mail
 
-def _send(user, template: str, context: dict) -> None:
+
+def _message(user, template: str, context: dict) -> EmailMessage:
     import zoneinfo
 
     with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE), \
@@ -14,7 +16,7 @@ def _send(user, template: str, context: dict) -> None:
         context = {**context, "user": user, "site_url": settings.SITE_URL}
         subject = render_to_string(f"training/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"training/email/{template}.txt", context)
-    EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
 
 
 @task()
@@ -23,8 +25,8 @@ def send_session_cancelled(session_id: int) -> None:
     from training.models import Session
 
     session = Session.objects.get(pk=session_id)
-    for enrolment in session.enrolments.select_related("trainee__user"):
-        _send(enrolment.trainee.user, "session_cancelled", {"session": session})
+    queue_mail([_message(enrolment.trainee.user, "session_cancelled", {"session": session})
+                for enrolment in session.enrolments.select_related("trainee__user")], kind="training.session_cancelled")
 
 
 @task()
@@ -33,7 +35,7 @@ def send_ready_notice(trainee_id: int) -> None:
     from training.models import Trainee
 
     trainee = Trainee.objects.select_related("user").get(pk=trainee_id)
-    _send(trainee.user, "ready", {"trainee": trainee})
+    queue_mail([_message(trainee.user, "ready", {"trainee": trainee})], kind="training.ready")
 
 
 @task()
@@ -45,6 +47,6 @@ def send_reminders(trainee_ids: list[int], message: str) -> None:
     trainees = list(Trainee.objects.filter(pk__in=trainee_ids).select_related("user"))
     progress = progress_for(trainees)
     sessions = list(upcoming_sessions(days=7).filter(state="scheduled")[:7])
-    for trainee in trainees:
-        _send(trainee.user, "reminder", {"trainee": trainee, "readiness": progress[trainee.pk], "message": message,
-                                         "sessions": sessions})
+    queue_mail([_message(trainee.user, "reminder", {"trainee": trainee, "readiness": progress[trainee.pk],
+                                                    "message": message, "sessions": sessions})
+                for trainee in trainees], kind="training.reminder")

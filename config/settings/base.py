@@ -177,6 +177,8 @@ if env.email_host:
     EMAIL_HOST_USER = env.email_host_user
     EMAIL_HOST_PASSWORD = env.email_host_password
     EMAIL_USE_TLS = env.email_use_tls
+    # a mail server that hangs fails the attempt (retried later, common.mail) instead of holding a worker
+    EMAIL_TIMEOUT = 30
 else:
     # Without a mail server the messages land as files an operator can read.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

@@ -125,12 +125,15 @@ def test_reminders_go_out_at_each_persons_lead_time_once(django_capture_on_commi
     assert not {a.pk for a in on_first} & {a.pk for a in reminders_due(first.start - timedelta(hours=3))}
     from unittest import mock
 
-    with mock.patch("django.utils.timezone.now", return_value=just_before):
+    # the reminders go to the outbox with the task's transaction and leave it once that commits
+    with mock.patch("django.utils.timezone.now", return_value=just_before), \
+            django_capture_on_commit_callbacks(execute=True):
         call_command("roster_send_reminders", stdout=__import__("io").StringIO())
     reminded = {m.to[0] for m in mail.outbox}
     assert {a.person.email for a in on_first} <= reminded
     outbox = len(mail.outbox)
-    with mock.patch("django.utils.timezone.now", return_value=just_before):
+    with mock.patch("django.utils.timezone.now", return_value=just_before), \
+            django_capture_on_commit_callbacks(execute=True):
         call_command("roster_send_reminders", stdout=__import__("io").StringIO())
     assert len(mail.outbox) == outbox  # once
 

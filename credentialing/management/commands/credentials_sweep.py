@@ -1,7 +1,9 @@
 """The daily sweep: expiry notices, pauses and restorations, then the evidence retention purge.
 
-Idempotent (everything done is remembered in the database), so it is safe to run from cron or a systemd timer
-as often as you like, and again after a restart; see the README (“Daily sweep”).
+The workers run it every day at 03:15 platform time by themselves (the periodic job
+``credentialing.credentials_sweep``, credentialing/background.py); this command runs it by hand, e.g. for a
+given date. Idempotent (everything done is remembered in the database), so it is safe to run as often as you
+like, and again after a restart; see the README (“Daily sweep”).
 """
 from datetime import date, datetime, time
 

@@ -1,5 +1,5 @@
-"""Queue the reminders whose time has come (run it every 15 minutes from cron or a timer: django-tasks has no
-periodic tasks). The mail goes through the worker."""
+"""Queue the reminders whose time has come, by hand. The workers do it every 15 minutes by themselves (the periodic
+job ``rostering.shift_reminders``, rostering/background.py); the mail goes through the worker."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 

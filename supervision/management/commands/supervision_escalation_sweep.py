@@ -1,4 +1,5 @@
-"""Flag escalations nobody claimed within 10 minutes (run every minute, e.g. from cron or a systemd timer)."""
+"""Flag escalations nobody claimed within 10 minutes, by hand. The workers do it every minute by themselves (the
+periodic job ``supervision.escalation_sweep``, supervision/background.py)."""
 from django.core.management.base import BaseCommand
 
 from supervision.services import escalations_flag_unclaimed
