@@ -46,15 +46,14 @@ def queue_mail(messages: Iterable[EmailMessage], *, kind: str = "") -> list[int]
     rows = []
     now = timezone.now()
     for message in messages:
-        if message.attachments:
-            raise ValueError("The outbox does not carry attachments; link to the file instead.")
+        attachments = [_store_attachment(attachment) for attachment in message.attachments]
         html = next((content for content, mimetype in getattr(message, "alternatives", ())
                      if mimetype == "text/html"), "")
         rows.append(OutgoingMail(
             kind=kind[:60], subject=message.subject, body=message.body, html=html,
             from_email=message.from_email or settings.DEFAULT_FROM_EMAIL, to=list(message.to),
             cc=list(message.cc), bcc=list(message.bcc), reply_to=list(message.reply_to),
-            created_at=now, next_attempt_at=now))
+            attachments=attachments, created_at=now, next_attempt_at=now))
     if not rows:
         return []
     with transaction.atomic():
@@ -65,11 +64,50 @@ def queue_mail(messages: Iterable[EmailMessage], *, kind: str = "") -> list[int]
     return ids
 
 
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def _store_attachment(attachment) -> dict:
+    """Keep an attachment's bytes in the file storage until the mail is pruned; the row keeps its name."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not isinstance(attachment, tuple) or len(attachment) != 3 or attachment[1] is None:
+        raise ValueError("The outbox carries attachments given as (name, content, mimetype).")
+    name, content, mimetype = attachment
+    content = content.encode() if isinstance(content, str) else bytes(content)
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValueError(f"An attachment of a mail is at most {MAX_ATTACHMENT_BYTES} bytes.")
+    import re
+
+    # the stored name is ours: letters, digits, single dots, dashes (the mail keeps the name as given)
+    safe_name = re.sub(r"\.{2,}", ".", "".join(c for c in name if c.isalnum() or c in "._-")).lstrip(".")
+    safe_name = safe_name[-100:] or "attachment"
+    stored = default_storage.save(f"outbox/{uuid.uuid4().hex}-{safe_name}", ContentFile(content))
+    return {"name": name, "mimetype": mimetype or "application/octet-stream", "stored": stored}
+
+
+def delete_attachments(mails) -> None:
+    """Delete the stored files of these outbox rows (called before the rows themselves are deleted)."""
+    from django.core.files.storage import default_storage
+
+    for attachments in mails.values_list("attachments", flat=True):
+        for attachment in attachments or []:
+            default_storage.delete(attachment["stored"])
+
+
 def message_of(mail: OutgoingMail, connection=None) -> EmailMessage:
+    from django.core.files.storage import default_storage
+
     message = EmailMultiAlternatives(subject=mail.subject, body=mail.body, from_email=mail.from_email, to=mail.to,
                                      cc=mail.cc, bcc=mail.bcc, reply_to=mail.reply_to, connection=connection)
     if mail.html:
         message.attach_alternative(mail.html, "text/html")
+    for attachment in mail.attachments or []:
+        with default_storage.open(attachment["stored"], "rb") as stored:
+            message.attach(attachment["name"], stored.read(), attachment["mimetype"])
     return message
 
 

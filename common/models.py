@@ -116,6 +116,9 @@ class OutgoingMail(models.Model):
     cc = models.JSONField(default=list, blank=True)
     bcc = models.JSONField(_("bcc"), default=list, blank=True)
     reply_to = models.JSONField(default=list, blank=True)
+    # [{"name", "mimetype", "stored"}]: the files live in the default storage (object storage when configured),
+    # not in the database; they are deleted with the row when the outbox is pruned.
+    attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=MailState.choices, default=MailState.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=now)

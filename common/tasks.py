@@ -30,12 +30,17 @@ def prune_bookkeeping() -> dict:
     from django_tasks_db.models import DBTaskResult
 
     from common.enums import MailState
+    from common.mail import delete_attachments
     from common.models import OutgoingMail
 
     now = timezone.now()
     tasks, _ = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
         finished_at__lt=now - KEEP_FINISHED_TASKS).delete()
-    mails, _ = OutgoingMail.objects.filter(state=MailState.SENT, sent_at__lt=now - KEEP_SENT_MAIL).delete()
-    given_up, _ = OutgoingMail.objects.filter(state=MailState.FAILED, created_at__lt=now - KEEP_FAILED_MAIL).delete()
+    old_sent = OutgoingMail.objects.filter(state=MailState.SENT, sent_at__lt=now - KEEP_SENT_MAIL)
+    old_failed = OutgoingMail.objects.filter(state=MailState.FAILED, created_at__lt=now - KEEP_FAILED_MAIL)
+    delete_attachments(old_sent)
+    delete_attachments(old_failed)
+    mails, _ = old_sent.delete()
+    given_up, _ = old_failed.delete()
     return {"tasks": tasks, "mails": mails + given_up}

@@ -7,5 +7,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        # the menu entry
-        from reports import menu  # noqa: F401
+        # the menu entry and the daily mail's place in the periodic schedule
+        from reports import background, menu  # noqa: F401

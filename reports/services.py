@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from common.mail import queue_mail
 from reports import exports, rendering, selectors
 from reports.models import DailyReportMailing
 
@@ -61,5 +62,5 @@ def daily_report_mail(*, day: date) -> MailingResult:
             "recipients": len(messages)})
         if not created:
             return MailingResult(day, "already_sent")
-        get_connection().send_messages(messages)
+        queue_mail(messages, kind="reports.daily")  # delivered by the outbox, retried if the server fails
     return MailingResult(day, "sent", mailing.recipients)

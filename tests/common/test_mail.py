@@ -180,3 +180,29 @@ def test_old_sent_and_long_undelivered_mail_is_deleted_and_the_rest_kept():
     mail("failed", timedelta(days=91))
     assert prune_bookkeeping.call()["mails"] == 2
     assert set(OutgoingMail.objects.values_list("pk", flat=True)) == keep
+
+
+@pytest.mark.django_db
+def test_attachments_wait_in_the_file_storage_and_go_when_the_mail_is_pruned(django_capture_on_commit_callbacks):
+    from django.core import mail as sent_mail
+    from django.core.files.storage import default_storage
+    from django.core.mail import EmailMessage
+
+    from common.mail import queue_mail
+    from common.tasks import prune_bookkeeping
+
+    message = EmailMessage(subject="Report", body="See the file", to=["x@example.org"])
+    message.attach("../../report.pdf", b"%PDF-1.7 test", "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_id, = queue_mail([message], kind="test")
+    sent = OutgoingMail.objects.get(pk=mail_id)
+    stored = sent.attachments[0]["stored"]
+    assert sent.state == "sent" and default_storage.exists(stored) and ".." not in stored
+    assert sent_mail.outbox[-1].attachments == [("../../report.pdf", b"%PDF-1.7 test", "application/pdf")]
+    OutgoingMail.objects.filter(pk=mail_id).update(sent_at=timezone.now() - timedelta(days=30))
+    prune_bookkeeping.call()
+    assert not OutgoingMail.objects.filter(pk=mail_id).exists() and not default_storage.exists(stored)
+    too_big = EmailMessage(subject="Big", body="", to=["x@example.org"])
+    too_big.attach("big.bin", b"0" * (10 * 1024 * 1024 + 1), "application/octet-stream")
+    with pytest.raises(ValueError, match="at most"):
+        queue_mail([too_big])

@@ -31,10 +31,12 @@ def team():
 
 
 @pytest.mark.django_db
-def test_the_management_team_gets_the_days_report_in_their_language_with_the_pdf():
+def test_the_management_team_gets_the_days_report_in_their_language_with_the_pdf(
+        django_capture_on_commit_callbacks):
     day_scenario(DAY)
     team()
-    result = send_daily_report.enqueue(DAY.isoformat()).return_value
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers once the mailing commits
+        result = send_daily_report.enqueue(DAY.isoformat()).return_value
     assert result == {"day": "2026-03-02", "status": "sent", "recipients": 2}
     by_address = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_address) == ["coordinator@example.org", "monitor@example.org"]  # one each, no shared To
@@ -52,9 +54,10 @@ def test_the_management_team_gets_the_days_report_in_their_language_with_the_pdf
 
 
 @pytest.mark.django_db
-def test_a_day_is_mailed_once_whatever_runs_it_again():
+def test_a_day_is_mailed_once_whatever_runs_it_again(django_capture_on_commit_callbacks):
     team()
-    assert services.daily_report_mail(day=DAY).status == "sent"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.daily_report_mail(day=DAY).status == "sent"
     sent = len(mail.outbox)
     assert services.daily_report_mail(day=DAY).status == "already_sent"
     assert send_daily_report.enqueue(DAY.isoformat()).return_value["status"] == "already_sent"
@@ -88,14 +91,27 @@ class FailingBackend(EmailBackend):
 
 
 @pytest.mark.django_db
-def test_a_failed_sending_leaves_no_record_so_the_next_run_sends(settings):
+def test_a_failing_mail_server_loses_nothing_the_outbox_sends_the_report_later(settings,
+                                                                            django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from common.mail import deliver
+    from common.models import OutgoingMail
+
     team()
     settings.EMAIL_BACKEND = "tests.reports.test_mail.FailingBackend"
-    with pytest.raises(ConnectionRefusedError):
-        services.daily_report_mail(day=DAY)
-    assert not DailyReportMailing.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.daily_report_mail(day=DAY).status == "sent"
+    waiting = OutgoingMail.objects.filter(kind="reports.daily")
+    assert DailyReportMailing.objects.filter(day=DAY).exists() and not mail.outbox
+    assert [(m.state, m.attempts, len(m.attachments)) for m in waiting] == [("queued", 1, 1)] * 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.daily_report_mail(day=DAY).status == "sent" and len(mail.outbox) == 2
+    assert deliver(now=timezone.now() + timedelta(hours=1)) == {"sent": 2, "retry": 0, "failed": 0}
+    assert sorted(len(m.attachments) for m in mail.outbox) == [1, 1]
+    (name, content, mimetype), = mail.outbox[0].attachments
+    assert name == "daily-report-2026-03-02.pdf" and content.startswith(b"%PDF")
 
 
 @pytest.mark.django_db
@@ -148,3 +164,20 @@ def test_two_workers_at_once_send_the_day_once(settings):
         thread.join()
     assert sorted(outcomes) == ["already_sent", "sent"]
     assert len(mail.outbox) == 2 and DailyReportMailing.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_morning_at_seven_the_schedule_mails_the_day_before(django_capture_on_commit_callbacks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from common.models import PeriodicRun
+    from common.periodic import enqueue_due
+
+    team()
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = enqueue_due(now=datetime(2026, 3, 3, 7, 5, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert "reports.daily_report" in {run.name for run in runs}
+    assert DailyReportMailing.objects.get().day == DAY  # 2026-03-02, the day before
+    assert PeriodicRun.objects.get(name="reports.daily_report").due_at == datetime(
+        2026, 3, 3, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
