@@ -39,6 +39,7 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
     enrol(evening, person)
     holder = approved(full_name="Wang Xiaoming", language=language)
     certificate = certificate_services.certificate_issue(holder=holder, kind=CertificateKind.ADMISSION, actor=holder)
+    on_shift(holder, now - timedelta(hours=30), 4, run=run)  # served: My certificates offers a service record month
 
     def visit(user, *paths: str) -> None:
         context.clear_cookies()
