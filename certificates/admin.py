@@ -19,19 +19,20 @@ class ReadOnlyAdmin(RulesModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
-    list_display = ("code", "kind", "holder", "language", "issued_at", "standing")
+    list_display = ("code", "kind", "period", "holder", "language", "issued_at", "standing")
     list_filter = ("kind", "standing", "language")
     search_fields = ("code", "holder__email", "holder__full_name")
     list_select_related = ("holder",)
     exclude = ("snapshot",)
-    readonly_fields = ("kind", "holder", "language", "code", "issued_at", "issued_by", "standing", "revoked_at",
-                       "revoked_reason", "revoked_by", "superseded_at", "superseded_by")
+    readonly_fields = ("kind", "period", "holder", "language", "code", "issued_at", "issued_by", "standing",
+                       "revoked_at", "revoked_reason", "revoked_by", "superseded_at", "superseded_by")
 
 
 @admin.register(CertificateBatch)
 class CertificateBatchAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind", "output_format", "state", "total", "done", "issued", "requested_by")
+    list_display = ("created_at", "kind", "period", "output_format", "state", "total", "done", "issued",
+                    "requested_by")
     list_filter = ("kind", "state")
     exclude = ("file",)
-    readonly_fields = ("kind", "output_format", "only_missing", "requested_by", "state", "total", "done", "issued",
-                       "error", "created_at", "started_at", "finished_at")
+    readonly_fields = ("kind", "period", "output_format", "only_missing", "requested_by", "state", "total", "done",
+                       "issued", "error", "created_at", "started_at", "finished_at")

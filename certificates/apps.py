@@ -7,6 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        # the audit actions, the menu entries, the section of the data export, and the kinds built from
-        # credentialing's data (training and rostering register theirs from their own apps)
-        from certificates import audit, background, kinds, menu, personal_data  # noqa: F401
+        # the audit actions, background jobs, the menu entries, the section of the data export, the kinds built
+        # from credentialing's data (training and rostering register theirs from their own apps), the demo data
+        from certificates import audit, background, demo, kinds, menu, personal_data  # noqa: F401

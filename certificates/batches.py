@@ -24,8 +24,9 @@ from certificates.audit import CertificateAction
 from certificates.enums import BatchFormat, BatchState
 from certificates.exceptions import CertificateRefused
 from certificates.models import CertificateBatch
+from certificates.periods import Period
 from certificates.rendering import Printable
-from certificates.services import available_spec, commit_issue, plan_issue
+from certificates.services import available_spec, checked_period, commit_issue, plan_issue
 from common.audit import audit_log
 from common.jobs import LostJob, enqueue_now, heartbeat, lost_jobs
 
@@ -37,18 +38,21 @@ def run_certificate_batch(batch_id: int) -> None:
     batch_run(batch_id=batch_id)
 
 
-def batch_request(*, kind: str, output_format: str, actor, only_missing: bool = True) -> CertificateBatch:
-    """A batch for everyone who qualifies (or only those without a valid certificate); the worker runs it."""
+def batch_request(*, kind: str, output_format: str, actor, only_missing: bool = True,
+                  period: Period | None = None) -> CertificateBatch:
+    """A batch for everyone who qualifies (or only those without a valid certificate), for ``period`` when
+    the kind covers one; the worker runs it."""
     if not actor.has_perm("certificates.issue_certificate"):
         raise CertificateRefused(_("Only the coordinators can issue certificates."))
-    available_spec(kind)
+    period = checked_period(available_spec(kind), period)
     if output_format not in BatchFormat.values:
         raise CertificateRefused(_("Unknown format."))
+    period_key = period.key if period is not None else ""
     with transaction.atomic():
         batch = CertificateBatch.objects.create(kind=kind, output_format=output_format, requested_by=actor,
-                                                only_missing=only_missing)
+                                                only_missing=only_missing, period=period_key)
         audit_log(actor=actor, action=CertificateAction.BATCH_REQUESTED, target=batch,
-                  data={"kind": kind, "format": output_format, "only_missing": only_missing})
+                  data={"kind": kind, "period": period_key, "format": output_format, "only_missing": only_missing})
         _enqueue(batch)
     return batch
 
@@ -132,8 +136,9 @@ def batch_run(*, batch_id: int) -> CertificateBatch:
     try:
         with heartbeat(CertificateBatch, batch.pk):
             spec = available_spec(batch.kind)
-            plan = plan_issue(kind=batch.kind, snapshots=spec.source(None, None), actor=batch.requested_by,
-                              only_missing=batch.only_missing)
+            period = checked_period(spec, Period.parse(batch.period) if batch.period else None)
+            plan = plan_issue(kind=batch.kind, snapshots=spec.snapshots(None, None, period),
+                              actor=batch.requested_by, only_missing=batch.only_missing, period=period)
             _save_progress(batch, total=len(plan.certificates))
             content = render_batch(plan.printables(), batch.output_format,
                                    on_progress=lambda done: _save_progress(batch, done=done))
@@ -163,13 +168,16 @@ class CommandResult:
 
 
 def certificates_issue_missing(*, kind: str, output_format: str = BatchFormat.MERGED_PDF,
+                               period: Period | None = None,
                                on_progress: Callable[[int, int], None] = lambda done, total: None,
                                ) -> tuple[bytes, CommandResult]:
-    """For the command line: issue to every qualifying holder without a valid certificate of the kind, and
-    return the rendered file of just those (nothing written if rendering fails)."""
+    """For the command line: issue to every qualifying holder without a valid certificate of the kind (for
+    ``period``, when the kind covers one), and return the rendered file of just those (nothing written if
+    rendering fails)."""
     started = time.perf_counter()
     spec = available_spec(kind)
-    plan = plan_issue(kind=kind, snapshots=spec.source(None, None), only_missing=True)
+    period = checked_period(spec, period)
+    plan = plan_issue(kind=kind, snapshots=spec.snapshots(None, None, period), only_missing=True, period=period)
     total = len(plan.certificates)
     content = render_batch(plan.printables(), output_format, on_progress=lambda done: on_progress(done, total))
     commit_issue(plan)

@@ -82,20 +82,42 @@ def training_completion_snapshot(*, holder_name: str, language: str, completed_o
     }
 
 
+# Rows of a service record: the counselors' channels, then supervision (supervisors' duty shifts have none).
+SUPERVISION = "supervision"
+SHIFT_ROWS = ("voice", "text", SUPERVISION)
+
+
+def signed_hours_text(value) -> str:
+    """A correction: "+2", "-1.5"."""
+    text = hours_text(value)
+    return text if text.startswith("-") or Decimal(text) == 0 else f"+{text}"
+
+
 def service_record_snapshot(*, holder_name: str, language: str, period_start: date, period_end: date,
-                            shifts: Mapping[str, tuple[int, object]]) -> dict:
-    """``shifts``: channel code -> (number of shifts, hours served) in the period."""
+                            shifts: Mapping[str, tuple[int, object]], role: str = "counselor",
+                            corrections=0) -> dict:
+    """``shifts``: channel code (or ``SUPERVISION``) -> (number of shifts, hours served) in the period;
+    ``corrections``: the hours the schedulers added or took away for the period (recorded, with reasons, on
+    the hours page). The total is what the allowance is paid on."""
     if period_end < period_start:
         raise ValueError("The period ends before it starts.")
+    if not shifts and not Decimal(str(corrections)):
+        raise ValueError("A service record lists some service.")
+    order = {code: index for index, code in enumerate(SHIFT_ROWS)}
     rows = [{"channel": channel, "shifts": int(count), "hours": hours_text(hours)}
-            for channel, (count, hours) in sorted(shifts.items())]
+            for channel, (count, hours) in sorted(shifts.items(), key=lambda item: (order.get(item[0], 99), item[0]))]
+    served = sum((Decimal(str(hours)) for _count, hours in shifts.values()), Decimal(0))
+    corrected = Decimal(str(corrections))
     return {
         **_base(CertificateKind.SERVICE_RECORD, holder_name, language),
+        "role": role,
         "period_start": period_start.isoformat(),
         "period_end": period_end.isoformat(),
         "by_channel": rows,
         "total_shifts": sum(row["shifts"] for row in rows),
-        "total_hours": hours_text(sum((Decimal(str(hours)) for _count, hours in shifts.values()), Decimal(0))),
+        "served_hours": hours_text(served),
+        "corrections": signed_hours_text(corrected) if corrected else "",
+        "total_hours": hours_text(served + corrected),
     }
 
 
@@ -168,6 +190,6 @@ def supervisor_appointment_source(holder_ids: Iterable[int] | None, language: st
 registry.register(CertificateKind.ADMISSION, template="certificates/pdf/admission.html", source=admission_source)
 registry.register(CertificateKind.SUPERVISOR_APPOINTMENT, template="certificates/pdf/supervisor_appointment.html",
                   source=supervisor_appointment_source)
-# Their data lands with the training and rostering apps, which call registry.register_source.
+# Their data is kept by the training and rostering apps, which call registry.register_source from their ready().
 registry.register(CertificateKind.TRAINING_COMPLETION, template="certificates/pdf/training_completion.html")
-registry.register(CertificateKind.SERVICE_RECORD, template="certificates/pdf/service_record.html")
+registry.register(CertificateKind.SERVICE_RECORD, template="certificates/pdf/service_record.html", periodic=True)

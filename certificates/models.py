@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.enums import BatchFormat, BatchState, CertificateKind, CertificateLanguage, Standing
 from certificates.exceptions import CertificateRefused
+from certificates.periods import Period
 
 # Crockford's base32 without the letters people confuse (I, L, O, U): 20 characters are 100 random bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20
+PERIOD_MAX_LENGTH = 16  # "2026-09..2026-11"
+# The kinds that cover a period (the registry says so too: ``KindSpec.periodic``).
+PERIODIC_KINDS = (CertificateKind.SERVICE_RECORD,)
 
 
 def new_verification_code() -> str:
@@ -43,6 +47,9 @@ class Certificate(models.Model):
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates",
                                verbose_name=_("holder"))
     language = models.CharField(_("language"), max_length=10, choices=CertificateLanguage.choices)
+    # The months a periodic kind covers (``certificates.periods``: "2026-11", "2026-09..2026-11"); empty for
+    # the other kinds. A holder has one valid certificate per kind and period.
+    period = models.CharField(_("period"), max_length=PERIOD_MAX_LENGTH, blank=True, default="")
     code = models.CharField(_("verification code"), max_length=CODE_LENGTH, unique=True,
                             default=new_verification_code, editable=False)
     issued_at = models.DateTimeField(_("issued"), default=now)
@@ -71,8 +78,12 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         constraints = [
-            models.UniqueConstraint(fields=["holder", "kind"], condition=Q(standing=Standing.VALID),
-                                    name="one_valid_certificate_per_kind"),
+            models.UniqueConstraint(fields=["holder", "kind", "period"], condition=Q(standing=Standing.VALID),
+                                    name="one_valid_certificate_per_kind_and_period"),
+            models.CheckConstraint(
+                condition=(Q(kind__in=PERIODIC_KINDS) & ~Q(period="")) | (~Q(kind__in=PERIODIC_KINDS) & Q(period="")),
+                name="certificate_period_for_periodic_kinds_only",
+            ),
             models.CheckConstraint(condition=Q(kind__in=CertificateKind.values), name="certificate_kind_known"),
             models.CheckConstraint(condition=Q(language__in=CertificateLanguage.values),
                                    name="certificate_language_known"),
@@ -98,6 +109,11 @@ class Certificate(models.Model):
     @property
     def holder_name(self) -> str:
         return self.snapshot.get("holder_name", "")
+
+    @property
+    def covers(self) -> Period | None:
+        """The period a periodic certificate covers."""
+        return Period.parse(self.period) if self.period else None
 
     @property
     def display_code(self) -> str:
@@ -132,6 +148,7 @@ class CertificateBatch(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+", verbose_name=_("requested by"))
     only_missing = models.BooleanField(_("only people without a valid certificate"), default=True)
+    period = models.CharField(_("period"), max_length=PERIOD_MAX_LENGTH, blank=True, default="")
     state = models.CharField(_("state"), max_length=10, choices=BatchState.choices, default=BatchState.QUEUED)
     total = models.PositiveIntegerField(_("certificates"), default=0)
     done = models.PositiveIntegerField(_("rendered"), default=0)
@@ -153,6 +170,10 @@ class CertificateBatch(models.Model):
             models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="batch_done_within_total"),
             models.CheckConstraint(condition=Q(total__lte=100_000), name="batch_total_sane"),
             models.CheckConstraint(condition=Q(output_format__in=BatchFormat.values), name="batch_format_known"),
+            models.CheckConstraint(
+                condition=(Q(kind__in=PERIODIC_KINDS) & ~Q(period="")) | (~Q(kind__in=PERIODIC_KINDS) & Q(period="")),
+                name="batch_period_for_periodic_kinds_only",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated_images
 
 # Bump when a template or the stylesheet changes what a certificate looks like: stored files re-render.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 STYLESHEET = Path(__file__).parent / "templates" / "certificates" / "pdf" / "certificate.css"
 
 

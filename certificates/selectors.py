@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from certificates import registry
 from certificates.models import Certificate, CertificateBatch, normalise_code
+from certificates.periods import Period
 
 
 def certificate_by_code(code: str) -> Certificate | None:
@@ -18,27 +19,34 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 
 def certificates_of(holder) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(holder=holder).order_by("kind", "-issued_at")
+    return Certificate.objects.filter(holder=holder).order_by("kind", "-period", "-issued_at")
 
 
 @dataclass(frozen=True)
 class Offer:
-    """A kind of certificate a person qualifies for now, and their valid one of it if any."""
+    """A kind of certificate a person qualifies for now, their valid one of it if any, and for a kind that
+    covers a period the periods they may choose (newest first)."""
 
     kind: str
     label: str
     current: Certificate | None
+    periods: tuple[Period, ...] = ()
 
 
 def offers_for(holder) -> list[Offer]:
-    """What the person can download: one query per available kind, plus one."""
+    """What the person can download: a few queries per available kind (its source's), plus one."""
     from certificates.enums import CertificateKind, Standing
 
-    valid = {c.kind: c for c in Certificate.objects.filter(holder=holder, standing=Standing.VALID)}
+    valid = {c.kind: c for c in Certificate.objects.filter(holder=holder, standing=Standing.VALID, period="")}
     offers = []
     for spec in registry.available():
-        if holder.pk in spec.source([holder.pk], None):
-            offers.append(Offer(spec.kind, str(CertificateKind(spec.kind).label), valid.get(spec.kind)))
+        label = str(CertificateKind(spec.kind).label)
+        if spec.periodic:
+            periods = tuple(spec.periods_of(holder.pk))
+            if periods:
+                offers.append(Offer(spec.kind, label, None, periods))
+        elif holder.pk in spec.snapshots([holder.pk]):
+            offers.append(Offer(spec.kind, label, valid.get(spec.kind)))
     return offers
 
 

@@ -6,6 +6,7 @@ in one transaction, so a batch can render its PDF from the plan *before* writing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,7 +17,9 @@ from certificates import registry, rendering
 from certificates.audit import CertificateAction
 from certificates.enums import CertificateKind, Standing
 from certificates.exceptions import CertificateRefused
+from certificates.kinds import PLATFORM_ZONE
 from certificates.models import Certificate
+from certificates.periods import Period
 from certificates.rendering import Printable
 from common.audit import audit_entry, audit_log, audit_log_bulk
 
@@ -31,12 +34,25 @@ def available_spec(kind: str) -> registry.KindSpec:
     return spec
 
 
+def checked_period(spec: registry.KindSpec, period: Period | None, *, today: date | None = None) -> Period | None:
+    """The period a certificate of ``spec``'s kind covers: required by a periodic kind (and begun by today,
+    platform time), none for the others."""
+    if not spec.periodic:
+        return None
+    if period is None:
+        raise CertificateRefused(_("Choose the months the certificate covers."))
+    if not period.has_begun(today or timezone.localdate(timezone=PLATFORM_ZONE)):
+        raise CertificateRefused(_("The period %(period)s has not begun yet.") % {"period": period.key})
+    return period
+
+
 # --- planning and issuing ------------------------------------------------------------------------
 
 
 @dataclass
 class IssuePlan:
     kind: str
+    period: str = ""  # the key of the period covered (periodic kinds)
     certificates: list[Certificate] = field(default_factory=list)  # in print order: reused and new
     new: list[Certificate] = field(default_factory=list)  # unsaved, codes drawn
     replaced: dict[int, Certificate] = field(default_factory=dict)  # holder id -> the valid one superseded
@@ -46,14 +62,15 @@ class IssuePlan:
 
 
 def plan_issue(*, kind: str, snapshots: dict[int, dict], actor=None, only_missing: bool = False,
-               at=None) -> IssuePlan:
-    """Decide, without writing, what issuing ``snapshots`` means: a holder whose valid certificate already
-    prints the same data keeps it; otherwise a new one supersedes it. ``only_missing`` leaves out every
-    holder who has a valid certificate of the kind at all."""
+               at=None, period: Period | None = None) -> IssuePlan:
+    """Decide, without writing, what issuing ``snapshots`` means: a holder whose valid certificate (of the
+    kind, for the same period) already prints the same data keeps it; otherwise a new one supersedes it.
+    ``only_missing`` leaves out every holder who has a valid certificate of the kind (and period) at all."""
     at = at or timezone.now()
+    period_key = period.key if period is not None else ""
     existing = {certificate.holder_id: certificate for certificate in Certificate.objects.filter(
-        kind=kind, standing=Standing.VALID, holder_id__in=list(snapshots))}
-    plan = IssuePlan(kind=kind)
+        kind=kind, period=period_key, standing=Standing.VALID, holder_id__in=list(snapshots))}
+    plan = IssuePlan(kind=kind, period=period_key)
     for holder_id, snapshot in snapshots.items():
         current = existing.get(holder_id)
         digest = rendering.snapshot_digest(snapshot)
@@ -61,7 +78,8 @@ def plan_issue(*, kind: str, snapshots: dict[int, dict], actor=None, only_missin
             if not only_missing:
                 plan.certificates.append(current)
             continue
-        certificate = Certificate(kind=kind, holder_id=holder_id, language=snapshot["language"], issued_at=at,
+        certificate = Certificate(kind=kind, period=period_key, holder_id=holder_id, language=snapshot["language"],
+                                  issued_at=at,
                                   issued_by=actor if actor is not None and actor.pk else None,
                                   snapshot=snapshot, snapshot_digest=digest)
         plan.new.append(certificate)
@@ -97,7 +115,8 @@ def commit_issue(plan: IssuePlan, *, actor=None) -> IssuePlan:
             audit_log_bulk(audit_entry(
                 actor=actor, action=CertificateAction.ISSUED, target=certificate, subject_id=certificate.holder_id,
                 to_state=Standing.VALID, created_at=at,
-                data={"kind": plan.kind, "code": certificate.code, "language": certificate.language,
+                data={"kind": plan.kind, "period": plan.period, "code": certificate.code,
+                      "language": certificate.language,
                       "supersedes": plan.replaced[certificate.holder_id].code
                       if certificate.holder_id in plan.replaced else ""},
             ) for certificate in plan.new)
@@ -108,17 +127,24 @@ def commit_issue(plan: IssuePlan, *, actor=None) -> IssuePlan:
     return plan
 
 
-def certificate_issue(*, holder, kind: str, actor, language: str | None = None) -> Certificate:
-    """The holder's valid certificate of this kind for their current data: the same one again when nothing
-    changed (a double click issues nothing), else a new one that supersedes it."""
+def certificate_issue(*, holder, kind: str, actor, language: str | None = None,
+                      period: Period | None = None) -> Certificate:
+    """The holder's valid certificate of this kind (for ``period``, when the kind covers one) for their
+    current data: the same one again when nothing changed (a double click issues nothing), else a new one
+    that supersedes it."""
     if actor.pk != holder.pk and not actor.has_perm("certificates.issue_certificate"):
         raise CertificateRefused(_("Only the coordinators can issue certificates for other people."))
     spec = available_spec(kind)
-    snapshot = spec.source([holder.pk], language).get(holder.pk)
+    period = checked_period(spec, period)
+    snapshot = spec.snapshots([holder.pk], language, period).get(holder.pk)
     if snapshot is None:
+        if period is not None:
+            raise CertificateRefused(_("%(person)s served no shifts in %(period)s.")
+                                     % {"person": holder, "period": period.key})
         raise CertificateRefused(_("%(person)s does not qualify for a certificate of this kind.")
                                  % {"person": holder})
-    plan = commit_issue(plan_issue(kind=kind, snapshots={holder.pk: snapshot}, actor=actor), actor=actor)
+    plan = commit_issue(plan_issue(kind=kind, snapshots={holder.pk: snapshot}, actor=actor, period=period),
+                        actor=actor)
     return plan.certificates[0]
 
 

@@ -32,7 +32,14 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _filename(certificate: Certificate) -> str:
-    return f"certificate-{certificate.kind.replace('_', '-')}-{certificate.code}.pdf"
+    period = f"-{certificate.period.replace('..', '-to-')}" if certificate.period else ""
+    return f"certificate-{certificate.kind.replace('_', '-')}{period}-{certificate.code}.pdf"
+
+
+def _form_errors(form) -> str:
+    """A form's errors in one message, each after its field's label (these forms are small)."""
+    return " ".join(f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+                    for name, errors in form.errors.items() for error in errors)
 
 
 # --- the holder ----------------------------------------------------------------------------------
@@ -53,11 +60,15 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 def download_own(request: HttpRequest, kind: str) -> HttpResponse:
     """Issue (or find again) the person's own certificate of a kind, then download it."""
     form = LanguageForm(request.POST)
-    if kind not in CertificateKind.values or not form.is_valid():
+    if kind not in CertificateKind.values:
         raise Http404(_("No such certificate."))
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("certificates:mine")
     try:
         certificate = services.certificate_issue(holder=request.user, kind=kind, actor=request.user,
-                                                 language=form.cleaned_data["language"])
+                                                 language=form.cleaned_data["language"],
+                                                 period=form.cleaned_data["period"])
     except CertificateRefused as error:
         messages.error(request, str(error))
         return redirect("certificates:mine")
@@ -115,7 +126,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 def issue(request: HttpRequest) -> HttpResponse:
     form = IssueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please give an e-mail address and a kind of certificate."))
+        messages.error(request, _form_errors(form))
         return redirect("certificates:manage")
     holder = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
     if holder is None:
@@ -123,7 +134,8 @@ def issue(request: HttpRequest) -> HttpResponse:
         return redirect("certificates:manage")
     try:
         certificate = services.certificate_issue(holder=holder, kind=form.cleaned_data["kind"], actor=request.user,
-                                                 language=form.cleaned_data["language"] or None)
+                                                 language=form.cleaned_data["language"] or None,
+                                                 period=form.cleaned_data["period"])
     except CertificateRefused as error:
         messages.error(request, str(error))
         return redirect("certificates:manage")
@@ -153,11 +165,12 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_new(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please choose a kind and a format."))
+        messages.error(request, _form_errors(form))
         return redirect("certificates:manage")
     try:
         batch = batches.batch_request(kind=form.cleaned_data["kind"], output_format=form.cleaned_data["output_format"],
-                                       actor=request.user, only_missing=form.cleaned_data["only_missing"])
+                                       actor=request.user, only_missing=form.cleaned_data["only_missing"],
+                                       period=form.cleaned_data["period"])
     except CertificateRefused as error:
         messages.error(request, str(error))
         return redirect("certificates:manage")
@@ -209,6 +222,8 @@ def batch_download(request: HttpRequest, pk: int) -> FileResponse:
         stored = batch.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("The batch's file is gone."))
-    response = FileResponse(stored, as_attachment=True, filename=f"certificates-{batch.kind}-{batch.pk}.{extension}")
+    period = f"-{batch.period.replace('..', '-to-')}" if batch.period else ""
+    response = FileResponse(stored, as_attachment=True,
+                            filename=f"certificates-{batch.kind}{period}-{batch.pk}.{extension}")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -7,5 +7,6 @@ class RosteringConfig(AppConfig):
     verbose_name = _("Rostering")
 
     def ready(self):
-        # the audit actions, background jobs, menu entries, calendar feed, data export and demo data
-        from rostering import audit, background, calendar, demo, menu, personal_data  # noqa: F401
+        # the audit actions, background jobs, menu entries, calendar feed, data export, demo data and the service
+        # record's source
+        from rostering import audit, background, calendar, certificates, demo, menu, personal_data  # noqa: F401

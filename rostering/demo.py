@@ -1,4 +1,5 @@
-"""Rostering demo data: availability for every volunteer, and published rosters for this week and the next.
+"""Rostering demo data: availability for every volunteer, and published rosters for last week (served: the
+hours page and the service records have something to show), this week and the next.
 
 Deterministic for a seed. Volunteers give evening, daytime, weekend, night or scattered hours in their own
 time zone (the shapes of the shared instance generator, `../shared/roster/make_instance.py`). The rosters follow
@@ -133,10 +134,10 @@ def seed_availability(*, seed: int = 1) -> dict:
 
 
 def seed_rosters(*, seconds: int = SOLVE_SECONDS) -> dict:
-    """Solve and publish this week's and next week's rosters (in this process, not the worker)."""
+    """Solve and publish last week's, this week's and next week's rosters (in this process, not the worker)."""
     this_week = _monday(timezone.localdate())
     published = {}
-    for start in (this_week, this_week + timedelta(days=7)):
+    for start in (this_week - timedelta(days=7), this_week, this_week + timedelta(days=7)):
         if RosterRun.objects.filter(state=RunState.PUBLISHED, period_start=start).exists():
             continue
         run = services.run_create(actor=None, start=start, days=7, seconds=seconds, enqueue=False)
@@ -162,9 +163,26 @@ def reset(users) -> None:
     forget_runs(ids)
 
 
+def seed_service_records() -> dict:
+    """Service records for the month of the latest shift served so far (none when nothing has been served
+    yet: the demo's rosters start this Monday)."""
+    from certificates.demo import issue_demo_certificates
+    from certificates.enums import CertificateKind
+    from rostering.certificates import month_of
+    from rostering.selectors import platform_zone, served_assignments
+
+    latest = (served_assignments(moment=timezone.now()).order_by("-shift__start")
+              .values_list("shift__start", flat=True).first())
+    if latest is None:
+        return {}
+    period = month_of(latest.astimezone(platform_zone()).date())
+    return {period.key: issue_demo_certificates(CertificateKind.SERVICE_RECORD, period=period)}
+
+
 def seed(*, seed: int = 1) -> dict:
     summary = seed_availability(seed=seed)
     summary["published rosters"] = seed_rosters()
+    summary["service records"] = seed_service_records()
     return summary
 
 

@@ -514,6 +514,26 @@ def hours_in_month(user, *, year: int, month: int, zone: ZoneInfo) -> float:
     return round(sum((end - start).total_seconds() for start, end in spans) / 3600, 2)
 
 
+def served_assignments(*, moment: datetime, start: datetime | None = None,
+                       end: datetime | None = None) -> QuerySet[Assignment]:
+    """The shifts *served*: the one place that decides which rostered hours count as worked (the service
+    record, the basis of the allowance).
+
+    A shift is served by the person assigned to it on a published roster once it has ended by ``moment``;
+    it counts in the period its start falls in (``start`` <= shift start < ``end``). What the data model
+    already takes away is not counted: a shift dropped (its assignment is deleted), a shift handed to a
+    colleague (the assignment is the colleague's now), a roster replaced by a re-plan (superseded runs are
+    not published; the re-plan kept the shifts already worked, pinned). Shifts still to come, or under way,
+    are not served yet. The schedulers' corrections (``HoursCorrection``) are added on top, per month.
+    """
+    served = Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__end__lte=moment)
+    if start is not None:
+        served = served.filter(shift__start__gte=start)
+    if end is not None:
+        served = served.filter(shift__start__lt=end)
+    return served
+
+
 def weekday_names() -> list[str]:
     from django.utils.dates import WEEKDAYS_ABBR
 

@@ -1,8 +1,12 @@
 """Sample certificates of every kind as PNG images under docs/ (rendered by WeasyPrint, rasterised by pdftoppm).
 
+    .venv/bin/python manage.py seed_demo        # once: the training and rostering records the last two come from
     .venv/bin/python tools/certificate_images.py [--dpi 80]
 
-Plain sample data through the same snapshot builders and templates as real certificates; no database.
+Admission and supervisor appointment: plain sample data through the same snapshot builders and templates as real
+certificates. Training completion and service record: issued to the demo counselor from the demo's training and
+roster records, through the registered sources and the issuing service, as *My certificates* does (so the
+database must hold the demo data; they are skipped otherwise).
 """
 from __future__ import annotations
 
@@ -35,14 +39,29 @@ def samples() -> list[tuple[str, dict]]:
         ("certificate-supervisor-appointment", kinds.supervisor_appointment_snapshot(
             holder_name="张伟", language="zh-hans", appointed_on=date(2026, 2, 5), institution="北京大学",
             qualifications=["注册督导师（中国心理学会临床与咨询心理学注册系统）(D-0042)"])),
-        ("certificate-training-completion", kinds.training_completion_snapshot(
-            holder_name="李娜", language="zh-hans", completed_on=date(2026, 2, 20),
-            areas=[("网络咨询技能（含文字共情表达）", 4), ("咨询伦理", 2), ("工作流程与规范", 2), ("危机干预预案", 4),
-                   ("平台操作", 2)], assessed=["危机干预预案"])),
-        ("certificate-service-record", kinds.service_record_snapshot(
-            holder_name="Chen Jing 陈静", language="en", period_start=date(2026, 2, 1), period_end=date(2026, 2, 28),
-            shifts={"voice": (12, "48"), "text": (5, "17.5")})),
     ]
+
+
+def from_records() -> list[tuple[str, object]]:
+    """The demo counselor's training completion (in Chinese) and service record for the latest month served (in
+    English), issued from the database's records."""
+    from certificates.enums import CertificateKind
+    from certificates.services import certificate_issue
+    from people.models import User
+    from rostering.certificates import served_periods
+
+    counselor = User.objects.filter(email="counselor@demo.example").first()
+    if counselor is None:
+        print("No demo data in this database: the training completion and service record images are left as they are.")
+        return []
+    made = [("certificate-training-completion", certificate_issue(
+        holder=counselor, kind=CertificateKind.TRAINING_COMPLETION, actor=counselor, language="zh-hans"))]
+    periods = served_periods(counselor.pk)
+    if periods:
+        made.append(("certificate-service-record", certificate_issue(
+            holder=counselor, kind=CertificateKind.SERVICE_RECORD, actor=counselor, language="en",
+            period=periods[0])))
+    return made
 
 
 def main() -> None:
@@ -54,13 +73,17 @@ def main() -> None:
 
     django.setup()
     from certificates.rendering import Printable, render_pdf
+    from certificates.services import certificate_pdf
 
+    rendered = [(name, render_pdf([Printable(kind=snapshot["kind"], language=snapshot["language"],
+                                             code="7KQ2M9XH4TRW8CBN3PDF", issued_on=date(2026, 3, 1),
+                                             snapshot=snapshot)]))
+                for name, snapshot in samples()]
+    rendered += [(name, certificate_pdf(certificate=certificate)) for name, certificate in from_records()]
     with tempfile.TemporaryDirectory() as work:
-        for name, snapshot in samples():
+        for name, content in rendered:
             pdf = Path(work) / f"{name}.pdf"
-            pdf.write_bytes(render_pdf([Printable(kind=snapshot["kind"], language=snapshot["language"],
-                                                  code="7KQ2M9XH4TRW8CBN3PDF", issued_on=date(2026, 3, 1),
-                                                  snapshot=snapshot)]))
+            pdf.write_bytes(content)
             target = ROOT / "docs" / name
             subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-singlefile", str(pdf), str(target)], check=True)
             print(f"docs/{name}.png")

@@ -8,5 +8,6 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # the audit actions, menu entries, calendar events and data-export section and demo data this app contributes
-        from training import audit, calendar, demo, menu, personal_data  # noqa: F401
+        # the audit actions, menu entries, calendar events, data-export section, demo data and the training
+        # certificate's data source this app contributes
+        from training import audit, calendar, certificates, demo, menu, personal_data  # noqa: F401

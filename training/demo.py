@@ -17,6 +17,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 
+from certificates.demo import issue_demo_certificates
+from certificates.enums import CertificateKind
 from common.audit import audit_entry, audit_log_bulk
 from credentialing.demo import register_demo_extension
 from people.audit import PeopleAction
@@ -245,6 +247,7 @@ def extend_demo(*, seed: int = 1, password: str, totp_secret: str) -> dict:
                                  subject_id=volunteer.user_id, from_state=VolunteerStatus.AWAITING_TRAINING,
                                  to_state=VolunteerStatus.READY, created_at=trainee.ready_at))
     audit_log_bulk(audit)
+    certificates = issue_demo_certificates(CertificateKind.TRAINING_COMPLETION)
     return {
         "training sessions": len(sessions),
         "counselors in training": len(trainees),
@@ -253,6 +256,7 @@ def extend_demo(*, seed: int = 1, password: str, totp_secret: str) -> dict:
         "assessments": len(assessments),
         "trainers": len(trainers),
         "training team account": f"{TEAM_EMAIL} (two-factor like the other staff accounts)",
+        "training completion certificates": certificates,
     }
 
 

@@ -204,3 +204,17 @@ def ready_for_duty() -> QuerySet[Volunteer]:
     return (Volunteer.objects.filter(role=VolunteerRole.COUNSELOR,
                                      status__in=(VolunteerStatus.READY, VolunteerStatus.ACTIVE))
             .select_related("user").order_by("pk"))
+
+
+def trained_for_duty(user_ids: Iterable[int] | None = None) -> list[tuple[Trainee, Readiness]]:
+    """The counselors ready for duty (``ready_for_duty``) whose training is complete, with their readiness
+    (every area's minutes and assessments): what a training certificate prints. Complete means the readiness
+    service recorded it (``ready_at``) and ``readiness.evaluate`` still says so. Five queries, whatever the
+    number of people: the trainees with their users, then ``progress_for``'s four."""
+    trainees = (Trainee.objects.filter(ready_at__isnull=False, user_id__in=ready_for_duty().values("user_id"))
+                .select_related("user").order_by("pk"))
+    if user_ids is not None:
+        trainees = trainees.filter(user_id__in=list(user_ids))
+    trainees = list(trainees)
+    progress = progress_for(trainees)
+    return [(trainee, progress[trainee.pk]) for trainee in trainees if progress[trainee.pk].ready]

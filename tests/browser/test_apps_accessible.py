@@ -56,6 +56,7 @@ def test_the_main_pages_of_training_rostering_supervision_and_certificates_are_a
     failed = replan_failed_on_a_night(run, counselor)
     ExperienceMark.objects.create(user=counselor)
     certificate = certificate_services.certificate_issue(holder=holder, kind=CertificateKind.ADMISSION, actor=holder)
+    on_shift(holder, now - timedelta(hours=30), 4, run=run)  # served: My certificates offers a service record month
 
     def visit(user, *paths: str) -> None:
         context.clear_cookies()

@@ -118,11 +118,31 @@ def test_the_command_issues_for_everyone_without_one_and_says_how_many_and_how_l
     assert not (tmp_path / "again.pdf").exists()
 
 
-def test_the_command_refuses_a_kind_without_data_and_a_bad_output(tmp_path):
-    with pytest.raises(CommandError, match="no data source"):
-        call_command("issue_certificates", "--kind", "training_completion", "--output", str(tmp_path / "t.pdf"))
+def test_the_command_refuses_a_kind_without_data_a_bad_period_and_a_bad_output(tmp_path):
+    from certificates import registry
+
+    saved = registry.registered()
+    registry.register("training_completion", template="certificates/pdf/training_completion.html")
+    try:
+        with pytest.raises(CommandError, match="no data source"):
+            call_command("issue_certificates", "--kind", "training-completion", "--output", str(tmp_path / "t.pdf"))
+    finally:
+        registry.restore(saved)
     with pytest.raises(CommandError, match=".pdf or .zip"):
         call_command("issue_certificates", "--kind", "admission", "--output", str(tmp_path / "t.docx"))
+    with pytest.raises(CommandError, match="cover a period: give --period"):
+        call_command("issue_certificates", "--kind", "service-record", "--output", str(tmp_path / "s.pdf"))
+    with pytest.raises(CommandError, match="do not cover a period"):
+        call_command("issue_certificates", "--kind", "admission", "--period", "2026-11", "--output",
+                     str(tmp_path / "a.pdf"))
+    for bad, words in (("2026-13", "numbered 1 to 12"), ("November", "Write the period"),
+                       ("2025-01..2026-11", "at most 12 months"), ("2026-11..2026-09", "ends before")):
+        with pytest.raises(CommandError, match=words):
+            call_command("issue_certificates", "--kind", "service-record", "--period", bad, "--output",
+                         str(tmp_path / "s.pdf"))
+    with pytest.raises(CommandError, match="has not begun"):
+        call_command("issue_certificates", "--kind", "service-record", "--period", "2099-01", "--output",
+                     str(tmp_path / "s.pdf"))
 
 
 @pytest.mark.parametrize("processes", [1, 2])

@@ -226,3 +226,17 @@ def test_an_approved_applicants_home_links_to_their_certificate(client):
     client.force_login(holder)
     html = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("certificates:mine")}"' in html and "Download your certificate" in html
+
+
+def test_a_supervisor_downloads_their_appointment_and_a_counselor_is_not_offered_one(client):
+    supervisor = approved(full_name="张伟", role="supervisor", language="en")
+    client.force_login(supervisor)
+    page = client.get(reverse("certificates:mine")).content.decode()
+    assert "Supervisor appointment" in page and "Admission" not in page
+    response = client.post(reverse("certificates:download_own", args=["supervisor_appointment"]),
+                           {"language": "zh-hans"}, follow=True)
+    assert response["Content-Type"] == "application/pdf" and "张伟" in pdf_text(response.content)
+    assert Certificate.objects.get(holder=supervisor).kind == CertificateKind.SUPERVISOR_APPOINTMENT
+
+    client.force_login(approved(full_name="王小明"))
+    assert "Supervisor appointment" not in client.get(reverse("certificates:mine")).content.decode()

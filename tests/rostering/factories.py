@@ -32,3 +32,23 @@ def small_demand(peak: int = 4) -> None:
     settings.min_rest_hours = 8
     settings.save()
     DemandLevel.objects.all().delete()  # the default curve at this peak applies
+
+
+def published_run(start, days: int = 28, *, state: str = "published"):
+    """A roster run in ``state`` (published by default) over ``days`` from ``start``, with no shifts yet."""
+    from rostering.models import RosterRun
+
+    return RosterRun.objects.create(period_start=start, days=days, state=state, problem={"shifts": [], "people": []})
+
+
+def worked_shift(run, people, *, start, hours: int = 4, channel: str = "voice", role: str = "counselor"):
+    """A shift of ``run`` from ``start`` (aware) with ``people`` assigned to it; returns the assignments."""
+    from datetime import timedelta
+
+    from rostering.models import Assignment, RosterShift
+
+    stamp = start.strftime("%Y%m%d-%H%M")
+    shift = RosterShift.objects.create(run=run, key=f"{role[0]}-{stamp}-{channel or 'duty'}", role=role,
+                                       channel=channel, start=start, end=start + timedelta(hours=hours),
+                                       wanted=len(people), maximum=max(1, len(people)))
+    return [Assignment.objects.create(run=run, shift=shift, person=person) for person in people]
