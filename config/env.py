@@ -66,6 +66,8 @@ class Environment:
     proxy_ssl_header: str = field(
         default_factory=lambda: os.environ.get("DJANGO_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
     )
+    # How many proxies of ours append the client's address to X-Forwarded-For (0: trust none of it).
+    trusted_proxy_count: int = field(default_factory=lambda: _int("DJANGO_TRUSTED_PROXY_COUNT", 1))
     hsts_seconds: int = field(default_factory=lambda: _int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
 
     # --- object storage for evidence, previews and rendered PDFs (S3 protocol); the local private folder when unset

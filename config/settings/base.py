@@ -44,6 +44,7 @@ if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")
 
 MIDDLEWARE = [
+    "common.proxy.ProxiedClientAddressMiddleware",  # REMOTE_ADDR = the client behind our proxies (rate limits)
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +77,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF, *(["https://open.weixin.qq.com"] if env.wechat_app_id else [])],
     },
 }
+
+# How many reverse proxies of ours append to X-Forwarded-For in front of the app (common/proxy.py); none in
+# development, one (nginx) in production.
+TRUSTED_PROXY_COUNT = 0
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

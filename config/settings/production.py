@@ -31,6 +31,8 @@ ALLOWED_HOSTS = env.allowed_hosts
 if env.proxy_ssl_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + env.proxy_ssl_header.upper().replace("-", "_"), "https")
 SECURE_SSL_REDIRECT = env.secure_ssl_redirect
+# The client's address for the rate limits comes from X-Forwarded-For, as appended by this many proxies.
+TRUSTED_PROXY_COUNT = env.trusted_proxy_count
 # The load balancer's health probe may come over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.hsts_seconds
