@@ -149,7 +149,7 @@ def counselors_on_the_roster(limit: int) -> list:
 
 
 def prepare_plan(*, path: Path, data_dir: Path, secret_key: str, counselors: int, applicants: int, signups: int,
-                 tag: str) -> dict:
+                 tag: str, counselor_users: int | None = None) -> dict:
     """Signed-in counselors and applicants for the run; the roster to be generated during it is queued too."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -175,6 +175,8 @@ def prepare_plan(*, path: Path, data_dir: Path, secret_key: str, counselors: int
     plan = {
         "tag": tag,
         "counselors": counselor_plan,
+        # locust users looking at shifts and feeds; more users than counselors share the counselors' sessions
+        "counselor_users": counselor_users or len(counselor_plan),
         "applicants": applicant_plan,
         "signups": [f"signup-{tag}-{n}@{LOAD_DOMAIN}" for n in range(signups)],
         "password": PASSWORD,
