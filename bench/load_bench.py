@@ -10,7 +10,6 @@ PostgreSQL only (``--database-url``, default a database ``load_bench`` on the lo
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -36,7 +35,9 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=300, help="signed-up applicants who apply at once")
     parser.add_argument("--signups", type=int, default=20, help="applicants who register through the form first")
     parser.add_argument("--spawn-rate", type=float, default=100)
-    parser.add_argument("--run-time", default="90s")
+    parser.add_argument("--run-time", default="300s", help="upper bound; the run ends when the burst is done")
+    parser.add_argument("--min-seconds", type=int, default=60,
+                        help="the counselors go on at least this long (from the start) after the burst")
     parser.add_argument("--roster-seconds", type=int, default=60, help="solver time of the roster generated")
     args = parser.parse_args()
 
@@ -82,7 +83,8 @@ def main() -> None:
         load_before = os.getloadavg()
         result = harness.run_locust(plan=plan_path, host=base, users=users, spawn_rate=args.spawn_rate,
                                     run_time=args.run_time, result=args.data_dir / f"result-{tag}.json",
-                                    log=args.data_dir / f"locust-{tag}.log")
+                                    log=args.data_dir / f"locust-{tag}.log",
+                                    extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds)})
         load_after = os.getloadavg()
         roster = harness.roster_state(run_id)
     outcome = harness.count_outcome(result, data_dir=args.data_dir)
@@ -93,7 +95,6 @@ def main() -> None:
     print(f"figures: {args.data_dir / f'result-{tag}.json'}")
     harness.check_outcome(result, outcome)
     print("nothing lost: every submission and every file counted")
-    json.dumps(result)
 
 
 if __name__ == "__main__":

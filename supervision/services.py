@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import audit_log
 from common.versioning import is_stale, save_new_version
+from people.calendar import calendar_changed
 from people.enums import Channel
 from rostering.enums import Role, RunState
 from rostering.models import Assignment, WeeklyAvailability
@@ -263,6 +264,7 @@ def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "f
         GroupPlacement.objects.filter(date=day).delete()
         GroupPlacement.objects.bulk_create([GroupPlacement(session_id=s, counselor_id=c, date=day)
                                             for c, s in sorted(result.assignments.items())])
+        calendar_changed()  # bulk_create sends no signal: the placed counselors' feeds show their group
         round_ = PlacementRound.objects.create(
             date=day, created_by=actor, backend=backend, status=result.status, placed=len(result.assignments),
             unplaced={str(k): v for k, v in sorted(result.unplaced.items())}, seconds=result.seconds,

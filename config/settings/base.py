@@ -229,6 +229,9 @@ HEALTH_QUEUE_MAX_WAIT = env.health_queue_max_wait
 # Shared by the web processes and the worker: rate limits, used one-time codes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 
+# Seconds a person's written calendar feed is kept; any change to what it shows starts afresh (people/calendar.py).
+CALENDAR_FEED_CACHE_SECONDS = 600
+
 # The public certificate check: lookups per client address and window (seconds); guessing codes is slow.
 CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)
 # Processes that render a large certificate batch side by side (each holds about 150 MB while it works).
