@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 
 def client_address(request) -> str:
-    # Behind a proxy the deployment sets REMOTE_ADDR correctly (e.g. gunicorn --forwarded-allow-ips).
+    # Behind our reverse proxy, common.proxy.ProxiedClientAddressMiddleware has put the client's address here.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.versioning import posted_version
 from common.views import permission_required
 from people import services
-from people.calendar import calendar_ics
+from people.calendar import cached_calendar_ics
 from people.forms import ProfileSettingsForm, WorkingProfileForm
 from people.models import CalendarFeed
 from people.personal_data import personal_data_export
@@ -85,7 +85,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404
-    response = HttpResponse(calendar_ics(feed.user), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(cached_calendar_ics(feed.user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="counselor-service.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

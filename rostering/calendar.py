@@ -30,4 +30,10 @@ def shifts(person) -> list[CalendarEvent]:
     return events
 
 
-register_calendar_source("rostering", shifts)
+def _models():
+    from rostering.models import Assignment, RosterRun, RosterShift
+
+    return (Assignment, RosterRun, RosterShift)
+
+
+register_calendar_source("rostering", shifts, models=_models())

@@ -35,4 +35,10 @@ def supervision_events(person) -> list[CalendarEvent]:
     return events
 
 
-register_calendar_source("supervision", supervision_events)
+def _models():
+    from supervision.models import GroupPlacement, GroupSession, IndividualSupervision
+
+    return (GroupPlacement, GroupSession, IndividualSupervision)
+
+
+register_calendar_source("supervision", supervision_events, models=_models())

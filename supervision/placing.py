@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.audit import audit_log
+from people.calendar import calendar_changed
 from rostering.enums import Role, RunState
 from rostering.models import Assignment, WeeklyAvailability
 from supervision import placement
@@ -85,6 +86,7 @@ def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "f
         GroupPlacement.objects.filter(date=day).delete()
         GroupPlacement.objects.bulk_create([GroupPlacement(session_id=s, counselor_id=c, date=day)
                                             for c, s in sorted(result.assignments.items())])
+        calendar_changed()  # bulk_create sends no signal: the placed counselors' feeds show their group
         figures = {"backend": backend, "status": result.status, "placed": len(result.assignments),
                    "unplaced": {str(k): v for k, v in sorted(result.unplaced.items())},
                    "seconds": result.seconds, "gap": result.gap, "days_back": days_back}

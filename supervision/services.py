@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import audit_log
 from common.versioning import is_stale, save_new_version
+from people.calendar import calendar_changed
 from people.enums import Channel
 from rostering.enums import Role
 from supervision import selectors
@@ -213,15 +214,17 @@ def groups_place_request(*, day: date, actor, days_back: int = 3) -> PlacementRo
         raise SupervisionError(_("Look back 1 to 60 days."))
     if not GroupSession.objects.filter(date=day).exists():
         raise SupervisionError(_("There are no group sessions on %(day)s to place counselors in.") % {"day": day})
+    from common.jobs import enqueue_now
+    from supervision.tasks import place_groups
+
     try:
         with transaction.atomic():
             round_ = PlacementRound.objects.create(date=day, created_by=actor, backend="flow", status="queued",
                                                    days_back=days_back)
+            # the task row is written with the round (database queue): a round never waits for a task never queued
+            enqueue_now(place_groups, round_.pk)
     except IntegrityError:
         raise SupervisionError(_("The counselors of %(day)s are being placed already.") % {"day": day}) from None
-    from supervision.tasks import place_groups
-
-    transaction.on_commit(lambda: place_groups.enqueue(round_.pk))
     return round_
 
 

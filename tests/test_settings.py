@@ -14,7 +14,8 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "WECHAT_"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "DATABASE_URL", "WECHAT_", "S3_", "EMAIL_"))}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -52,3 +53,51 @@ def test_wechat_login_is_offered_only_when_its_keys_are_configured(tmp_path):
     assert with_keys.returncode == 0, with_keys.stderr
     assert with_keys.stdout.count("weixin") == 2  # the provider is installed and configured
     assert not any(tmp_path.iterdir()), "the probe created files (a database?) in the data directory"
+
+
+def test_the_deployment_check_is_clean_with_object_storage_and_the_documented_variables(tmp_path):
+    documented = {
+        **PRODUCTION_ENV, "APP_DATA_DIR": str(tmp_path), "DJANGO_CSRF_TRUSTED_ORIGINS": "https://counselors.example.org",
+        "SITE_URL": "https://counselors.example.org", "DJANGO_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+        "S3_BUCKET": "counselor-files", "S3_ENDPOINT_URL": "https://s3.example.org", "S3_REGION": "cn-north-1",
+        "S3_ACCESS_KEY_ID": "key", "S3_SECRET_ACCESS_KEY": "secret", "EMAIL_HOST": "smtp.example.org",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=documented)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+PROBE = ("from django.conf import settings as s; import json; print(json.dumps({"
+         "'proxy': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), 'redirect': s.SECURE_SSL_REDIRECT, "
+         "'exempt': s.SECURE_REDIRECT_EXEMPT, 'hsts': s.SECURE_HSTS_SECONDS, "
+         "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "
+         "'files': s.STORAGES['default']['BACKEND'], 'static': s.STORAGES['staticfiles']['BACKEND']}))")
+
+
+def probe(tmp_path, **env) -> dict:
+    import json
+
+    result = manage("shell", "--no-imports", "-c", PROBE, env={**PRODUCTION_ENV, "APP_DATA_DIR": str(tmp_path), **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_behind_a_proxy_by_default_and_configurable(tmp_path):
+    default = probe(tmp_path)
+    assert default["proxy"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert default["redirect"] is True and default["hsts"] == 31536000 and default["cookies"] == [True, True]
+    assert default["exempt"] == ["^health/$"]  # the load balancer probes over plain HTTP
+    assert default["files"] == "django.core.files.storage.FileSystemStorage"
+    assert default["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+    custom = probe(tmp_path, DJANGO_PROXY_SSL_HEADER="X-Scheme", DJANGO_SECURE_SSL_REDIRECT="false",
+                   DJANGO_HSTS_SECONDS="3600", S3_BUCKET="files")
+    assert custom["proxy"] == ["HTTP_X_SCHEME", "https"]
+    assert custom["redirect"] is False and custom["hsts"] == 3600
+    assert custom["files"] == "storages.backends.s3.S3Storage"
+    assert probe(tmp_path, DJANGO_PROXY_SSL_HEADER="")["proxy"] is None  # no proxy: the header is not trusted
+
+
+def test_a_secret_key_of_few_distinct_characters_is_refused():
+    result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "ab" * 40})
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr

@@ -21,4 +21,10 @@ def training_sessions(person) -> list[CalendarEvent]:
     return events
 
 
-register_calendar_source("training", training_sessions)
+def _models():
+    from training.models import Enrolment, Session, Trainee
+
+    return (Enrolment, Session, Trainee)
+
+
+register_calendar_source("training", training_sessions, models=_models())

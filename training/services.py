@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.audit import audit_log
 from common.versioning import is_stale
+from people.calendar import calendar_changed
 from people.enums import VolunteerStatus
 from people.models import Volunteer
 from people.services import volunteer_set_status
@@ -382,6 +383,8 @@ def attendance_import(*, session_id: int, actor, content: bytes, filename: str) 
     walk_ins = [Enrolment(session=session, trainee_id=tid) for tid in minutes_by_trainee if tid not in enrolments]
     for enrolment in Enrolment.objects.bulk_create(walk_ins):
         enrolments[enrolment.trainee_id] = enrolment
+    if walk_ins:
+        calendar_changed()  # bulk_create sends no signal: the walk-ins' feeds now show the session
     result.enrolled_walk_ins = len(walk_ins)
     marks = {}
     for trainee_id, minutes in minutes_by_trainee.items():

@@ -45,6 +45,7 @@ if env.wechat_app_id:
     INSTALLED_APPS.append("allauth.socialaccount.providers.weixin")
 
 MIDDLEWARE = [
+    "common.proxy.ProxiedClientAddressMiddleware",  # REMOTE_ADDR = the client behind our proxies (rate limits)
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,6 +78,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF, *(["https://open.weixin.qq.com"] if env.wechat_app_id else [])],
     },
 }
+
+# How many reverse proxies of ours append to X-Forwarded-For in front of the app (common/proxy.py); none in
+# development, one (nginx) in production.
+TRUSTED_PROXY_COUNT = 0
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -142,12 +147,49 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence, its previews, rendered certificates and batches, uploaded imports: private, never served by the web
+# server; every download is a checked view that streams the file from the storage. The local private folder by
+# default; S3-compatible object storage when S3_BUCKET is set, so that no web or worker machine keeps state on
+# its disk (docs/deploy.md).
+LOCAL_PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": "/private-not-served/"},
+}
+
+
+def s3_storage(*, bucket: str, endpoint_url: str = "", access_key: str = "", secret_key: str = "", region: str = "",
+               addressing_style: str = "", prefix: str = "") -> dict:
+    """django-storages' S3 backend for private files. Without keys boto3 finds credentials itself (instance
+    role, AWS_* variables)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "region_name": region or None,
+            "addressing_style": addressing_style or None,
+            "location": prefix,
+            "default_acl": "private",
+            # Never replace an object that has the same name: like the local folder, a clash gets a new name.
+            "file_overwrite": False,
+            # URLs are never handed out (downloads stream through checked views); were one made, it expires.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "signature_version": "s3v4",
+        },
+    }
+
+
 STORAGES = {
-    # Evidence files: private, never served by the web server; every download is a checked view.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": "/private-not-served/"},
-    },
+    "default": (
+        s3_storage(bucket=env.s3_bucket, endpoint_url=env.s3_endpoint_url, access_key=env.s3_access_key_id,
+                   secret_key=env.s3_secret_access_key, region=env.s3_region,
+                   addressing_style=env.s3_addressing_style, prefix=env.s3_prefix)
+        if env.s3_bucket
+        else LOCAL_PRIVATE_STORAGE
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -185,8 +227,13 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
 
 SITE_URL = env.site_url
+# /health/ answers 503 when the oldest task ready to run has waited longer than this many seconds.
+HEALTH_QUEUE_MAX_WAIT = env.health_queue_max_wait
 # Shared by the web processes and the worker: rate limits, used one-time codes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
+# Seconds a person's written calendar feed is kept; any change to what it shows starts afresh (people/calendar.py).
+CALENDAR_FEED_CACHE_SECONDS = 600
 
 # The public certificate check: lookups per client address and window (seconds); guessing codes is slow.
 CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)

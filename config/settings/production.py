@@ -9,7 +9,8 @@ DEBUG = False
 _missing = [
     name
     for name, value in (
-        ("DJANGO_SECRET_KEY", len(env.secret_key) >= 50 and not env.secret_key.startswith("django-insecure")),
+        ("DJANGO_SECRET_KEY", len(env.secret_key) >= 50 and len(set(env.secret_key)) >= 5
+                              and not env.secret_key.startswith("django-insecure")),
         ("DJANGO_ALLOWED_HOSTS", bool(env.allowed_hosts)),
         ("DATABASE_URL", bool(env.database_url)),
     )
@@ -24,9 +25,17 @@ if _missing:
 
 SECRET_KEY = env.secret_key
 ALLOWED_HOSTS = env.allowed_hosts
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = True
-SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+
+# Behind a TLS-terminating reverse proxy (docs/deploy.md): the proxy tells Django the request came over HTTPS.
+# Only trust the header when a proxy that overwrites it sits in front: DJANGO_PROXY_SSL_HEADER= (empty) otherwise.
+if env.proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + env.proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env.secure_ssl_redirect
+# The client's address for the rate limits comes from X-Forwarded-For, as appended by this many proxies.
+TRUSTED_PROXY_COUNT = env.trusted_proxy_count
+# The load balancer's health probe may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.hsts_seconds
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
@@ -34,3 +43,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Static files: hashed names (cached for a year by browsers and the proxy) and pre-compressed copies, served by
+# WhiteNoise from STATIC_ROOT; `collectstatic` runs at every deployment (scripts/serve does).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405

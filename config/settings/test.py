@@ -17,3 +17,6 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "en"
+# Feeds are written afresh on every fetch: tests change data and read the feed in one transaction, whose commit
+# (which starts a new cache generation) never comes. tests/people/test_calendar.py tests the cache itself.
+CALENDAR_FEED_CACHE_SECONDS = 0

@@ -175,3 +175,32 @@ def test_published_shifts_are_in_the_calendar_feed_and_the_data_export_and_follo
     offer = services.offer_create(assignment_id=assignment.pk, actor=person, kind="handover")
     services.offer_take(offer_id=offer.pk, actor=free_colleague(assignment, people))
     assert uid not in calendar_ics(person).decode()  # the feed follows the roster
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_feed_is_read_once_and_written_afresh_after_a_change(client, settings, django_assert_num_queries):
+    """Calendar programs fetch every few minutes: the written feed is kept (one token query per fetch), and a
+    change to what it shows (here a colleague taking the shift) makes the next fetch write it afresh. Real
+    commits (a transactional test): the new cache generation starts when the change commits."""
+    from django.urls import reverse
+
+    from people.services import calendar_feed_for
+
+    settings.CALENDAR_FEED_CACHE_SECONDS = 600
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    person = assignment.person
+    url = reverse("people:calendar_feed", args=[calendar_feed_for(person).token])
+    uid = f"shift-{assignment.shift.key}-{person.pk}@counselor-service"
+    first = client.get(url).content.decode()
+    assert uid in first
+    with django_assert_num_queries(1):  # the token; the feed comes from the cache
+        assert client.get(url).content.decode() == first
+
+    offer = services.offer_create(assignment_id=assignment.pk, actor=person, kind="handover")
+    services.offer_take(offer_id=offer.pk, actor=free_colleague(assignment, people))
+    assert uid not in client.get(url).content.decode()  # no stale shift after the change committed
+
+    person.language = "zh-hans" if person.language == "en" else "en"
+    person.save(update_fields=["language"])
+    assert client.get(url).content.decode() != first  # each language has its own entry

@@ -1,0 +1,299 @@
+"""The load test's moving parts, shared by ``bench/load_bench.py`` (full size) and the short test in the suite.
+
+1. ``prepare_plan`` (in a process where Django is set up on the same database the server uses): signed-in
+   counselors with published shifts and their calendar addresses, applicants who signed up earlier (verified,
+   signed in), and what the locust users need to know (``plan.json``).
+2. ``serve``: ``scripts/serve`` with the production settings on loopback (gunicorn, the task workers,
+   WhiteNoise), stopped with SIGTERM as an operator would.
+3. ``run_locust``: ``bench/load/locustfile.py`` headless, bounded in users and time; its figures in JSON.
+4. ``count_outcome``: every submission the load generator saw succeed is a submitted application in the
+   database, with its four evidence records, each with its file in the storage. ``check_outcome`` fails loudly.
+
+Sessions are written straight into the session table (signed with the server's secret key): counselors and
+earlier applicants are signed in already, as they would be on a real day, so the run measures the pages and
+not one password hash per person (PBKDF2 costs about half a second of a core each, by design). The sign-up path
+itself is exercised by ``signups`` users who register through the real form, read the verification mail
+from the server's outbox folder (what the worker sent) and follow its link.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
+LOAD_DOMAIN = "load.example"
+PASSWORD = "load-test-password-2026"
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(64)
+
+
+def server_env(*, database_url: str, data_dir: Path, port: int, secret_key: str, web_concurrency: int,
+               task_workers: int) -> dict:
+    """The environment of the served app: production settings behind a proxy on loopback."""
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_URL", "S3_", "EMAIL_", "APP_DATA_DIR", "TASKS_", "WEB_"))}
+    return {
+        **keep,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": secret_key,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"https://127.0.0.1:{port}",
+        "APP_DATA_DIR": str(data_dir),
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(web_concurrency),
+        "TASK_WORKERS": str(task_workers),
+        "SKIP_SETUP": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def collectstatic(env: dict) -> None:
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True,
+                   timeout=300)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def serve(env: dict, *, log: Path, startup_seconds: float = 90):
+    """``scripts/serve`` in its own process group; yields the base URL once /health/ answers 200."""
+    base = f"http://{env['WEB_BIND']}"
+    with open(log, "wb") as output:
+        process = subprocess.Popen([str(REPO / "scripts" / "serve")], cwd=REPO, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while not _healthy(f"{base}/health/"):
+            if process.poll() is not None:
+                raise RuntimeError(f"scripts/serve ended (status {process.returncode}); see {log}:\n"
+                                   + log.read_text(errors="replace")[-3000:])
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not answer /health/ within {startup_seconds} s; see {log}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)  # what Ctrl-C or systemd does: scripts/serve stops its children
+            try:
+                process.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        # Anything of the group still alive (it should not be) is ended too.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def run_locust(*, plan: Path, host: str, users: int, spawn_rate: float, run_time: str, result: Path,
+               log: Path, extra_env: dict | None = None) -> dict:
+    """Headless locust, bounded in users and time; returns the figures the locustfile wrote."""
+    command = [PYTHON, "-m", "locust", "-f", str(REPO / "bench" / "load" / "locustfile.py"), "--headless",
+               "--host", host, "-u", str(users), "-r", str(spawn_rate), "-t", run_time, "--stop-timeout", "30",
+               "--only-summary", "--loglevel", "WARNING"]
+    env = {**os.environ, "LOAD_PLAN": str(plan), "LOAD_RESULT": str(result), **(extra_env or {})}
+    with open(log, "wb") as output:
+        completed = subprocess.run(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                   timeout=3600)
+    if not result.exists():
+        raise RuntimeError(f"locust wrote no result (status {completed.returncode}); see {log}:\n"
+                           + log.read_text(errors="replace")[-3000:])
+    return json.loads(result.read_text())
+
+
+# --- in a process where Django is set up on the served database ------------------------------------------------
+
+
+def _session_for(user, secret_key: str) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test.utils import override_settings
+
+    with override_settings(SECRET_KEY=secret_key):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "people.backends.AccountBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+
+def counselors_on_the_roster(limit: int) -> list:
+    """Counselors with shifts on a published roster (the demo data's), most shifts first."""
+    from django.db.models import Count
+
+    from people.models import User
+    from rostering.enums import RunState
+
+    return list(User.objects.filter(roster_assignments__run__state=RunState.PUBLISHED, volunteer__role="counselor")
+                .annotate(shifts=Count("roster_assignments")).order_by("-shifts", "pk")[:limit])
+
+
+def prepare_plan(*, path: Path, data_dir: Path, secret_key: str, counselors: int, applicants: int, signups: int,
+                 tag: str, counselor_users: int | None = None) -> dict:
+    """Signed-in counselors and applicants for the run; the roster to be generated during it is queued too."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    from credentialing.models import QualificationKind
+    from people.models import User
+    from people.services import calendar_feed_for
+
+    on_roster = counselors_on_the_roster(counselors)
+    if len(on_roster) < counselors:
+        raise RuntimeError(f"only {len(on_roster)} counselors have published shifts; {counselors} wanted")
+    counselor_plan = [{"session": _session_for(user, secret_key),
+                       "feed": f"/calendar/{calendar_feed_for(user).token}.ics"} for user in on_roster]
+
+    people = User.objects.bulk_create([
+        User(email=f"applicant-{tag}-{n}@{LOAD_DOMAIN}", full_name="",
+             password=UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(8))
+        for n in range(applicants)])
+    EmailAddress.objects.bulk_create([EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                                      for user in people])
+    applicant_plan = [{"email": user.email, "session": _session_for(user, secret_key)} for user in people]
+
+    plan = {
+        "tag": tag,
+        "counselors": counselor_plan,
+        # locust users looking at shifts and feeds; more users than counselors share the counselors' sessions
+        "counselor_users": counselor_users or len(counselor_plan),
+        "applicants": applicant_plan,
+        "signups": [f"signup-{tag}-{n}@{LOAD_DOMAIN}" for n in range(signups)],
+        "password": PASSWORD,
+        "qualification_kind": QualificationKind.objects.filter(active=True, code="registered-psychologist")
+        .values_list("pk", flat=True).get(),
+        "outbox": str(data_dir / "sent-mail"),
+    }
+    path.write_text(json.dumps(plan))
+    return plan
+
+
+def queue_a_roster(*, seconds: int) -> int:
+    """A week's roster three weeks ahead, queued for the worker as the scheduler's button does."""
+    from django.utils import timezone
+
+    from rostering import services
+
+    today = timezone.localdate()
+    start = today - timedelta(days=today.weekday()) + timedelta(days=21)
+    return services.run_create(actor=None, start=start, days=7, seconds=seconds, enqueue=True).pk
+
+
+def roster_state(run_id: int) -> dict:
+    from rostering.models import RosterRun
+
+    run = RosterRun.objects.get(pk=run_id)
+    return {"run": run.pk, "state": run.state, "assignments": run.assignments.count()}
+
+
+@dataclass
+class Outcome:
+    submitted_seen: int  # submissions the load generator saw succeed
+    submitted_in_database: int
+    evidence_records: int
+    evidence_files: int
+    files_missing: list[str]
+    files_in_folder: int
+    signups_seen: int
+    signups_verified: int
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if self.submitted_in_database != self.submitted_seen:
+            found.append(f"{self.submitted_seen} submissions succeeded but {self.submitted_in_database} "
+                         "applications are submitted in the database")
+        if self.evidence_records != 4 * self.submitted_seen:
+            found.append(f"{self.evidence_records} evidence records for {self.submitted_seen} applications of 4")
+        if self.files_missing:
+            found.append(f"{len(self.files_missing)} evidence files are missing, e.g. {self.files_missing[:3]}")
+        if self.evidence_files != self.evidence_records or self.files_in_folder < self.evidence_files:
+            found.append(f"{self.evidence_records} evidence records, {self.evidence_files} with a file, "
+                         f"{self.files_in_folder} files in the folder")
+        if self.signups_verified != self.signups_seen:
+            found.append(f"{self.signups_seen} sign-ups confirmed by the load generator, "
+                         f"{self.signups_verified} verified addresses in the database")
+        return found
+
+
+def count_outcome(result: dict, *, data_dir: Path) -> Outcome:
+    """Count what is in the database and in the storage against what the load generator saw succeed."""
+    from allauth.account.models import EmailAddress
+    from django.core.files.storage import FileSystemStorage
+
+    from credentialing.enums import ApplicationState
+    from credentialing.models import EVIDENCE_MODELS, Application
+
+    storage = FileSystemStorage(location=str(data_dir / "private"))
+    submitted = set(result["submitted"])
+    applications = Application.objects.filter(applicant__email__in=submitted, state=ApplicationState.SUBMITTED)
+    names = [name for model in EVIDENCE_MODELS.values()
+             for name in model.objects.filter(application__in=applications).values_list("file", flat=True)]
+    folder = data_dir / "private" / "evidence"
+    in_folder = sum(len(files) for _root, _dirs, files in os.walk(folder)) if folder.exists() else 0
+    return Outcome(
+        submitted_seen=len(submitted),
+        submitted_in_database=applications.count(),
+        evidence_records=len(names),
+        evidence_files=sum(1 for name in names if name),
+        files_missing=[name for name in names if name and not storage.exists(name)],
+        files_in_folder=in_folder,
+        signups_seen=len(result["signed_up"]),
+        signups_verified=EmailAddress.objects.filter(email__in=result["signed_up"], verified=True).count(),
+    )
+
+
+def check_outcome(result: dict, outcome: Outcome) -> None:
+    problems = list(outcome.problems)
+    if result["failures"]:
+        problems.append(f"{sum(f['occurrences'] for f in result['failures'])} requests failed: "
+                        + "; ".join(f"{f['name']}: {f['error']} (x{f['occurrences']})" for f in result["failures"][:8]))
+    if problems:
+        raise AssertionError("The load test lost or failed something:\n  " + "\n  ".join(problems))
+
+
+def report(result: dict, outcome: Outcome, *, roster: dict | None = None) -> str:
+    """The figures as a table."""
+    lines = [f"{'request':44} {'count':>7} {'fail':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+             f"{'max ms':>7}"]
+    for row in result["requests"]:
+        lines.append(f"{row['name'][:44]:44} {row['count']:7d} {row['failures']:5d} {row['rps']:7.1f} "
+                     f"{row['p50']:7.0f} {row['p95']:7.0f} {row['p99']:7.0f} {row['max']:7.0f}")
+    burst = result["burst"]
+    lines += [
+        "",
+        f"applications submitted: {len(result['submitted'])} in {burst['seconds']:.1f} s "
+        f"(first start to last submission): {burst['submissions_per_second']:.1f} submissions/s, "
+        f"{burst['uploads']} uploads ({burst['uploads_per_second']:.1f}/s); peak 5-second window "
+        f"{burst['peak_submissions_per_second']:.1f} submissions/s",
+        f"whole application (start, profile, 4 uploads, submit, with the pages between): "
+        f"p50 {burst['flow_p50']:.1f} s, p95 {burst['flow_p95']:.1f} s",
+        f"sign-ups through the form and the mailed link: {len(result['signed_up'])} "
+        f"(mail waited p50 {result['mail_wait']['p50']:.1f} s, max {result['mail_wait']['max']:.1f} s)",
+        f"counted afterwards: {outcome.submitted_in_database} submitted applications, {outcome.evidence_records} "
+        f"evidence records, {outcome.evidence_files - len(outcome.files_missing)} of their files in the storage",
+    ]
+    if roster:
+        lines.append(f"roster generated during the run: run {roster['run']} {roster['state']}, "
+                     f"{roster['assignments']} assignments")
+    return "\n".join(lines)

@@ -1,0 +1,358 @@
+"""Locust users for the load test (driven by bench/load/harness.py; plan in LOAD_PLAN, figures to LOAD_RESULT).
+
+- ``Counselor``: signed in; looks at /shifts/ and has a calendar program fetch the personal feed, again and again.
+- ``Applicant``: signed up on an earlier day (verified, signed in); starts an application, fills in the profile,
+  uploads four pieces of evidence (two PDFs, two PNGs), submits. Once.
+- ``NewApplicant``: registers through the real sign-up form, waits for the verification mail the worker sends
+  (read from the server's outbox folder), follows the link, then applies like ``Applicant``. Once.
+
+Every request carries what the reverse proxy would add (X-Forwarded-Proto: https and the client's address in
+X-Forwarded-For, a different one per user) and POSTs carry the Origin a browser sends, so the app runs with its
+production settings unchanged: HTTPS redirects, secure cookies, CSRF checks, per-client rate limits. Redirects
+are followed as a browser does. The load generator plays browser and proxy; the app cannot tell.
+"""
+from __future__ import annotations
+
+import email
+import io
+import itertools
+import json
+import os
+import re
+import statistics
+import time
+from http.cookiejar import Cookie, DefaultCookiePolicy
+from pathlib import Path
+
+import gevent
+from locust import FastHttpUser, between, events, task
+from locust.exception import StopUser
+
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
+RESULT = Path(os.environ["LOAD_RESULT"])
+MAIL_WAIT_SECONDS = float(os.environ.get("LOAD_MAIL_WAIT", "120"))
+# Once every applicant is done, the counselors go on until this many seconds have passed since the start; then
+# the run ends by itself (``-t`` stays the upper bound).
+MIN_SECONDS = float(os.environ.get("LOAD_MIN_SECONDS", "20"))
+
+_client_numbers = itertools.count(1)
+_applicants = iter(PLAN["applicants"])
+_signups = iter(PLAN["signups"])
+_counselors = itertools.cycle(PLAN["counselors"])
+
+submitted: list[str] = []
+signed_up: list[str] = []
+flow_seconds: list[float] = []
+submit_times: list[float] = []
+flow_starts: list[float] = []
+mail_waits: list[float] = []
+uploads = 0
+finished_applicants = 0
+BURST_SIZE = len(PLAN["applicants"]) + len(PLAN["signups"])
+
+
+def _pdf(text: str) -> bytes:
+    # A small, valid one-page PDF (what a scanner's export looks like to the upload checks).
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PDF, PNG = _pdf("qualification"), _png()
+
+EVIDENCE = [
+    ("qualification", {"qualification_kind": str(PLAN["qualification_kind"]), "number": "REG-2020-0042",
+                       "issuing_body": "Registration system", "issued_on": "2020-01-15", "expires_on": ""},
+     ("qualification.pdf", PDF, "application/pdf")),
+    ("ethicstraining", {"provider": "Ethics course of the registration system", "hours": "16",
+                        "approved_by_registry": "on", "completed_on": "2021-05-01"},
+     ("ethics.png", PNG, "image/png")),
+    ("specialtraining", {"title": "Crisis intervention", "provider": "Red Cross", "hours": "24",
+                         "completed_on": "2022-03-01", "covers_trauma": "on", "covers_first_aid": "on",
+                         "covers_crisis": "on"},
+     ("training.pdf", PDF, "application/pdf")),
+    ("practicerecord", {"hours": "620", "evidence_kind": "log", "description": "University counseling centre",
+                        "period_start": "2018-09-01", "period_end": "2023-06-30"},
+     ("practice.png", PNG, "image/png")),
+]
+PROFILE = {"role": "counselor", "full_name": "Li Wei", "phone": "13912345678", "institution_name": "Wuhan University",
+           "province": "Hubei", "city": "Wuhan", "timezone": "Asia/Shanghai", "timezone_other": "",
+           "languages": "Chinese, English", "serves_voice": "on", "serves_text": "on"}
+VERSION = re.compile(r'name="version" value="(\d+)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Browser(FastHttpUser):
+    """A browser behind the proxy: its own client address, HTTPS as far as the app knows."""
+
+    abstract = True
+
+    def on_start(self):
+        number = next(_client_numbers)
+        self.headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": f"10.{number // 65536 % 256}."
+                        f"{number // 256 % 256}.{number % 256}", "Accept-Language": "en"}
+        self.origin = {"Origin": self.host.replace("http://", "https://")}
+        # The browser's side of the TLS connection the proxy ends: it sends its secure cookies.
+        self.client.cookiejar.set_policy(DefaultCookiePolicy(secure_protocols=("https", "http")))
+
+    def sign_in_with(self, session_key: str) -> None:
+        host = self.host.split("//", 1)[1].split(":")[0]
+        self.client.cookiejar.set_cookie(Cookie(
+            0, "sessionid", session_key, None, False, host, False, False, "/", True, True, None, False, None, None,
+            {}))
+
+    def get(self, path: str, *, name: str | None = None, expect: str | None = None) -> str:
+        with self.client.get(path, headers=self.headers, name=name or path, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return ""
+            text = response.text or ""
+            if expect and expect not in text:
+                response.failure(f"the page lacks {expect!r}")
+            return text
+
+    def post(self, path: str, data: dict, *, name: str, to: str, files: dict | None = None) -> str:
+        """POST a form as a browser does and follow its redirect, which must lead to ``to``."""
+        csrf = self.client.cookiejar._cookies.get(self.host.split("//", 1)[1].split(":")[0], {}).get("/", {}).get(
+            "csrftoken")
+        form = {**data, "csrfmiddlewaretoken": csrf.value if csrf else ""}
+        headers = {**self.headers, **self.origin, "Referer": self.origin["Origin"] + path}
+        with self.client.post(path, data=form, files=files, headers=headers, name=name, allow_redirects=False,
+                              catch_response=True) as response:
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or not location.split("#")[0].endswith(to):
+                errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.text or "", re.S)
+                response.failure(f"status {response.status_code} to {location!r}, expected {to}; {errors[:2]}")
+                return ""
+        return self.get(location.split("#")[0], name=f"(page after) {name}")
+
+    def apply(self) -> bool:
+        """Start, profile, four uploads, submit: True when the application was submitted."""
+        global uploads
+        started = time.monotonic()
+        flow_starts.append(time.time())
+        self.get("/", name="/ (dashboard)")
+        page = self.post("/application/start/", {}, name="/application/start/", to="/application/")
+        version = VERSION.search(page)
+        if not version:
+            return False
+        page = self.post("/application/", {**PROFILE, "version": version.group(1)}, name="/application/ (profile)",
+                         to="/application/")
+        if not page:
+            return False
+        for kind, data, (filename, content, content_type) in EVIDENCE:
+            page = self.post(f"/application/evidence/{kind}/add/", data, name="/application/evidence/[kind]/add/",
+                             to="/application/", files={"upload": (filename, content, content_type)})
+            if not page:
+                return False
+            uploads += 1
+        version = VERSION.search(page)
+        if not version:
+            return False
+        page = self.post("/application/submit/", {"version": version.group(1)}, name="/application/submit/",
+                         to="/")
+        if "sent to the vetting team" not in page:
+            return False
+        submit_times.append(time.time())
+        flow_seconds.append(time.monotonic() - started)
+        return True
+
+
+class Counselor(Browser):
+    fixed_count = PLAN["counselor_users"]
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        super().on_start()
+        self.me = next(_counselors)
+        self.sign_in_with(self.me["session"])
+
+    @task
+    def shifts(self):
+        self.get("/shifts/", name="/shifts/", expect="</main>")
+
+    @task
+    def calendar_feed(self):
+        # A calendar program: no session, no cookies; the token in the address is the key.
+        with self.client.get(self.me["feed"], headers={**self.headers, "Cookie": ""}, name="/calendar/[token].ics",
+                             catch_response=True) as response:
+            if response.status_code != 200 or not (response.text or "").startswith("BEGIN:VCALENDAR"):
+                response.failure(f"status {response.status_code}")
+
+
+class Applicant(Browser):
+    fixed_count = len(PLAN["applicants"])
+
+    def on_start(self):
+        super().on_start()
+        try:
+            self.me = next(_applicants)
+        except StopIteration:
+            raise StopUser()
+        self.sign_in_with(self.me["session"])
+
+    @task
+    def apply_once(self):
+        try:
+            if self.apply():
+                submitted.append(self.me["email"])
+        finally:
+            _finished()
+        raise StopUser()
+
+
+class _Outbox:
+    """The verification links in the server's outbox folder (the file mail backend), read as they arrive."""
+
+    seen: set[str] = set()
+    links: dict[str, str] = {}
+
+    @classmethod
+    def scan(cls) -> None:
+        folder = Path(PLAN["outbox"])
+        if not folder.exists():
+            return
+        for path in folder.iterdir():
+            if path.name in cls.seen:
+                continue
+            cls.seen.add(path.name)
+            text = path.read_bytes()
+            for raw in text.split(b"-" * 79):
+                if not raw.strip():
+                    continue
+                message = email.message_from_bytes(raw.strip())
+                for part in message.walk():
+                    if part.get_content_type() == "text/plain":
+                        body = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8", "replace")
+                        found = re.search(r"/accounts/confirm-email/([^/\s]+)/", body)
+                        if found:
+                            cls.links[message["To"].strip()] = found.group(0)
+
+    @classmethod
+    def link_for(cls, address: str, deadline: float) -> str | None:
+        while time.monotonic() < deadline:
+            if address in cls.links:
+                return cls.links[address]
+            cls.scan()
+            if address in cls.links:
+                return cls.links[address]
+            gevent.sleep(0.25)
+        return None
+
+
+class NewApplicant(Browser):
+    fixed_count = len(PLAN["signups"])
+
+    def on_start(self):
+        super().on_start()
+        try:
+            self.address = next(_signups)
+        except StopIteration:
+            raise StopUser()
+
+    @task
+    def sign_up_and_apply(self):
+        try:
+            self._sign_up_and_apply()
+        finally:
+            _finished()
+        raise StopUser()
+
+    def _sign_up_and_apply(self):
+        self.get("/accounts/signup/", name="/accounts/signup/")
+        page = self.post("/accounts/signup/", {"email": self.address, "password1": PLAN["password"],
+                                               "password2": PLAN["password"]},
+                         name="/accounts/signup/ (post)", to="/accounts/confirm-email/")
+        if not page:
+            return
+        asked = time.monotonic()
+        link = _Outbox.link_for(self.address, asked + MAIL_WAIT_SECONDS)
+        if link is None:
+            events.request.fire(request_type="MAIL", name="verification mail", response_time=MAIL_WAIT_SECONDS * 1000,
+                                response_length=0, exception=RuntimeError("no verification mail arrived"),
+                                context={})
+            return
+        mail_waits.append(time.monotonic() - asked)
+        self.get(link, name="/accounts/confirm-email/[key]/")
+        if not self.post(link, {}, name="/accounts/confirm-email/[key]/ (post)", to="/"):
+            return
+        signed_up.append(self.address)
+        if self.apply():
+            submitted.append(self.address)
+
+
+_started = time.monotonic()
+_environment = None
+
+
+@events.init.add_listener
+def _remember(environment, **_kwargs):
+    global _environment
+    _environment = environment
+
+
+def _finished() -> None:
+    """One applicant is done; after the last one the run ends once MIN_SECONDS have passed."""
+    global finished_applicants
+    finished_applicants += 1
+    if finished_applicants >= BURST_SIZE and _environment is not None and _environment.runner is not None:
+        runner = _environment.runner
+        gevent.spawn_later(max(0.0, MIN_SECONDS - (time.monotonic() - _started)), runner.quit)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+@events.quitting.add_listener
+def _write_result(environment, **_kwargs):
+    stats = environment.stats
+    rows = []
+    for entry in sorted(stats.entries.values(), key=lambda e: e.name):
+        rows.append({
+            "name": entry.name, "method": entry.method, "count": entry.num_requests, "failures": entry.num_failures,
+            "rps": entry.total_rps, "p50": entry.get_response_time_percentile(0.5) or 0,
+            "p95": entry.get_response_time_percentile(0.95) or 0, "p99": entry.get_response_time_percentile(0.99) or 0,
+            "max": entry.max_response_time or 0, "avg": entry.avg_response_time,
+        })
+    total = stats.total
+    first, last = (min(flow_starts), max(submit_times)) if flow_starts and submit_times else (0.0, 0.0)
+    seconds = max(last - first, 1e-9)
+    windows = [sum(1 for moment in submit_times if start <= moment < start + 5) / 5 for start in submit_times]
+    result = {
+        "requests": rows,
+        "total": {"count": total.num_requests, "failures": total.num_failures, "rps": total.total_rps,
+                  "p50": total.get_response_time_percentile(0.5) or 0,
+                  "p95": total.get_response_time_percentile(0.95) or 0},
+        "failures": [{"name": error.name, "error": str(error.error), "occurrences": error.occurrences}
+                     for error in stats.errors.values()],
+        "submitted": submitted,
+        "signed_up": signed_up,
+        "burst": {
+            "seconds": seconds if submit_times else 0.0,
+            "submissions_per_second": len(submit_times) / seconds if submit_times else 0.0,
+            "peak_submissions_per_second": max(windows, default=0.0),
+            "uploads": uploads,
+            "uploads_per_second": uploads / seconds if submit_times else 0.0,
+            "flow_p50": statistics.median(flow_seconds) if flow_seconds else 0.0,
+            "flow_p95": _percentile(flow_seconds, 0.95),
+        },
+        "mail_wait": {"p50": statistics.median(mail_waits) if mail_waits else 0.0, "max": max(mail_waits, default=0.0)},
+    }
+    RESULT.write_text(json.dumps(result, indent=1))
