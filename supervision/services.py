@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from common.audit import audit_log
 from common.versioning import is_stale, save_new_version
-from people.calendar import calendar_changed
 from people.enums import Channel
 from rostering.enums import Role
 from supervision import selectors
