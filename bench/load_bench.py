@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("--run-time", default="300s", help="upper bound; the run ends when the burst is done")
     parser.add_argument("--min-seconds", type=int, default=60,
                         help="the counselors go on at least this long (from the start) after the burst")
-    parser.add_argument("--roster-seconds", type=int, default=60, help="solver time of the roster generated")
+    parser.add_argument("--roster-seconds", type=int, default=60,
+                        help="solver time of the roster generated during the run (0: none)")
     args = parser.parse_args()
 
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -77,7 +78,7 @@ def main() -> None:
 
     users = plan["counselor_users"] + len(plan["applicants"]) + len(plan["signups"])
     with harness.serve(env, log=args.data_dir / f"serve-{tag}.log") as base:
-        run_id = harness.queue_a_roster(seconds=args.roster_seconds)
+        run_id = harness.queue_a_roster(seconds=args.roster_seconds) if args.roster_seconds else None
         print(f"==> Serving at {base} ({args.web_concurrency} gunicorn processes, {args.task_workers} task "
               f"workers); roster run {run_id} queued; locust with {users} users for {args.run_time}", flush=True)
         load_before = os.getloadavg()
@@ -86,7 +87,7 @@ def main() -> None:
                                     log=args.data_dir / f"locust-{tag}.log",
                                     extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds)})
         load_after = os.getloadavg()
-        roster = harness.roster_state(run_id)
+        roster = harness.roster_state(run_id) if run_id else None
     outcome = harness.count_outcome(result, data_dir=args.data_dir)
     print()
     print(harness.report(result, outcome, roster=roster))

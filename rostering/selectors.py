@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Sum
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
 from people.models import Volunteer
 from rostering import demand
@@ -491,16 +491,19 @@ def my_shifts(user, *, moment: datetime, days_ahead: int = 60) -> list[MyShift]:
         shift__start__lt=moment + timedelta(days=days_ahead)).select_related("shift").order_by("shift__start"))
     if not mine:
         return []
-    earliest = min(a.shift.start for a in mine)
-    latest = max(a.shift.end for a in mine)
+    # Only the supervisor shifts that overlap one of mine, as plain values: a window from my first to my last
+    # shift held every supervisor's fortnight (hundreds of rows made into model instances on every visit).
+    overlapping = Q()
+    for assignment in mine:
+        overlapping |= Q(shift__start__lt=assignment.shift.end, shift__end__gt=assignment.shift.start)
     supervising = list(Assignment.objects.filter(  # 2
-        run__state=RunState.PUBLISHED, shift__role=Role.SUPERVISOR, shift__start__lt=latest,
-        shift__end__gt=earliest).select_related("shift", "person"))
+        overlapping, run__state=RunState.PUBLISHED, shift__role=Role.SUPERVISOR).exclude(person=user)
+        .values_list("shift__start", "shift__end", "person__full_name", "person__email"))
     out = []
     for assignment in mine:
         shift = assignment.shift
-        with_me = sorted({str(s.person) for s in supervising
-                          if s.shift.start < shift.end and shift.start < s.shift.end and s.person_id != user.pk})
+        with_me = sorted({name or email for start, end, name, email in supervising
+                          if start < shift.end and shift.start < end})
         out.append(MyShift(assignment_id=assignment.pk, shift=shift, supervisors=with_me))
     return out
 
