@@ -33,7 +33,14 @@ from rostering.forms import (
     ShiftTemplateForm,
     parse_grid,
 )
-from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
+from rostering.models import (
+    Assignment,
+    AvailabilityException,
+    AvailabilityProfile,
+    RosterRun,
+    ShiftOffer,
+    WeeklyAvailability,
+)
 
 app_name = "rostering"
 
@@ -87,6 +94,7 @@ def run_progress(request, run_id: int):
 
 
 def _act(request, run_id: int, action, success: str):
+    get_object_or_404(RosterRun, pk=run_id)  # a run that does not exist is not found, whatever the action
     try:
         action()
     except RosterError as error:
@@ -136,6 +144,7 @@ def run_replan(request, run_id: int):
 @manage
 @require_POST
 def assignment_add(request, run_id: int):
+    get_object_or_404(RosterRun, pk=run_id)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the shift and a person's e-mail address."))
@@ -151,6 +160,7 @@ def assignment_add(request, run_id: int):
 @manage
 @require_POST
 def assignment_remove(request, run_id: int, assignment_id: int):
+    get_object_or_404(Assignment, pk=assignment_id, run_id=run_id)
     return _act(request, run_id, lambda: services.assignment_remove(
         run_id=run_id, assignment_id=assignment_id, actor=request.user), _("Removed."))
 
@@ -209,6 +219,8 @@ def _back_to_shifts(request, action, success: str):
 @permission_required("rostering.view_own_shifts")
 @require_POST
 def offer_create(request, assignment_id: int):
+    # Only one's own shift: another person's answers as one that does not exist.
+    get_object_or_404(Assignment, pk=assignment_id, person=request.user)
     kind = request.POST.get("kind")
     if kind not in OfferKind.values:
         messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
@@ -221,6 +233,7 @@ def offer_create(request, assignment_id: int):
 @permission_required("rostering.view_own_shifts")
 @require_POST
 def offer_take(request, offer_id: int):
+    get_object_or_404(ShiftOffer, pk=offer_id)
     return _back_to_shifts(request, lambda: services.offer_take(offer_id=offer_id, actor=request.user),
                            _("The shift is yours."))
 
@@ -228,6 +241,7 @@ def offer_take(request, offer_id: int):
 @permission_required("rostering.view_own_shifts")
 @require_POST
 def offer_withdraw(request, offer_id: int):
+    get_object_or_404(ShiftOffer, pk=offer_id, offered_by=request.user)  # another person's offer is not found
     return _back_to_shifts(request, lambda: services.offer_withdraw(offer_id=offer_id, actor=request.user),
                            _("Your offer is withdrawn."))
 
@@ -235,6 +249,7 @@ def offer_withdraw(request, offer_id: int):
 @manage
 @require_POST
 def offer_decide(request, offer_id: int):
+    get_object_or_404(ShiftOffer, pk=offer_id)
     approve = request.POST.get("decision") == "approve"
     try:
         services.offer_decide(offer_id=offer_id, actor=request.user, approve=approve)

@@ -96,6 +96,7 @@ def overview(request):
 @permission_required("training.enrol")
 @require_POST
 def enrol(request, pk):
+    get_object_or_404(Session, pk=pk)
     try:
         services.enrolment_add(session_id=pk, user=request.user, actor=request.user)
         messages.success(request, _("You are enrolled."))
@@ -107,6 +108,7 @@ def enrol(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
+    get_object_or_404(Session, pk=pk)
     try:
         services.enrolment_withdraw(session_id=pk, user=request.user, actor=request.user)
         messages.success(request, _("You are no longer enrolled."))
@@ -180,6 +182,7 @@ def session_detail(request, pk):
 @permission_required("training.manage_programme")
 @require_POST
 def session_cancel(request, pk):
+    get_object_or_404(Session, pk=pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
