@@ -139,7 +139,9 @@ def assignment_add(*, run_id: int, shift_id: int, user, actor) -> Assignment:
         run = locked_run(run_id)
         if run.state != RunState.DRAFT:
             raise RosterError(_("Only a draft can be changed."))
-        shift = run.shifts.get(pk=shift_id)
+        shift = run.shifts.filter(pk=shift_id).first()
+        if shift is None:  # a shift of another roster, or a number made up
+            raise RosterError(_("This roster has no such shift."))
         pairs = run_pairs(run)
         pair = (shift.key, person_key(user.pk))
         if pair in pairs:
