@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY
 from common.versioning import posted_version
 from common.views import permission_required
 from rostering import exports, selectors, services
@@ -46,6 +47,13 @@ app_name = "rostering"
 
 
 manage = permission_required("rostering.manage_rosters")
+
+
+def _posted_number(request, name: str, default: int = 0) -> int:
+    """A whole number posted in a plain field, or ``default`` for anything else (text, "²", a 10,000-digit
+    number that Python would refuse to read at all)."""
+    value = (request.POST.get(name) or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else default
 
 
 @manage
@@ -130,8 +138,7 @@ def run_publish(request, run_id: int):
 @require_POST
 def run_replan(request, run_id: int):
     run = get_object_or_404(RosterRun, pk=run_id)
-    seconds = min(max(int(request.POST.get("seconds") or 60), 5), 3600) if (request.POST.get("seconds") or
-                                                                            "60").isdigit() else 60
+    seconds = min(max(_posted_number(request, "seconds", 60), 5), 3600)
     try:
         new = services.run_create(actor=request.user, start=run.period_start, days=run.days, seconds=seconds,
                                   replans=run)
@@ -261,12 +268,16 @@ def offer_decide(request, offer_id: int):
 
 
 def _month(request):
+    """The month asked for (``2026-03``), or this month: also for one whose neighbours are off the calendar."""
     text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
+        first = None
+    if first is None or not EARLIEST_MOMENT_DAY <= first <= LATEST_MOMENT_DAY:
         return timezone.localdate().replace(day=1)
+    return first
 
 
 @manage
@@ -339,14 +350,13 @@ def rules_page(request):
             elif action == "template" and template_form.is_valid():
                 services.shift_template_add(form=template_form, actor=request.user)
             elif action == "toggle":
-                services.shift_template_toggle(template_id=int(request.POST.get("template", 0)), actor=request.user)
+                services.shift_template_toggle(template_id=_posted_number(request, "template"), actor=request.user)
             elif action == "override" and override_form.is_valid():
                 data = override_form.cleaned_data
                 services.demand_override_set(channel=data["channel"], day=data["date"], start_hour=data["start_hour"],
                                              end_hour=data["end_hour"], wanted=data["wanted"], actor=request.user)
             elif action == "curve":
-                peak = request.POST.get("peak", "")
-                services.demand_reset_curve(peak=int(peak) if peak.isdigit() else 0, actor=request.user)
+                services.demand_reset_curve(peak=_posted_number(request, "peak"), actor=request.user)
             else:
                 messages.error(request, _("Please correct the errors below."))
                 raise _Invalid
@@ -378,7 +388,7 @@ class _Invalid(Exception):
 def availability_exception(request):
     if request.POST.get("remove"):
         action = lambda: services.availability_exception_remove(  # noqa: E731
-            user=request.user, exception_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0)
+            user=request.user, exception_id=_posted_number(request, "remove"))
     else:
         form = AvailabilityExceptionForm(request.POST)
         if not form.is_valid():

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY
 from common.views import objectgetter, permission_required
 from supervision import selectors, services
 from supervision.enums import UNPLACED_REASONS, Attendance
@@ -106,10 +107,12 @@ def escalation_close(request, pk: int):
 
 
 def _day(request) -> date:
+    """The date asked for, or today: also for a date a day before or after which is off the calendar (year 1)."""
     try:
-        return date.fromisoformat(request.GET.get("date", ""))
+        day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return timezone.localdate()
+    return day if EARLIEST_MOMENT_DAY <= day <= LATEST_MOMENT_DAY else timezone.localdate()
 
 
 @permission_required("supervision.view_groups")
