@@ -18,3 +18,10 @@ def validate_plausible_moment(value: datetime | None) -> None:
         raise ValidationError(
             _("Enter a date and time between %(earliest)s and %(latest)s."), code="implausible_moment",
             params={"earliest": EARLIEST_MOMENT_DAY.isoformat(), "latest": LATEST_MOMENT_DAY.isoformat()})
+
+
+def plain_text(value: str | None, *, limit: int | None = None) -> str:
+    """Text typed into a plain field (a search box, a note posted without a form), as the database can keep it:
+    no NUL or other control characters (PostgreSQL refuses a NUL outright), trimmed, at most ``limit`` long."""
+    text = "".join(char for char in (value or "") if char >= " " or char in "\t\n\r").strip()
+    return text[:limit] if limit is not None else text

@@ -407,6 +407,8 @@ def hours_correct(*, person, month: date, hours, reason: str, actor):
         amount = Decimal(str(hours)).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise RosterError(_("Give the hours as a number."))
+    if not amount.is_finite():  # "NaN" reads as a Decimal; it is no number of hours
+        raise RosterError(_("Give the hours as a number."))
     if amount == 0 or abs(amount) > 300:
         raise RosterError(_("A correction is between -300 and 300 hours, not 0."))
     if not reason.strip():

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY
+from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY, plain_text
 from common.versioning import posted_version
 from common.views import permission_required
 from rostering import exports, selectors, services
@@ -233,7 +233,7 @@ def offer_create(request, assignment_id: int):
         messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
         return redirect("rostering:shifts")
     return _back_to_shifts(request, lambda: services.offer_create(
-        assignment_id=assignment_id, actor=request.user, kind=kind, note=request.POST.get("note", "")),
+        assignment_id=assignment_id, actor=request.user, kind=kind, note=plain_text(request.POST.get("note"))),
         _("Your offer is recorded."))
 
 
@@ -284,13 +284,14 @@ def _month(request):
 def hours(request):
     month = _month(request)
     if request.method == "POST":
-        person = get_user_model().objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+        email = plain_text(request.POST.get("email"), limit=254)
+        person = get_user_model().objects.filter(email__iexact=email).first() if email else None
         if person is None:
             messages.error(request, _("Nobody has that e-mail address."))
         else:
             try:
-                services.hours_correct(person=person, month=month, hours=request.POST.get("hours", ""),
-                                       reason=request.POST.get("reason", ""), actor=request.user)
+                services.hours_correct(person=person, month=month, hours=plain_text(request.POST.get("hours")),
+                                       reason=plain_text(request.POST.get("reason")), actor=request.user)
             except RosterError as error:
                 messages.error(request, str(error))
             else:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY
+from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY, plain_text
 from common.views import objectgetter, permission_required
 from supervision import selectors, services
 from supervision.enums import UNPLACED_REASONS, Attendance
@@ -202,7 +202,7 @@ def handover(request):
         else:
             messages.success(request, _("Your handover note is saved for the next shift."))
             return redirect("supervision:handover")
-    query = request.GET.get("q", "").strip()[:100]
+    query = plain_text(request.GET.get("q"), limit=100)
     shift = selectors.current_shift(request.user, at=now)
     previous = selectors.handover_notes(around=shift.shift.start) if shift and not query else []
     return render(request, "supervision/handover.html", {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from common.validators import plain_text
 from common.versioning import posted_version
 from common.views import permission_required
 from training import reports, selectors, services
@@ -262,7 +263,7 @@ def attendance(request, pk):
 @permission_required("training.view_programme")
 def counselor_list(request):
     state = request.GET.get("state", "")
-    query = (request.GET.get("q") or "").strip()
+    query = plain_text(request.GET.get("q"), limit=100)
     trainees = Trainee.objects.all()
     if query:
         trainees = trainees.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))

@@ -158,3 +158,25 @@ def test_edge_query_values_never_break_a_page(world, url, role, parameters):
         for value in EDGE_QUERY_VALUES:
             response = client.get(reverse(url), {parameter: value})
             assert response.status_code < 500, (parameter, value)
+
+
+EDGE_POST_VALUES = ["\x00", "a\x00b", "NaN", "sNaN", "Infinity", "-0", "1e400", "9" * 5000, "²", "0001-01-01",
+                    "a" * 5000, " "]
+
+
+@pytest.mark.parametrize("target", [page for page in PAGES if page.hostile_extra],
+                         ids=lambda target: f"{target.url}-{'-'.join(target.hostile_extra)}")
+def test_edge_values_in_plain_fields_never_break_a_page(world, target):
+    """Fields a page reads without a form (a note, a search, a number): each edge value in each of them."""
+    path = reverse(target.url, kwargs=ARGS.get(target.url, lambda w: {})(world))
+    client = world.clients[target.role]
+    valid = {"hours": "2", "reason": "Stayed late", "email": world.people["owner"].email, "kind": "handover",
+             "form": "curve", "step": "record", "grid": "a" * 168}
+    for name in target.hostile_extra:
+        for value in EDGE_POST_VALUES:
+            payload = {**{_fill(other, world): valid.get(other, "") for other in target.hostile_extra},
+                       **target.extra, _fill(name, world): value}
+            with transaction.atomic():
+                response = client.post(path, payload)
+                assert response.status_code < 500, (name, value)
+                transaction.set_rollback(True)
