@@ -179,3 +179,12 @@ def test_a_path_like_or_hostile_name_is_only_a_label(applicant, uploaded_as, lab
     disposition = applicant.get(f"/evidence/practicerecord/{record.pk}/file/")["Content-Disposition"]
     expected = download.format(pk=record.pk)
     assert f'filename="{expected}"' in disposition or f"filename*=utf-8''{quote(expected)}" in disposition
+
+
+@pytest.mark.parametrize(("make", "expected"), [(lambda: pdf_with_pages(10_000), "它有 10000 页"),
+                                                (lambda: png_declaring(40_000, 25_000), "百万像素"),
+                                                (pdf_with_a_zip_before_its_end, "ZIP 压缩包")])
+def test_the_reason_is_given_in_the_applicants_language(applicant, make, expected):
+    applicant.cookies["django_language"] = "zh-hans"
+    response = post(applicant, "证明.pdf", make())
+    assert expected in " ".join(response.context["form"].errors["upload"])
