@@ -12,6 +12,7 @@ import math
 import re
 import struct
 import unicodedata
+import warnings
 import zipfile
 import zlib
 
@@ -221,8 +222,10 @@ def inspect_upload(upload) -> str:
             _("The image “%(name)s” has more than %(limit)d million pixels. Please scan it again at a lower "
               "resolution (300 dpi is plenty).") % {"name": name, "limit": MAX_IMAGE_PIXELS // 1_000_000})
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
+            with warnings.catch_warnings():  # the size is judged below, with a message
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    width, height = image.size
         except Image.DecompressionBombError:  # Pillow's own, far higher limit
             raise too_large from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):

@@ -185,9 +185,15 @@ def check_posts(world, url, rule: Rule, path: str) -> list[str]:
 
 
 def check_missing_record(world, url, rule: Rule) -> list[str]:
-    """A record that does not exist: never a server error, whoever asks."""
+    """A record that does not exist: never a server error, whoever asks; a made-up key (a calendar address, a
+    certificate code) is plainly not found, for everyone."""
     problems = []
     path = path_of(url, world, missing=True)
+    if rule.anonymous == "public":
+        for role in ROLES:
+            response = send(world, role, "get", path)
+            if response.status_code != 404:
+                problems.append(f"GET {url} ({path}) as {role}, a made-up key: {describe(response)}, expected 404")
     asker = rule.control or next((role for role in ROLES if role in rule.get and role != "anonymous"), "coordinator")
     with transaction.atomic():
         for method in ("get", "post"):

@@ -24,6 +24,8 @@ ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change", "import", "ex
 ADMIN_MODEL_NAME = re.compile(rf"^admin:(?P<label>[a-z_]+?)_(?P<model>[a-z]+)_(?P<view>{'|'.join(ADMIN_VIEWS)})$")
 ADMIN_REDIRECT = re.compile(r"^admin/(?P<app>[a-z_]+)/(?P<model>[a-z]+)/<path:object_id>/$")
 MISSING_ID = 987_654_321
+# URL parts that are keys (the calendar address, a certificate's code): a made-up one finds nothing
+SECRET_ARGS = {"token": "made-up-calendar-address-0123456789abcdef", "code": "MADEUPCODE0000000000"}
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,8 @@ def path_of(url: Url, world, *, missing: bool = False) -> str:
         return "/" + url.route
     kwargs = ARGS.get(url.key, lambda w: {})(world)
     if missing:
-        kwargs = {name: (MISSING_ID if isinstance(value, int) else value) for name, value in kwargs.items()}
+        kwargs = {name: (MISSING_ID if isinstance(value, int) else SECRET_ARGS.get(name, value))
+                  for name, value in kwargs.items()}
     return reverse(url.name, kwargs=kwargs) + QUERIES.get(url.key, "")
 
 
@@ -199,7 +202,8 @@ def names_a_record(url: Url, world) -> bool:
     if url.admin:
         found = admin_model(url)
         return found is not None and found[1] in ("history", "delete", "change", "redirect")
-    return any(isinstance(value, int) for value in ARGS.get(url.key, lambda w: {})(world).values())
+    kwargs = ARGS.get(url.key, lambda w: {})(world)
+    return any(isinstance(value, int) for value in kwargs.values()) or bool(SECRET_ARGS.keys() & kwargs.keys())
 
 
 # --- what a rightful visitor posts ------------------------------------------------------------------
