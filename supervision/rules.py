@@ -24,8 +24,9 @@ def claimed_it(user, escalation) -> bool:
 
 @rules.predicate
 def was_notified(user, escalation) -> bool:
-    """One of the supervisors (or coordinators) told of it when it was raised."""
-    return escalation is not None and user.is_authenticated and escalation.notified.filter(pk=user.pk).exists()
+    """Told of it: when it was raised (the supervisors on duty), or when it waited too long (the next one)."""
+    return escalation is not None and user.is_authenticated and (
+        escalation.notifications.filter(user=user).exists() or escalation.notified.filter(pk=user.pk).exists())
 
 
 @rules.predicate
