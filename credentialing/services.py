@@ -56,7 +56,7 @@ from credentialing.selectors import (
     evaluate_application,
     thresholds_from,
 )
-from credentialing.uploads import inspect_upload
+from credentialing.uploads import inspect_upload, upload_label
 from people.models import User, Volunteer
 from people.services import WorkingProfile, volunteer_create
 
@@ -192,7 +192,7 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
             _guard_hours_total(application, evidence)
             if upload is not None:
                 evidence.content_type = content_type
-                evidence.original_name = upload.name[-255:]
+                evidence.original_name = upload_label(upload.name)
                 evidence.size = upload.size
                 evidence.file.save("upload", upload, save=False)
             evidence.save()

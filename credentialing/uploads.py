@@ -11,6 +11,9 @@ import io
 import math
 import re
 import struct
+import unicodedata
+import warnings
+import zipfile
 import zlib
 
 import filetype
@@ -39,6 +42,17 @@ PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)endstream", re.DOTALL)
 HTML_MARKERS = re.compile(rb"<(?:!doctype\s+html|html|head[\s>]|body|script|iframe|svg[\s>]|object|embed|"
                           rb"meta[\s>]|img\s|form[\s>]|style|\?php)", re.IGNORECASE)
 MAX_INFLATED_BYTES = 50 * 1024 * 1024  # all of a PDF's streams together, inflated (a bomb is refused)
+# A certificate, a training record or a log of counseling hours runs to a few pages; a long log perhaps to fifty.
+# A PDF of thousands of pages is no document a reviewer can read (and would keep the preview worker busy).
+MAX_PDF_PAGES = 100
+# A scan of an A4 page at 600 dpi is 35 million pixels; a picture declaring more is refused before it is decoded
+# (a small PNG can declare a billion pixels and take gigabytes to open).
+MAX_IMAGE_PIXELS = 50_000_000
+PDF_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9])")
+# Filters the safety check reads through; an object stream packed with any other cannot be inspected.
+READABLE_FILTERS = frozenset({b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"})
+KNOWN_FILTERS = READABLE_FILTERS | {b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"CCITTFaxDecode", b"CCF",
+                                    b"JBIG2Decode", b"DCTDecode", b"DCT", b"JPXDecode", b"Crypt"}
 
 
 def _decode_names(data: bytes) -> set[bytes]:
@@ -58,10 +72,24 @@ def _unwrapped(body: bytes, filters: set[bytes]) -> bytes:
     return body
 
 
+def _stream_dictionary(data: bytes, start: int) -> bytes:
+    """The dictionary of the stream that starts at ``start``: from its object's "obj" keyword on."""
+    window = data[max(0, start - 400):start]
+    begins = window.rfind(b"obj")
+    return window[begins:] if begins >= 0 else window
+
+
+class UnreadableObjectStream(ValueError):
+    pass
+
+
 def _decoded_streams(data: bytes):
     """The content of each stream as far as it can be decoded (object streams hide objects there)."""
     budget = MAX_INFLATED_BYTES
     for match in PDF_STREAM.finditer(data):
+        names = _decode_names(_stream_dictionary(data, match.start()))
+        if b"ObjStm" in names and names & KNOWN_FILTERS - READABLE_FILTERS:
+            raise UnreadableObjectStream("packed objects")
         filters = _decode_names(data[max(0, match.start() - 400):match.start()])
         raw = match.group(1)
         body = _unwrapped(raw, filters)
@@ -88,14 +116,47 @@ def pdf_problem(data: bytes) -> str:
     names = _decode_names(outside_streams)
     if b"Encrypt" in names and b"ObjStm" in names:
         return _("it is encrypted in a way that hides its content from our safety check")
+    pages = 0
     try:
         for part in (outside_streams, *_decoded_streams(data)):
             if _decode_names(part) & ACTIVE_PDF_NAMES:
                 return _("it contains scripts or actions that run by themselves (JavaScript, launch actions, "
                          "embedded files, forms)")
+            pages += len(PDF_PAGE_OBJECT.findall(PDF_NAME_ESCAPE.sub(
+                lambda m: bytes([int(m.group(1), 16)]), part)))
+    except UnreadableObjectStream:
+        return _("part of it is packed in a way our safety check cannot read")
     except ValueError:
         return _("its compressed content is far too large")
+    pages = max(pages, _pages_by_pdfium(data))
+    if pages > MAX_PDF_PAGES:
+        return _("it has %(pages)d pages; evidence may have at most %(limit)d (send the pages that show it)") % {
+            "pages": pages, "limit": MAX_PDF_PAGES}
     return ""
+
+
+def _pages_by_pdfium(data: bytes) -> int:
+    """The page count the PDF reader finds (0 when it cannot open the file; the page objects are counted too,
+    as a PDF's own count of its pages may lie)."""
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001  (pdfium refuses many hand-made files that are harmless)
+        return 0
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def _zip_inside(data: bytes) -> bool:
+    """Whether a ZIP reader (a Java archive, an Office file) would open this file too: a polyglot."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        return False
 
 
 def _png_end(data: bytes) -> int:
@@ -130,14 +191,15 @@ def _looks_like_complete_pdf(head: bytes, tail: bytes) -> bool:
 
 def inspect_upload(upload) -> str:
     """Return the file's real content type, or refuse it with a message the applicant understands."""
+    name = upload_label(upload.name or "")
     size = upload.size or 0
     limit = settings.MAX_UPLOAD_BYTES
     if size == 0:
-        raise UploadRefused(_("The file “%(name)s” is empty.") % {"name": upload.name})
+        raise UploadRefused(_("The file “%(name)s” is empty.") % {"name": name})
     if size > limit:
         raise UploadRefused(
             _("The file “%(name)s” is %(size)s MB; files may be at most %(limit)d MB.")
-            % {"name": upload.name, "size": f"{math.ceil(size / 1024 / 1024 * 10) / 10:.1f}",
+            % {"name": name, "size": f"{math.ceil(size / 1024 / 1024 * 10) / 10:.1f}",
                "limit": limit // 1024 // 1024}
         )
     upload.seek(0)
@@ -147,15 +209,29 @@ def inspect_upload(upload) -> str:
     if content_type not in ACCEPTED_TYPES:
         raise UploadRefused(
             _("The file “%(name)s” is not a PDF, JPEG or PNG document (whatever its name says). "
-              "Please scan or export it as one of those.") % {"name": upload.name}
+              "Please scan or export it as one of those.") % {"name": name}
         )
     upload.seek(0)
     data = upload.read()
     if content_type == "application/pdf":
         if not _looks_like_complete_pdf(head, data[-2048:]):
-            raise UploadRefused(_("The PDF “%(name)s” is damaged or incomplete.") % {"name": upload.name})
+            raise UploadRefused(_("The PDF “%(name)s” is damaged or incomplete.") % {"name": name})
         problem = pdf_problem(data)
     else:
+        too_large = UploadRefused(
+            _("The image “%(name)s” has more than %(limit)d million pixels. Please scan it again at a lower "
+              "resolution (300 dpi is plenty).") % {"name": name, "limit": MAX_IMAGE_PIXELS // 1_000_000})
+        try:
+            with warnings.catch_warnings():  # the size is judged below, with a message
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    width, height = image.size
+        except Image.DecompressionBombError:  # Pillow's own, far higher limit
+            raise too_large from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise UploadRefused(_("The image “%(name)s” is damaged or incomplete.") % {"name": name}) from None
+        if width * height > MAX_IMAGE_PIXELS:
+            raise too_large
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
@@ -163,22 +239,41 @@ def inspect_upload(upload) -> str:
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise UploadRefused(_("The image “%(name)s” is damaged or incomplete.") % {"name": upload.name}) from None
+            raise UploadRefused(_("The image “%(name)s” is damaged or incomplete.") % {"name": name}) from None
         problem = image_problem(data, content_type)
+    if not problem and _zip_inside(data):
+        problem = _("it is also a ZIP archive (a file of two kinds at once)")
     if problem:
         raise UploadRefused(
             _("The file “%(name)s” was refused: %(problem)s. For your safety and the reviewers’, please save or "
-              "scan the document again as a plain PDF, JPEG or PNG.") % {"name": upload.name, "problem": problem}
+              "scan the document again as a plain PDF, JPEG or PNG.") % {"name": name, "problem": problem}
         )
     upload.seek(0)
     return content_type
 
 
+# Names Windows keeps for devices, whatever the extension ("con.pdf" cannot be saved there).
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", "clock$", *(f"com{n}" for n in range(10)),
+                              *(f"lpt{n}" for n in range(10))})
+MAX_NAME_LENGTH = 255  # the stored label (Evidence.original_name)
+
+
+def upload_label(name: str) -> str:
+    """The uploader's file name as a label to show and store: the last part of a path, no control characters
+    (a NUL, a right-to-left override that turns "cod.exe.pdf" around), at most 255 characters."""
+    name = name.replace("\x00", "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf"))
+    return name.strip()[-MAX_NAME_LENGTH:]
+
+
 def download_name(original_name: str, content_type: str, fallback: str) -> str:
     """The name a download is saved under: the uploader's name as a label only, the extension from the content.
 
-    "poly.html" that is a PNG is saved as "poly.png"; a name with nothing usable left becomes the fallback.
+    "poly.html" that is a PNG is saved as "poly.png"; a name with nothing usable left, or a device name of Windows
+    ("aux.pdf"), becomes the fallback.
     """
-    stem = original_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].split(".", 1)[0]
-    label = slugify(stem, allow_unicode=True)[:80] or fallback
+    stem = upload_label(original_name).split(".", 1)[0]
+    label = slugify(stem, allow_unicode=True)[:80]
+    if not label or label.lower() in WINDOWS_RESERVED:
+        label = fallback
     return label + EXTENSIONS.get(content_type, ".bin")

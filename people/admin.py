@@ -47,6 +47,13 @@ class UserAdmin(RulesModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Superuser powers pass every rule: only a superuser hands them out (a coordinator who could tick the box
+        # would make themselves one).
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, "is_superuser")
+
     @admin.display(description=_("staff roles"))
     def roles(self, user: User) -> str:
         return ", ".join(sorted(group.name for group in user.groups.all()))

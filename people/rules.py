@@ -51,11 +51,18 @@ def is_the_volunteer(user, volunteer) -> bool:
     return volunteer is not None and user.is_authenticated and volunteer.user_id == user.pk
 
 
+@rules.predicate
+def is_a_superuser_account(user, target) -> bool:
+    return target is not None and getattr(target, "is_superuser", False)
+
+
 # The Django flag that opens the admin's door at all; what each person finds inside is decided per model below.
 rules.add_perm("people.use_admin", rules.is_staff)
 rules.add_perm("people.has_staff_role", is_staff_member)
 rules.add_perm("people.view_user", is_coordinator)
-rules.add_perm("people.change_user", is_coordinator)
+# A superuser's account is changed by superusers only (who pass every rule): a coordinator who could change its
+# e-mail address could reset its password and become one.
+rules.add_perm("people.change_user", is_coordinator & ~is_a_superuser_account)
 rules.add_perm("people.view_volunteer", is_coordinator | is_scheduler | is_training_team)
 rules.add_perm("people.change_volunteer", is_coordinator)
 rules.add_perm("people.manage_staff_roles", is_coordinator)

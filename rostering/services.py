@@ -163,7 +163,9 @@ def assignment_add(*, run_id: int, shift_id: int, user, actor) -> Assignment:
         run = locked_run(run_id)
         if run.state != RunState.DRAFT:
             raise RosterError(_("Only a draft can be changed."))
-        shift = run.shifts.get(pk=shift_id)
+        shift = run.shifts.filter(pk=shift_id).first()
+        if shift is None:  # a shift of another roster, or a number made up
+            raise RosterError(_("This roster has no such shift."))
         pairs = run_pairs(run)
         pair = (shift.key, person_key(user.pk))
         if pair in pairs:
@@ -431,6 +433,8 @@ def hours_correct(*, person, month: date, hours, reason: str, actor):
     try:
         amount = Decimal(str(hours)).quantize(Decimal("0.01"))
     except InvalidOperation:
+        raise RosterError(_("Give the hours as a number."))
+    if not amount.is_finite():  # "NaN" reads as a Decimal; it is no number of hours
         raise RosterError(_("Give the hours as a number."))
     if amount == 0 or abs(amount) > 300:
         raise RosterError(_("A correction is between -300 and 300 hours, not 0."))

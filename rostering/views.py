@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY, plain_text
 from common.versioning import posted_version
 from common.views import permission_required
 from rostering import exports, selectors, services
@@ -35,12 +36,26 @@ from rostering.forms import (
     TemplateExperiencedForm,
     parse_grid,
 )
-from rostering.models import AvailabilityException, AvailabilityProfile, RosterRun, WeeklyAvailability
+from rostering.models import (
+    Assignment,
+    AvailabilityException,
+    AvailabilityProfile,
+    RosterRun,
+    ShiftOffer,
+    WeeklyAvailability,
+)
 
 app_name = "rostering"
 
 
 manage = permission_required("rostering.manage_rosters")
+
+
+def _posted_number(request, name: str, default: int = 0) -> int:
+    """A whole number posted in a plain field, or ``default`` for anything else (text, "²", a 10,000-digit
+    number that Python would refuse to read at all)."""
+    value = (request.POST.get(name) or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else default
 
 
 @manage
@@ -93,6 +108,7 @@ def run_progress(request, run_id: int):
 
 
 def _act(request, run_id: int, action, success: str):
+    get_object_or_404(RosterRun, pk=run_id)  # a run that does not exist is not found, whatever the action
     try:
         action()
     except RosterError as error:
@@ -128,8 +144,7 @@ def run_publish(request, run_id: int):
 @require_POST
 def run_replan(request, run_id: int):
     run = get_object_or_404(RosterRun, pk=run_id)
-    seconds = min(max(int(request.POST.get("seconds") or 60), 5), 3600) if (request.POST.get("seconds") or
-                                                                            "60").isdigit() else 60
+    seconds = min(max(_posted_number(request, "seconds", 60), 5), 3600)
     try:
         new = services.run_create(actor=request.user, start=run.period_start, days=run.days, seconds=seconds,
                                   replans=run)
@@ -142,6 +157,7 @@ def run_replan(request, run_id: int):
 @manage
 @require_POST
 def assignment_add(request, run_id: int):
+    get_object_or_404(RosterRun, pk=run_id)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the shift and a person's e-mail address."))
@@ -157,6 +173,7 @@ def assignment_add(request, run_id: int):
 @manage
 @require_POST
 def assignment_remove(request, run_id: int, assignment_id: int):
+    get_object_or_404(Assignment, pk=assignment_id, run_id=run_id)
     return _act(request, run_id, lambda: services.assignment_remove(
         run_id=run_id, assignment_id=assignment_id, actor=request.user), _("Removed."))
 
@@ -215,18 +232,21 @@ def _back_to_shifts(request, action, success: str):
 @permission_required("rostering.view_own_shifts")
 @require_POST
 def offer_create(request, assignment_id: int):
+    # Only one's own shift: another person's answers as one that does not exist.
+    get_object_or_404(Assignment, pk=assignment_id, person=request.user)
     kind = request.POST.get("kind")
     if kind not in OfferKind.values:
         messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
         return redirect("rostering:shifts")
     return _back_to_shifts(request, lambda: services.offer_create(
-        assignment_id=assignment_id, actor=request.user, kind=kind, note=request.POST.get("note", "")),
+        assignment_id=assignment_id, actor=request.user, kind=kind, note=plain_text(request.POST.get("note"))),
         _("Your offer is recorded."))
 
 
 @permission_required("rostering.view_own_shifts")
 @require_POST
 def offer_take(request, offer_id: int):
+    get_object_or_404(ShiftOffer, pk=offer_id)
     return _back_to_shifts(request, lambda: services.offer_take(offer_id=offer_id, actor=request.user),
                            _("The shift is yours."))
 
@@ -234,6 +254,7 @@ def offer_take(request, offer_id: int):
 @permission_required("rostering.view_own_shifts")
 @require_POST
 def offer_withdraw(request, offer_id: int):
+    get_object_or_404(ShiftOffer, pk=offer_id, offered_by=request.user)  # another person's offer is not found
     return _back_to_shifts(request, lambda: services.offer_withdraw(offer_id=offer_id, actor=request.user),
                            _("Your offer is withdrawn."))
 
@@ -241,6 +262,7 @@ def offer_withdraw(request, offer_id: int):
 @manage
 @require_POST
 def offer_decide(request, offer_id: int):
+    get_object_or_404(ShiftOffer, pk=offer_id)
     approve = request.POST.get("decision") == "approve"
     try:
         services.offer_decide(offer_id=offer_id, actor=request.user, approve=approve)
@@ -252,25 +274,30 @@ def offer_decide(request, offer_id: int):
 
 
 def _month(request):
+    """The month asked for (``2026-03``), or this month: also for one whose neighbours are off the calendar."""
     text = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     try:
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
+        first = None
+    if first is None or not EARLIEST_MOMENT_DAY <= first <= LATEST_MOMENT_DAY:
         return timezone.localdate().replace(day=1)
+    return first
 
 
 @manage
 def hours(request):
     month = _month(request)
     if request.method == "POST":
-        person = get_user_model().objects.filter(email__iexact=request.POST.get("email", "").strip()).first()
+        email = plain_text(request.POST.get("email"), limit=254)
+        person = get_user_model().objects.filter(email__iexact=email).first() if email else None
         if person is None:
             messages.error(request, _("Nobody has that e-mail address."))
         else:
             try:
-                services.hours_correct(person=person, month=month, hours=request.POST.get("hours", ""),
-                                       reason=request.POST.get("reason", ""), actor=request.user)
+                services.hours_correct(person=person, month=month, hours=plain_text(request.POST.get("hours")),
+                                       reason=plain_text(request.POST.get("reason")), actor=request.user)
             except RosterError as error:
                 messages.error(request, str(error))
             else:
@@ -334,7 +361,7 @@ def rules_page(request):
             elif action == "template" and template_form.is_valid():
                 services.shift_template_add(form=template_form, actor=request.user)
             elif action == "toggle":
-                services.shift_template_toggle(template_id=int(request.POST.get("template", 0)), actor=request.user)
+                services.shift_template_toggle(template_id=_posted_number(request, "template"), actor=request.user)
             elif action == "experienced" and experienced_form.is_valid():
                 services.shift_template_set_experienced(template_id=experienced_form.cleaned_data["template"],
                                                         percent=experienced_form.cleaned_data["percent"],
@@ -345,14 +372,13 @@ def rules_page(request):
                     raise RosterError(_("Nobody has that e-mail address."))
                 services.experience_mark(user=person, actor=request.user)
             elif action == "unmark" and request.POST.get("user", "").isdigit():
-                services.experience_unmark(user_id=int(request.POST["user"]), actor=request.user)
+                services.experience_unmark(user_id=_posted_number(request, "user"), actor=request.user)
             elif action == "override" and override_form.is_valid():
                 data = override_form.cleaned_data
                 services.demand_override_set(channel=data["channel"], day=data["date"], start_hour=data["start_hour"],
                                              end_hour=data["end_hour"], wanted=data["wanted"], actor=request.user)
             elif action == "curve":
-                peak = request.POST.get("peak", "")
-                services.demand_reset_curve(peak=int(peak) if peak.isdigit() else 0, actor=request.user)
+                services.demand_reset_curve(peak=_posted_number(request, "peak"), actor=request.user)
             else:
                 if action == "experienced":  # the row's own form is not shown again: say what was wrong
                     messages.error(request, _("The experienced share is 0 to 100 percent."))
@@ -391,7 +417,7 @@ class _Invalid(Exception):
 def availability_exception(request):
     if request.POST.get("remove"):
         action = lambda: services.availability_exception_remove(  # noqa: E731
-            user=request.user, exception_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0)
+            user=request.user, exception_id=_posted_number(request, "remove"))
     else:
         form = AvailabilityExceptionForm(request.POST)
         if not form.is_valid():

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_plausible_moment
 from people.enums import Channel
 from supervision.models import ACTION_MAX, NOTE_MAX, REFERENCE_MAX, RISK_MAX
 
@@ -22,7 +23,8 @@ class CloseForm(forms.Form):
 
 class SessionForm(forms.Form):
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    validators=[validate_plausible_moment])
     minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=60)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=30, initial=12)
     meeting_link = forms.URLField(label=_("Meeting link"), max_length=300, assume_scheme="https")
@@ -81,7 +83,8 @@ class IndividualAssignForm(forms.Form):
 
 
 class IndividualScheduleForm(forms.Form):
-    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                             validators=[validate_plausible_moment])
 
 
 class IndividualRecordForm(forms.Form):

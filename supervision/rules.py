@@ -9,6 +9,7 @@ from people.rules import (
     is_supervisor,
     is_volunteer,
 )
+from supervision.enums import EscalationState
 
 
 @rules.predicate
@@ -19,6 +20,18 @@ def raised_it(user, escalation) -> bool:
 @rules.predicate
 def claimed_it(user, escalation) -> bool:
     return escalation is not None and escalation.claimed_by_id == user.pk
+
+
+@rules.predicate
+def was_notified(user, escalation) -> bool:
+    """Told of it: when it was raised (the supervisors on duty), or when it waited too long (the next one)."""
+    return escalation is not None and user.is_authenticated and (
+        escalation.notifications.filter(user=user).exists() or escalation.notified.filter(pk=user.pk).exists())
+
+
+@rules.predicate
+def waits_for_a_supervisor(user, escalation) -> bool:
+    return escalation is not None and escalation.state == EscalationState.OPEN
 
 
 @rules.predicate
@@ -46,7 +59,10 @@ is_service_team = is_coordinator | is_monitoring_team | is_scheduler
 rules.add_perm("supervision.view_on_duty", is_volunteer | is_service_team)
 rules.add_perm("supervision.raise_escalation", is_counselor)
 rules.add_perm("supervision.handle_escalations", is_supervisor | is_monitoring)
-rules.add_perm("supervision.open_escalation", raised_it | is_supervisor | is_monitoring)
+# An escalation is read by who raised it, who claimed it or was told of it, the monitoring team, and any
+# supervisor while it still waits for one; once taken, another supervisor has no need to read it.
+rules.add_perm("supervision.open_escalation",
+               raised_it | claimed_it | is_monitoring | was_notified | (is_supervisor & waits_for_a_supervisor))
 rules.add_perm("supervision.claim_escalation", is_supervisor)
 rules.add_perm("supervision.close_escalation", claimed_it | is_coordinator)
 rules.add_perm("supervision.monitor_escalations", is_monitoring)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY, plain_text
 from common.views import objectgetter, permission_required
 from supervision import selectors, services
 from supervision.enums import UNPLACED_REASONS, Attendance
@@ -106,10 +107,12 @@ def escalation_close(request, pk: int):
 
 
 def _day(request) -> date:
+    """The date asked for, or today: also for a date a day before or after which is off the calendar (year 1)."""
     try:
-        return date.fromisoformat(request.GET.get("date", ""))
+        day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return timezone.localdate()
+    return day if EARLIEST_MOMENT_DAY <= day <= LATEST_MOMENT_DAY else timezone.localdate()
 
 
 @permission_required("supervision.view_groups")
@@ -197,7 +200,7 @@ def handover(request):
         else:
             messages.success(request, _("Your handover note is saved for the next shift."))
             return redirect("supervision:handover")
-    query = request.GET.get("q", "").strip()[:100]
+    query = plain_text(request.GET.get("q"), limit=100)
     shift = selectors.current_shift(request.user, at=now)
     previous = selectors.handover_notes(around=shift.shift.start) if shift and not query else []
     return render(request, "supervision/handover.html", {

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_plausible_moment
 from common.versioning import VersionField
 from training.enums import Area, Attendance
 from training.models import MAX_CAPACITY, MAX_REQUIRED_HOURS, MAX_SCORE, MAX_SESSION_MINUTES, Session
@@ -64,6 +65,15 @@ class TrainerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name()
 
+    def _check_values(self, value):
+        # A number no database id can be (10**30, say) is refused here: in the query it would overflow SQLite's
+        # integers and fail with a server error instead of a message.
+        for pk in value:
+            if not (str(pk).isascii() and str(pk).isdigit()) or not 0 < int(pk) < 2**63:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk})
+        return super()._check_values(value)
+
 
 class SeriesForm(forms.Form):
     first_day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -111,6 +121,8 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, supervisors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trainers"].queryset = supervisors
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].validators.append(validate_plausible_moment)
         if self.instance.pk:
             self.fields["trainers"].initial = list(self.instance.trainers.all())
             self.fields["version"].initial = self.instance.version

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from common.validators import plain_text
 from common.versioning import posted_version
 from common.views import permission_required
 from credentialing.spreadsheets import escaped_dataset
@@ -97,6 +98,7 @@ def overview(request):
 @permission_required("training.enrol")
 @require_POST
 def enrol(request, pk):
+    get_object_or_404(Session, pk=pk)
     try:
         services.enrolment_add(session_id=pk, user=request.user, actor=request.user)
         messages.success(request, _("You are enrolled."))
@@ -108,6 +110,7 @@ def enrol(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
+    get_object_or_404(Session, pk=pk)
     try:
         services.enrolment_withdraw(session_id=pk, user=request.user, actor=request.user)
         messages.success(request, _("You are no longer enrolled."))
@@ -181,6 +184,7 @@ def session_detail(request, pk):
 @permission_required("training.manage_programme")
 @require_POST
 def session_cancel(request, pk):
+    get_object_or_404(Session, pk=pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -260,7 +264,7 @@ def attendance(request, pk):
 @permission_required("training.view_programme")
 def counselor_list(request):
     state = request.GET.get("state", "")
-    query = (request.GET.get("q") or "").strip()
+    query = plain_text(request.GET.get("q"), limit=100)
     trainees = Trainee.objects.all()
     if query:
         trainees = trainees.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))

@@ -200,3 +200,22 @@ def test_two_supervisors_claiming_at_once_one_wins():
     assert sorted(outcomes) == ["lost", "won"]
     escalation.refresh_from_db()
     assert escalation.state == EscalationState.CLAIMED and escalation.claimed_by_id in (a.pk, b.pk)
+
+
+@pytest.mark.django_db
+def test_once_claimed_an_escalation_is_read_only_by_those_involved(roster):
+    """Any supervisor opens an escalation that waits for one; once another has it, only the counselor, who
+    claimed it, who was told of it and the monitoring team (coordinators too) read it."""
+    escalation = raise_one(roster)  # supervisor A (on duty) is told
+    bystander = volunteer("supervisor", full_name="Sup D")
+    other_counselor = volunteer(full_name="Counselor E")
+
+    def may_open(person):
+        return person.has_perm("supervision.open_escalation", Escalation.objects.get(pk=escalation.pk))
+
+    assert may_open(bystander) and may_open(roster["a"]) and may_open(roster["counselor"])
+    assert not may_open(other_counselor)
+    services.escalation_claim(escalation_id=escalation.pk, actor=roster["b"], at=NOON + timedelta(minutes=3))
+    assert not may_open(bystander) and not may_open(other_counselor)
+    assert may_open(roster["a"]) and may_open(roster["b"]) and may_open(roster["counselor"])
+    assert may_open(roster["coordinator"]) and may_open(staff_member(StaffRole.MONITORING))
