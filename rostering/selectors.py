@@ -279,6 +279,11 @@ def run_heatmap(run: RosterRun, shifts: list) -> list[dict]:
     return rows
 
 
+def _label(choices, value: str) -> str:
+    """A stored choice in the reader's language ('' stays ''; an unknown value is shown as it is)."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 def run_hours(run: RosterRun) -> list[dict]:
     """Hours per person against their target and maximum for the period (2 queries)."""
     from django.contrib.auth import get_user_model
@@ -295,8 +300,9 @@ def run_hours(run: RosterRun) -> list[dict]:
         wish = wishes.get(user_id, {})
         hours = round(worked.get(user_id, 0.0), 2)
         target = wish.get("target_hours", 0)
-        rows.append({"user": users.get(user_id), "role": wish.get("role", ""), "hours": hours, "target": target,
-                     "max": wish.get("max_hours", 0), "deviation": round(hours - target, 2)})
+        role = wish.get("role", "")
+        rows.append({"user": users.get(user_id), "role": role, "role_label": _label(Role, role), "hours": hours,
+                     "target": target, "max": wish.get("max_hours", 0), "deviation": round(hours - target, 2)})
     rows.sort(key=lambda r: (-abs(r["deviation"]), str(r["user"])))
     return rows
 
@@ -331,7 +337,8 @@ def run_diff(run: RosterRun) -> dict | None:
 
     def rows(keys, source):
         return [{"user": users.get(u), "start": source[(k, u)][0], "end": source[(k, u)][1],
-                 "role": source[(k, u)][2], "channel": source[(k, u)][3]} for k, u in keys]
+                 "role": source[(k, u)][2], "channel": source[(k, u)][3],
+                 "what": _label(Channel, source[(k, u)][3]) or _label(Role, source[(k, u)][2])} for k, u in keys]
 
     return {"added": rows(added, after), "removed": rows(removed, before),
             "people": len({u for _, u in added + removed})}
