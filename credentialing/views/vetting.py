@@ -174,6 +174,8 @@ def _render_review(request, application: Application, *, decision_form: Decision
             for entry in selectors.audit_trail(application)
         ],
         "evidence_count": sum(len(section["items"]) for section in sections),
+        "unverified_count": sum(entry["item"].check_state != EvidenceCheck.VERIFIED
+                                for section in sections for entry in section["items"]),
         "renewal_form": RenewalForm() if application.state == ApplicationState.APPROVED else None,
         "ACTION": ApplicationAction,
         "STATE": ApplicationState,
