@@ -50,6 +50,9 @@ class AxeAudit:
         assert not found, f"axe-core found WCAG 2.1 AA violations on {page.url}:\n" + "\n".join(
             f"- {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in found)
 
+    def has_checked(self, page: Page) -> bool:
+        return _path(page.url) in self.checked
+
     def assert_every_page_checked(self) -> None:
         missed = self.visited - self.checked
         assert not missed, f"pages the journey visited but axe-core did not check: {sorted(missed)}"

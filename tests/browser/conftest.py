@@ -37,3 +37,14 @@ def axe(context, page):
     audit.watch(page)
     yield audit
     audit.assert_every_page_checked()
+
+
+@pytest.fixture
+def people(browser, live_server, axe, language):
+    """``people(role, user=..., viewport=...)``: a person of the journey at their own browser, in ``language``
+    (parametrise the test with ``tests.browser.journeys.LANGUAGES``)."""
+    from tests.browser.journeys import People
+
+    made = People(browser, live_server.url, axe, language)
+    yield made
+    made.close()
