@@ -314,8 +314,11 @@ def rules_page(request):
     rules = RosterSettings.current()
     settings_form = RosterSettingsForm(request.POST if request.POST.get("form") == "rules" else None,
                                        instance=rules)
-    template_form = ShiftTemplateForm(request.POST if request.POST.get("form") == "template" else None)
-    override_form = DemandOverrideForm(request.POST if request.POST.get("form") == "override" else None)
+    # both forms have a channel and a start hour: their own ids, so that each label names its own field
+    template_form = ShiftTemplateForm(request.POST if request.POST.get("form") == "template" else None,
+                                      auto_id="template-%s")
+    override_form = DemandOverrideForm(request.POST if request.POST.get("form") == "override" else None,
+                                       auto_id="override-%s")
     if request.method == "POST":
         action = request.POST.get("form")
         try:

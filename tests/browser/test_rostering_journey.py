@@ -75,11 +75,11 @@ def test_a_scheduler_sets_demand_generates_publishes_and_handles_a_change(people
     # --- rules and demand: one busy evening -------------------------------------------------------------------
     desk.follow(page.get_by_role("link", name=_("Roster rules and demand")), "rules-and-demand")
     override = page.locator("form", has=page.locator("input[name=form][value=override]"))
-    override.locator("select[name=channel]").select_option("voice")
-    override.locator("input[name=date]").fill(busy.isoformat())
-    override.locator("input[name=start_hour]").fill("20")
-    override.locator("input[name=end_hour]").fill("22")
-    override.locator("input[name=wanted]").fill(str(BUSY_EVENING_WANTED))
+    override.get_by_label(_("Channel")).select_option(label=_("Voice"))
+    override.get_by_label(_("Date")).fill(busy.isoformat())
+    override.get_by_label(_("From (hour)")).fill("20")
+    override.get_by_label(_("Until (hour)")).fill("22")
+    override.get_by_label(_("Counselors wanted")).fill(str(BUSY_EVENING_WANTED))
     desk.follow(override.get_by_role("button", name=_("Set")), "demand-set")
     desk.expect_message("Saved.")
     assert set(DemandOverride.objects.values_list("date", "hour", "wanted")) == {
