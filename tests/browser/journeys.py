@@ -96,6 +96,12 @@ class Person:
         self.steps += 1
         self.page.screenshot(path=self.folder / f"{self.steps:02d}-{name}.png", full_page=True)
 
+    def keep(self, download, name: str) -> Path:
+        """A file the person downloaded, kept beside the screenshots."""
+        path = self.folder / f"{self.steps:02d}-{name}{Path(download.suggested_filename).suffix}"
+        download.save_as(path)
+        return path
+
     def goto(self, path: str, name: str) -> Response:
         response = self.page.goto(self.base + path)
         assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
