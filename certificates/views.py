@@ -115,8 +115,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/manage.html", {
         "filters": filters or FilterForm(),
         "page": page,
-        "issue_form": IssueForm(),
-        "batch_form": BatchForm(),
+        # three forms with a kind of certificate: their own ids keep each label on its field
+        "issue_form": IssueForm(auto_id="issue-%s"),
+        "batch_form": BatchForm(auto_id="batch-%s"),
         "batches": selectors.recent_batches(),
     })
 

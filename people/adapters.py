@@ -2,13 +2,22 @@ from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.mail import queue_mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth renders its messages during the request; the worker sends them."""
+    """allauth renders its messages during the request; the worker sends them. A new account keeps the language
+    its owner signed up in: the service writes to them in it (decisions, rosters, certificates)."""
+
+    def save_user(self, request, user, form, commit=True):
+        try:
+            user.language = translation.get_supported_language_variant(translation.get_language() or "")
+        except LookupError:
+            pass  # the model's default
+        return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DatePicker
 from rostering.enums import CellKind
 from rostering.models import MAX_DAYS_IN_A_ROW, MAX_EXPERIENCED_AFTER_HOURS, MAX_NIGHTS_PER_WEEK, AvailabilityProfile
 
@@ -17,7 +18,7 @@ def next_monday():
 
 class GenerateForm(forms.Form):
     start = forms.DateField(label=_("First day"), initial=next_monday,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DatePicker())
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=28, initial=7)
     seconds = forms.IntegerField(label=_("Solver time limit (seconds)"), min_value=5, max_value=3600, initial=60)
 
@@ -186,7 +187,7 @@ class ExperienceMarkForm(forms.Form):
 
 class DemandOverrideForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=[("voice", _("Voice")), ("text", _("Text"))])
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DatePicker())
     start_hour = forms.IntegerField(label=_("From (hour)"), min_value=0, max_value=23)
     end_hour = forms.IntegerField(label=_("Until (hour)"), min_value=1, max_value=24)
     wanted = forms.IntegerField(label=_("Counselors wanted"), min_value=0, max_value=5000)
@@ -200,7 +201,7 @@ class DemandOverrideForm(forms.Form):
 
 
 class AvailabilityExceptionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DatePicker())
     start_hour = forms.IntegerField(label=_("From (hour)"), min_value=0, max_value=23, initial=0)
     end_hour = forms.IntegerField(label=_("Until (hour)"), min_value=1, max_value=24, initial=24)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("unavailable", _("Not available")),

@@ -371,6 +371,11 @@ def longest_run_of_days(days: set[date]) -> int:
     return longest
 
 
+def _label(choices, value: str) -> str:
+    """A stored choice in the reader's language ('' stays ''; an unknown value is shown as it is)."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 def run_hours(run: RosterRun) -> list[dict]:
     """Hours per person against their target and maximum for the period, with their night shifts against
     their limit and their most days in a row (platform dates) (2 queries)."""
@@ -394,10 +399,9 @@ def run_hours(run: RosterRun) -> list[dict]:
         hours = round(worked.get(user_id, 0.0), 2)
         target = wish.get("target_hours", 0)
         role = wish.get("role", "")
-        rows.append({"user": users.get(user_id), "role": Role(role).label if role in Role.values else role,
-                     "hours": hours, "target": target, "max": wish.get("max_hours", 0),
-                     "deviation": round(hours - target, 2), "nights": nights.get(user_id, 0),
-                     "max_nights": wish.get("max_night_shifts"),
+        rows.append({"user": users.get(user_id), "role": role, "role_label": _label(Role, role), "hours": hours,
+                     "target": target, "max": wish.get("max_hours", 0), "deviation": round(hours - target, 2),
+                     "nights": nights.get(user_id, 0), "max_nights": wish.get("max_night_shifts"),
                      "days_in_a_row": longest_run_of_days(days.get(user_id, set())),
                      "experienced": bool(wish.get("experienced"))})
     rows.sort(key=lambda r: (-abs(r["deviation"]), str(r["user"])))
@@ -466,7 +470,8 @@ def run_diff(run: RosterRun) -> dict | None:
 
     def rows(keys, source):
         return [{"user": users.get(u), "start": source[(k, u)][0], "end": source[(k, u)][1],
-                 "role": source[(k, u)][2], "channel": source[(k, u)][3]} for k, u in keys]
+                 "role": source[(k, u)][2], "channel": source[(k, u)][3],
+                 "what": _label(Channel, source[(k, u)][3]) or _label(Role, source[(k, u)][2])} for k, u in keys]
 
     return {"added": rows(added, after), "removed": rows(removed, before),
             "people": len({u for _, u in added + removed})}

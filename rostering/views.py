@@ -349,8 +349,9 @@ def rules_page(request):
     rules = RosterSettings.current()
     posted = request.POST.get("form")
     settings_form = RosterSettingsForm(request.POST if posted == "rules" else None, instance=rules)
-    template_form = ShiftTemplateForm(request.POST if posted == "template" else None)
-    override_form = DemandOverrideForm(request.POST if posted == "override" else None)
+    # both forms have a channel and a start hour: their own ids, so that each label names its own field
+    template_form = ShiftTemplateForm(request.POST if posted == "template" else None, auto_id="template-%s")
+    override_form = DemandOverrideForm(request.POST if posted == "override" else None, auto_id="override-%s")
     experienced_form = TemplateExperiencedForm(request.POST if posted == "experienced" else None)
     mark_form = ExperienceMarkForm(request.POST if posted == "mark" else None)
     if request.method == "POST":

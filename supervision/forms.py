@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_plausible_moment
+from common.widgets import DatePicker, DateTimePicker
 from people.enums import Channel
 from supervision.models import ACTION_MAX, NOTE_MAX, REFERENCE_MAX, RISK_MAX
 
@@ -23,7 +24,7 @@ class CloseForm(forms.Form):
 
 class SessionForm(forms.Form):
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimePicker(),
                                     validators=[validate_plausible_moment])
     minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=240, initial=60)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=30, initial=12)
@@ -83,8 +84,7 @@ class IndividualAssignForm(forms.Form):
 
 
 class IndividualScheduleForm(forms.Form):
-    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                             validators=[validate_plausible_moment])
+    at = forms.DateTimeField(label=_("When"), widget=DateTimePicker(), validators=[validate_plausible_moment])
 
 
 class IndividualRecordForm(forms.Form):
@@ -109,7 +109,7 @@ SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 class EvaluationForm(forms.Form):
     counselor = forms.ModelChoiceField(label=_("Counselor"), queryset=None)
-    session_date = forms.DateField(label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"}))
+    session_date = forms.DateField(label=_("Date of the conversation"), widget=DatePicker())
     rapport = forms.TypedChoiceField(label=_("Rapport and empathy"), choices=SCORE_CHOICES, coerce=int)
     assessment = forms.TypedChoiceField(label=_("Risk and needs assessment"), choices=SCORE_CHOICES, coerce=int)
     intervention = forms.TypedChoiceField(label=_("Interventions used"), choices=SCORE_CHOICES, coerce=int)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.validators import validate_plausible_moment
 from common.versioning import VersionField
+from common.widgets import DatePicker, DateTimePicker
 from training.enums import Area, Attendance
 from training.models import MAX_CAPACITY, MAX_REQUIRED_HOURS, MAX_SCORE, MAX_SESSION_MINUTES, Session
 from training.participants import MAX_FILE_BYTES
@@ -76,8 +77,8 @@ class TrainerChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SeriesForm(forms.Form):
-    first_day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("First day"), widget=DatePicker())
+    last_day = forms.DateField(label=_("Last day"), widget=DatePicker())
     days_of_week = forms.TypedMultipleChoiceField(
         label=_("On"), choices=WEEKDAYS, coerce=int, initial=[d for d, _label in WEEKDAYS],
         widget=forms.CheckboxSelectMultiple)
@@ -115,8 +116,8 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["area", "topic", "starts_at", "ends_at", "capacity", "meeting_url"]
-        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                   "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        widgets = {"starts_at": DateTimePicker(),
+                   "ends_at": DateTimePicker()}
 
     def __init__(self, *args, supervisors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +154,7 @@ class ImportForm(forms.Form):
 class AssessmentForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
     score = forms.IntegerField(label=_("Score"), min_value=0, max_value=MAX_SCORE, help_text=_("Out of 100."))
-    assessed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(label=_("Date"), widget=DatePicker())
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args, areas=None, **kwargs):

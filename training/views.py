@@ -128,8 +128,9 @@ def session_list(request):
     now = timezone.now()
     sessions = (Session.objects.filter(ends_at__lte=now) if past else Session.objects.filter(ends_at__gt=now))
     sessions = sessions.order_by("-starts_at" if past else "starts_at").prefetch_related("trainers")
-    sessions = sessions.annotate(enrolled=Count("enrolments"),
-                                 attended=Count("enrolments", filter=Q(enrolments__minutes__gt=0)))
+    sessions = sessions.annotate(enrolled=Count("enrolments"))
+    if past:  # upcoming sessions show enrolled / capacity, as the page says
+        sessions = sessions.annotate(attended=Count("enrolments", filter=Q(enrolments__minutes__gt=0)))
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "training/session_list.html", {"page": page, "past": past,
                                                           "timezone_name": _timezone_name()})

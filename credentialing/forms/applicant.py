@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.versioning import VersionField
+from common.widgets import DatePicker
 from credentialing.limits import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -85,8 +86,7 @@ class EvidenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat(),
-                                                      "max": LATEST_DATE.isoformat()}, format="%Y-%m-%d")
+                field.widget = DatePicker(attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()})
         for name in self.REQUIRED_FROM_APPLICANTS:
             if name in self.fields:
                 self.fields[name].required = True

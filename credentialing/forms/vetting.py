@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.versioning import VersionField
+from common.widgets import DatePicker
 from credentialing.enums import ApplicationAction, EvidenceCheck
 from credentialing.limits import MAX_NOTE_LENGTH, MAX_REASON_LENGTH, validate_plausible_date
 from people.models import User
@@ -97,6 +98,6 @@ class RenewalForm(forms.Form):
     """A renewed qualification the vetting team has seen: its new expiry date (empty: it no longer expires)."""
 
     expires_on = forms.DateField(label=_("New expiry date"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 widget=DatePicker(),
                                  validators=[validate_plausible_date],
                                  help_text=_("Leave empty if the renewed qualification does not expire."))

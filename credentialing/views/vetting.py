@@ -62,7 +62,8 @@ def queue(request):
         "page": page,
         "state_counts": _state_counts(applications),
         "filters_query": filters_query.urlencode(),
-        "assign_form": AssignForm(staff=staff, initial={"next": request.GET.urlencode()}),
+        # the filters have a reviewer field too: the assign form's own ids keep each label on its field
+        "assign_form": AssignForm(staff=staff, initial={"next": request.GET.urlencode()}, auto_id="assign-%s"),
         "final_states": ApplicationState.final(),
     })
 
@@ -118,6 +119,11 @@ def _application_to_review(request, pk: int, **kwargs) -> Application:
     return _application_or_404(pk)
 
 
+def _check_form_ids(kind: str, pk: int) -> str:
+    """Each item's check form has its own ids: its note's label names its own note."""
+    return f"check-{kind}-{pk}-%s"
+
+
 def _criterion_sections(application: Application, declared, verified, check_forms: dict) -> list[dict]:
     """Per criterion: both verdicts and the evidence items with their check forms and previews.
 
@@ -134,7 +140,8 @@ def _criterion_sections(application: Application, declared, verified, check_form
                 "preview": preview,
                 "preview_pages": range(1, (preview or {}).get("pages", 0) + 1),
                 "check_form": check_forms.get((kind, item.pk)) or EvidenceCheckForm(
-                    initial={"check_state": item.check_state, "note": item.check_note}),
+                    initial={"check_state": item.check_state, "note": item.check_note},
+                    auto_id=_check_form_ids(kind, item.pk)),
             })
     return [
         {
@@ -174,6 +181,8 @@ def _render_review(request, application: Application, *, decision_form: Decision
             for entry in selectors.audit_trail(application)
         ],
         "evidence_count": sum(len(section["items"]) for section in sections),
+        "unverified_count": sum(entry["item"].check_state != EvidenceCheck.VERIFIED
+                                for section in sections for entry in section["items"]),
         "renewal_form": RenewalForm() if application.state == ApplicationState.APPROVED else None,
         "ACTION": ApplicationAction,
         "STATE": ApplicationState,
@@ -303,7 +312,7 @@ def evidence_check(request, pk: int, kind: str, evidence_pk: int):
     if model is None:
         raise Http404
     evidence = get_object_or_404(model, pk=evidence_pk, application_id=pk)
-    form = EvidenceCheckForm(request.POST)
+    form = EvidenceCheckForm(request.POST, auto_id=_check_form_ids(kind, evidence.pk))
     if form.is_valid():
         try:
             services.evidence_check(evidence=evidence, actor=request.user, check_state=form.cleaned_data["check_state"],

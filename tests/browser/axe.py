@@ -21,9 +21,18 @@ def add_axe(context: BrowserContext) -> BrowserContext:
     return context
 
 
+# axe-core no longer reports an id used twice (WCAG 2.2 made 4.1.1 Parsing obsolete), but a label whose field id is
+# repeated names another form's field: checked here as a violation of its own.
+REPEATED_IDS = """() => { const seen = new Set(), twice = new Set();
+  document.querySelectorAll("[id]").forEach(e => { (seen.has(e.id) ? twice : seen).add(e.id); });
+  return [...twice]; }"""
+
+
 def violations(page: Page) -> list[dict]:
     page.wait_for_load_state("load")
-    return page.evaluate(
+    repeated = page.evaluate(REPEATED_IDS)
+    return ([{"id": "repeated-id", "help": "Every id is used once (a label names one field)",
+              "nodes": [f"#{name}" for name in repeated]}] if repeated else []) + page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
         ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))",
         WCAG_21_AA,
@@ -49,6 +58,9 @@ class AxeAudit:
             return
         assert not found, f"axe-core found WCAG 2.1 AA violations on {page.url}:\n" + "\n".join(
             f"- {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in found)
+
+    def has_checked(self, page: Page) -> bool:
+        return _path(page.url) in self.checked
 
     def assert_every_page_checked(self) -> None:
         missed = self.visited - self.checked

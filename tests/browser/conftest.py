@@ -28,12 +28,31 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def axe(context, page):
-    """``axe(page)`` after each page of a journey; at the end, every page visited must have been checked."""
-    from tests.browser.axe import AxeAudit, add_axe
+def axe_audit():
+    """The audit of a test's pages: at the end, every page visited must have been checked."""
+    from tests.browser.axe import AxeAudit
 
-    add_axe(context)
     audit = AxeAudit()
-    audit.watch(page)
     yield audit
     audit.assert_every_page_checked()
+
+
+@pytest.fixture
+def axe(context, page, axe_audit):
+    """``axe(page)`` after each page of a journey on pytest-playwright's ``page``."""
+    from tests.browser.axe import add_axe
+
+    add_axe(context)
+    axe_audit.watch(page)
+    return axe_audit
+
+
+@pytest.fixture
+def people(browser, live_server, axe_audit, language):
+    """``people(role, user=..., viewport=...)``: a person of the journey at their own browser, in ``language``
+    (parametrise the test with ``tests.browser.journeys.LANGUAGES``)."""
+    from tests.browser.journeys import People
+
+    made = People(browser, live_server.url, axe_audit, language)
+    yield made
+    made.close()

@@ -34,6 +34,20 @@ def pdf_bytes(text: str = "evidence") -> bytes:
     return body
 
 
+def scan_pdf(*lines: str) -> bytes:
+    """A one-page PDF as a scanner makes it (a picture of the page), with a few lines of text to read."""
+    from PIL import ImageDraw
+
+    page = Image.new("RGB", (595, 420), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((12, 12, 582, 407), outline="navy", width=4)
+    for number, line in enumerate(lines):
+        draw.text((48, 60 + 36 * number), line, fill="black", font_size=22)
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=72)
+    return buffer.getvalue()
+
+
 def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "teal").save(buffer, "PNG")

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from credentialing.enums import StaffRole
+from people.models import User
 from tests.people.factories import PASSWORD, UserFactory, staff_member, totp_now, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,16 @@ def test_sign_up_sends_the_verification_mail_from_the_worker_and_the_link_signs_
     confirm = client.post("/" + path)
     assert confirm.status_code == 302
     assert EmailAddress.objects.get(email="new.applicant@example.org").verified
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_new_account_keeps_the_language_its_owner_signed_up_in(client, settings, language):
+    """The service writes to them in it (decisions, rosters, certificates), whatever the site's default."""
+    settings.LANGUAGE_CODE = "en" if language == "zh-hans" else "zh-hans"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.post(reverse("account_signup"), {"email": "new@example.org", "password1": PASSWORD,
+                                            "password2": PASSWORD})
+    assert User.objects.get(email="new@example.org").language == language
 
 
 def test_sign_in_with_an_unverified_address_is_held_at_verification(client):

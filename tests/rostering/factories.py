@@ -13,6 +13,13 @@ def rostered_person(*, role: str = "counselor", tz: str = "Asia/Shanghai", hours
     rather not."""
     user = UserFactory(timezone=tz, **user_fields)
     VolunteerFactory(user=user, role=role, status=status, timezone=tz, serves_voice=voice, serves_text=text)
+    return available(user, hours=hours, weekdays=weekdays, unpreferred=unpreferred, voice=voice, text=text,
+                     max_hours=max_hours, target_hours=target_hours)
+
+
+def available(user, *, hours=range(0, 24), weekdays=range(7), unpreferred=(), voice: bool = True, text: bool = True,
+              max_hours: int = 40, target_hours: int = 8):
+    """The volunteer ``user`` gives their availability: `hours` of `weekdays`, `unpreferred` rather not."""
     AvailabilityProfile.objects.create(user=user, max_hours_per_week=max_hours, target_hours_per_week=target_hours,
                                        serves_voice=voice, serves_text=text)
     WeeklyAvailability.objects.bulk_create(
