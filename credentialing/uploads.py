@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import itertools
 import math
 import re
 import struct
@@ -35,9 +36,6 @@ ACTIVE_PDF_NAMES = frozenset({b"JS", b"JavaScript", b"Launch", b"AA", b"RichMedi
                               b"ImportData", b"GoToE", b"EmbeddedFile", b"EmbeddedFiles"})
 PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-# "stream" inside "endstream" starts nothing: without the look-behind, the bytes between two objects would
-# pass for a stream's content and escape the markup check.
-PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)endstream", re.DOTALL)
 # Markup a browser would render as a page. Long enough that compressed picture data does not match by chance.
 HTML_MARKERS = re.compile(rb"<(?:!doctype\s+html|html|head[\s>]|body|script|iframe|svg[\s>]|object|embed|"
                           rb"meta[\s>]|img\s|form[\s>]|style|\?php)", re.IGNORECASE)
@@ -49,6 +47,7 @@ MAX_PDF_PAGES = 100
 # (a small PNG can declare a billion pixels and take gigabytes to open).
 MAX_IMAGE_PIXELS = 50_000_000
 PDF_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9])")
+PDF_OBJECT = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d{1,5}\s+obj(?![A-Za-z0-9])")
 # Filters the safety check reads through; an object stream packed with any other cannot be inspected.
 READABLE_FILTERS = frozenset({b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"})
 KNOWN_FILTERS = READABLE_FILTERS | {b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"CCITTFaxDecode", b"CCF",
@@ -57,7 +56,8 @@ KNOWN_FILTERS = READABLE_FILTERS | {b"LZWDecode", b"LZW", b"RunLengthDecode", b"
 
 def _decode_names(data: bytes) -> set[bytes]:
     """Every name in the data, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
-    return {PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name) for name in PDF_NAME.findall(data)}
+    return {PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name) if b"#" in name else name
+            for name in set(PDF_NAME.findall(data))}
 
 
 def _unwrapped(body: bytes, filters: set[bytes]) -> bytes:
@@ -83,15 +83,60 @@ class UnreadableObjectStream(ValueError):
     pass
 
 
+def _stream_spans(data: bytes):
+    """(keyword, content start, content end) of each stream, in one pass over the file.
+
+    A regular expression's lazy ``stream(.*?)endstream`` tried again at every "stream" of a file with no
+    "endstream" takes time that grows with the square of its size: 140 KB of "stream" lines took half a minute,
+    10 MB would hold a web worker for days. Here each byte is looked at about once. "stream" inside "endstream"
+    starts nothing: else the bytes between two objects would pass for a stream's content and escape the checks.
+    """
+    position = 0
+    while True:
+        keyword = data.find(b"stream", position)
+        if keyword < 0:
+            return
+        content = keyword + 6
+        if data[keyword - 3:keyword] == b"end":
+            position = content
+            continue
+        if data[content:content + 2] == b"\r\n":
+            content += 2
+        elif data[content:content + 1] == b"\n":
+            content += 1
+        else:
+            position = content
+            continue
+        end = data.find(b"endstream", content)
+        if end < 0:
+            return  # no stream is complete from here on
+        yield keyword, content, end
+        position = end + 9
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """The file with every stream's content taken out (what is left is the PDF's objects themselves)."""
+    parts, position = [], 0
+    for keyword, _content, end in _stream_spans(data):
+        parts += [data[position:keyword], b"stream endstream"]
+        position = end + 9
+    parts.append(data[position:])
+    return b"".join(parts)
+
+
 def _decoded_streams(data: bytes):
     """The content of each stream as far as it can be decoded (object streams hide objects there)."""
     budget = MAX_INFLATED_BYTES
-    for match in PDF_STREAM.finditer(data):
-        names = _decode_names(_stream_dictionary(data, match.start()))
-        if b"ObjStm" in names and names & KNOWN_FILTERS - READABLE_FILTERS:
-            raise UnreadableObjectStream("packed objects")
-        filters = _decode_names(data[max(0, match.start() - 400):match.start()])
-        raw = match.group(1)
+    for keyword, content, end in _stream_spans(data):
+        window = data[max(0, keyword - 400):keyword]
+        if b"ObjStm" in window or b"#" in window:
+            names = _decode_names(_stream_dictionary(data, keyword))
+            if b"ObjStm" in names and names & KNOWN_FILTERS - READABLE_FILTERS:
+                raise UnreadableObjectStream("packed objects")
+        raw = data[content:end]
+        if not raw.strip():
+            continue
+        filters = _decode_names(window)
         body = _unwrapped(raw, filters)
         if body is not raw:
             yield body
@@ -110,44 +155,49 @@ def pdf_problem(data: bytes) -> str:
     last_eof = data.rfind(b"%%EOF")
     if data[last_eof + 5:].strip(b"\x00\t\n\x0c\r "):
         return _("it carries other data after the end of the PDF")
-    outside_streams = PDF_STREAM.sub(b"stream endstream", data)
+    outside_streams = _outside_streams(data)
     if HTML_MARKERS.search(outside_streams):
         return _("it contains web-page markup (HTML)")
     names = _decode_names(outside_streams)
     if b"Encrypt" in names and b"ObjStm" in names:
         return _("it is encrypted in a way that hides its content from our safety check")
-    pages = 0
+    # counted fast; only a count past the limit is counted again by object number (later edits of a page)
+    pages = len(PDF_PAGE_OBJECT.findall(_unescaped(outside_streams) if b"#" in outside_streams else outside_streams))
+    if pages > MAX_PDF_PAGES:
+        pages = _page_objects(outside_streams)
     try:
         for part in (outside_streams, *_decoded_streams(data)):
             if _decode_names(part) & ACTIVE_PDF_NAMES:
                 return _("it contains scripts or actions that run by themselves (JavaScript, launch actions, "
                          "embedded files, forms)")
-            pages += len(PDF_PAGE_OBJECT.findall(PDF_NAME_ESCAPE.sub(
-                lambda m: bytes([int(m.group(1), 16)]), part)))
+            if part is not outside_streams:  # objects packed in object streams have no "obj" of their own
+                pages += len(PDF_PAGE_OBJECT.findall(_unescaped(part)))
     except UnreadableObjectStream:
         return _("part of it is packed in a way our safety check cannot read")
     except ValueError:
         return _("its compressed content is far too large")
-    pages = max(pages, _pages_by_pdfium(data))
     if pages > MAX_PDF_PAGES:
         return _("it has %(pages)d pages; evidence may have at most %(limit)d (send the pages that show it)") % {
             "pages": pages, "limit": MAX_PDF_PAGES}
     return ""
 
 
-def _pages_by_pdfium(data: bytes) -> int:
-    """The page count the PDF reader finds (0 when it cannot open the file; the page objects are counted too,
-    as a PDF's own count of its pages may lie)."""
-    try:
-        import pypdfium2 as pdfium
+def _unescaped(data: bytes) -> bytes:
+    return PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
 
-        document = pdfium.PdfDocument(data)
-    except Exception:  # noqa: BLE001  (pdfium refuses many hand-made files that are harmless)
-        return 0
-    try:
-        return len(document)
-    finally:
-        document.close()
+
+def _page_objects(data: bytes) -> int:
+    """How many pages the PDF's own objects are, counted by object number (a page rewritten by a later edit of
+    the file counts once). Counted, not read from the page tree, whose count may lie."""
+    numbers = set()
+    headers = PDF_OBJECT.finditer(data)
+    for match, following in itertools.pairwise(itertools.chain(headers, [None])):
+        stop = following.start() if following is not None else len(data)  # each byte read once
+        end = data.find(b"endobj", match.end(), stop)
+        body = data[match.end():end if end >= 0 else stop]
+        if (b"Page" in body or b"#" in body) and PDF_PAGE_OBJECT.search(_unescaped(body)):
+            numbers.add(match.group(1))
+    return len(numbers)
 
 
 def _zip_inside(data: bytes) -> bool:

@@ -188,3 +188,17 @@ def test_the_reason_is_given_in_the_applicants_language(applicant, make, expecte
     applicant.cookies["django_language"] = "zh-hans"
     response = post(applicant, "证明.pdf", make())
     assert expected in " ".join(response.context["form"].errors["upload"])
+
+
+@pytest.mark.parametrize("filler", [b"stream\n", b"1 0 obj ", b"/a#41", b"stream\nx\nendstream\n"])
+def test_a_file_made_to_be_slow_to_check_is_judged_quickly(filler):
+    """The check reads each byte about once: 2 MB of stream keywords without an end once took a regular
+    expression hours (the time grew with the square of the size; 140 KB took half a minute)."""
+    import time
+
+    from credentialing.uploads import pdf_problem
+
+    data = b"%PDF-1.4\n" + filler * (2_000_000 // len(filler)) + b"%%EOF\n"
+    started = time.process_time()
+    pdf_problem(data)
+    assert time.process_time() - started < 10
