@@ -177,12 +177,12 @@ class ShiftTemplateForm(forms.ModelForm):
 class TemplateExperiencedForm(forms.Form):
     """The experienced share of one shift template, from its row on the rules page."""
 
-    template = forms.IntegerField(widget=forms.HiddenInput)
+    template = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     percent = forms.IntegerField(label=_("Experienced (percent)"), min_value=0, max_value=100)
 
 
 class ExperienceMarkForm(forms.Form):
-    email = forms.EmailField(label=_("Mark a volunteer experienced (e-mail)"))
+    email = forms.EmailField(label=_("Mark a volunteer experienced (e-mail)"), max_length=254)
 
 
 class DemandOverrideForm(forms.Form):

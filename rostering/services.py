@@ -472,7 +472,9 @@ def shift_template_set_experienced(*, template_id: int, percent: int, actor) -> 
     if not 0 <= percent <= 100:
         raise RosterError(_("The experienced share is 0 to 100 percent."))
     with transaction.atomic():
-        template = ShiftTemplate.objects.select_for_update().get(pk=template_id)
+        template = ShiftTemplate.objects.select_for_update().filter(pk=template_id).first()
+        if template is None:
+            raise RosterError(_("That shift template no longer exists; reload the page."))
         before = template.experienced_percent
         template.experienced_percent = percent
         template.save(update_fields=["experienced_percent"])

@@ -97,6 +97,8 @@ ACCESS: dict[str, Rule] = {
                                    why="a volunteer's own working profile; others are no volunteer"),
     "people:calendar_feed": public("the secret address is the key; a wrong or replaced one is not found"),
     # --- credentialing ------------------------------------------------------------------------------------
+    "home": public("the landing page, or the signed-in person's own dashboard (the site's name for it)"),
+    "health": public("the load balancer's check of the database and the queue: no personal data"),
     "credentialing:home": public("the landing page, or the signed-in person's own dashboard"),
     "credentialing:privacy": public(),
     "credentialing:application_start": signed_in(), "credentialing:application_edit": signed_in(),
@@ -120,7 +122,7 @@ ACCESS: dict[str, Rule] = {
     "certificates:manage": only(COORDINATOR), "certificates:issue": only(COORDINATOR),
     "certificates:revoke": only(COORDINATOR, changes=True), "certificates:batch_new": only(COORDINATOR, changes=True),
     "certificates:batch": only(COORDINATOR), "certificates:batch_progress": only(COORDINATOR),
-    "certificates:batch_download": only(COORDINATOR),
+    "certificates:batch_download": only(COORDINATOR), "certificates:batch_retry": only(COORDINATOR),
     # --- training -----------------------------------------------------------------------------------------
     "training:home": only(COUNSELORS | TRAINERS | TRAINING_MANAGERS, post=NOBODY),
     "training:sessions": only(TRAINERS | TRAINING_MANAGERS, post=NOBODY),
@@ -155,6 +157,13 @@ ACCESS: dict[str, Rule] = {
     "rostering:assignment_remove": only(ROSTERING, changes=True), "rostering:run_export": only(ROSTERING),
     "rostering:hours": only(ROSTERING, changes=True), "rostering:offer_decide": only(ROSTERING, changes=True),
     "rostering:rules": only(ROSTERING, changes=True),
+    # --- reports --------------------------------------------------------------------------------------------
+    "reports:index": only(ROSTERING | MONITORING, post=NOBODY),
+    "reports:daily": only(ROSTERING | MONITORING, post=NOBODY),
+    "reports:daily_download": only(ROSTERING | MONITORING, post=NOBODY),
+    "reports:monthly": only(ROSTERING | MONITORING, post=NOBODY),
+    "reports:monthly_download": only(ROSTERING | MONITORING, post=NOBODY,
+                                     why="the management team: coordinators, the monitoring team, schedulers"),
     # --- supervision --------------------------------------------------------------------------------------
     "supervision:feedback": only(VOLUNTEERS | MONITORING, post=SUPERVISORS | MONITORING, changes=True,
                                  why="each reads the feedback that concerns them; supervisors evaluate, the "
@@ -214,6 +223,10 @@ ADMIN_MODELS: dict[str, dict[str, frozenset]] = {
     "supervision.coordinatoroncall": {"view": COORDINATOR, "change": COORDINATOR, "add": COORDINATOR,
                                       "delete": COORDINATOR},
     "supervision.escalation": {"view": MONITORING},
+    # the background machinery: read by the coordinators (mail they can send again from the list's action)
+    "common.outgoingmail": {"view": COORDINATOR}, "common.periodicrun": {"view": COORDINATOR},
+    "common.workerprocess": {"view": COORDINATOR}, "credentialing.applicationimport": {"view": COORDINATOR},
+    "reports.dailyreportmailing": {"view": COORDINATOR},
 }
 ADMIN_STAFF = STAFF  # the people with Django's staff flag in these tests
 ADMIN_PAGES = {

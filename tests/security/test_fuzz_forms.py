@@ -176,9 +176,10 @@ def cases() -> dict[str, Case]:
             save=lambda w, form: certificate_services.certificate_issue(
                 holder=w.people["owner"], kind="admission", actor=w.people["owner"],
                 language=form.cleaned_data["language"]),
-            refusals=(CertificateRefused,)),
-        "certificates.forms.IssueForm": Case(build=lambda w, d, f: certificate_forms.IssueForm(d), save=issue,
-                                             refusals=(CertificateRefused,)),
+            refusals=(CertificateRefused,), hints={"period": st.sampled_from(["", "2026-10", "2026-09..2026-10"])}),
+        "certificates.forms.IssueForm": Case(
+            build=lambda w, d, f: certificate_forms.IssueForm(d), save=issue, refusals=(CertificateRefused,),
+            hints={"period": st.sampled_from(["", "2026-10", "2026-09..2026-10"])}),
         "certificates.forms.RevokeForm": Case(
             build=lambda w, d, f: certificate_forms.RevokeForm(d),
             save=lambda w, form: certificate_services.certificate_revoke(
@@ -189,8 +190,9 @@ def cases() -> dict[str, Case]:
             build=lambda w, d, f: certificate_forms.BatchForm(d),
             save=lambda w, form: batches.batch_request(
                 kind=form.cleaned_data["kind"], output_format=form.cleaned_data["output_format"],
-                actor=w.people["coordinator"], only_missing=form.cleaned_data["only_missing"]),
-            refusals=(CertificateRefused,)),
+                actor=w.people["coordinator"], only_missing=form.cleaned_data["only_missing"],
+                period=form.cleaned_data.get("period")),
+            refusals=(CertificateRefused,), hints={"period": st.sampled_from(["", "2026-10", "2026-09..2026-10"])}),
         "certificates.forms.FilterForm": Case(
             build=lambda w, d, f: certificate_forms.FilterForm(d),
             save=lambda w, form: list(certificate_selectors.certificates_for_management(
@@ -309,7 +311,23 @@ def cases() -> dict[str, Case]:
         "rostering.forms.RosterSettingsForm": Case(
             build=lambda w, d, f: rostering_forms.RosterSettingsForm(d, instance=RosterSettings.current()),
             save=lambda w, form: rostering_services.roster_rules_update(form=form, actor=w.people["scheduler"]),
-            refusals=(RosterError,)),
+            refusals=(RosterError,),
+            hints={"night_start": st.sampled_from(["00:00", "23:00", "22:30", ""]),
+                   "night_end": st.sampled_from(["07:00", "06:00", "05:30", ""])}),
+        "rostering.forms.TemplateExperiencedForm": Case(
+            build=lambda w, d, f: rostering_forms.TemplateExperiencedForm(d),
+            save=lambda w, form: rostering_services.shift_template_set_experienced(
+                template_id=form.cleaned_data["template"], percent=form.cleaned_data["percent"],
+                actor=w.people["scheduler"]),
+            refusals=(RosterError,),
+            hints={"template": st.sampled_from(["1", "2", "999999"])}),
+        "rostering.forms.ExperienceMarkForm": Case(
+            build=lambda w, d, f: rostering_forms.ExperienceMarkForm(d),
+            save=lambda w, form: rostering_services.experience_mark(
+                user=_people()[0].objects.filter(email__iexact=form.cleaned_data["email"]).first()
+                or w.people["counselor"], actor=w.people["scheduler"]),
+            refusals=(RosterError,),
+            hints={"email": st.sampled_from(["counselor@example.org", "nobody@example.org"])}),
         "rostering.forms.ShiftTemplateForm": Case(
             build=lambda w, d, f: rostering_forms.ShiftTemplateForm(d),
             save=lambda w, form: rostering_services.shift_template_add(form=form, actor=w.people["scheduler"]),

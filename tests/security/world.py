@@ -268,6 +268,17 @@ def _admin_rows(world: World) -> None:
     CredentialNotice.objects.create(qualification=world.objects["owner_qualification"],
                                     volunteer=world.people["owner"].volunteer, kind=NoticeKind.values[0],
                                     expires_on=timezone.localdate() + timedelta(days=20))
+    from common.models import OutgoingMail, PeriodicRun, WorkerProcess
+    from credentialing.models import ApplicationImport
+    from reports.models import DailyReportMailing
+
+    OutgoingMail.objects.create(subject="Your application", body="A decision about you", from_email="a@b.c",
+                                to=[world.people["owner"].email], state="failed", attempts=8)
+    PeriodicRun.objects.create(name="supervision.escalation_sweep", due_at=timezone.now())
+    WorkerProcess.objects.create(worker_id="world-worker", hostname="web-1", pid=4242)
+    ApplicationImport.objects.create(stored_name="imports/world.csv", rows=3,
+                                     requested_by=world.people["coordinator"])
+    DailyReportMailing.objects.create(day=timezone.localdate() - timedelta(days=1), recipients=2)
     world.objects["task_result"] = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {"run_id": world.objects["run"].pk}}, task_path="rostering.tasks.solve_run",
         backend_name="default", run_after=timezone.now(), exception_class_path="", traceback="")
