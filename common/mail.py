@@ -13,10 +13,14 @@ Sending holds the message's row lock, so two workers never send the same message
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -69,19 +73,12 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 def _store_attachment(attachment) -> dict:
     """Keep an attachment's bytes in the file storage until the mail is pruned; the row keeps its name."""
-    import uuid
-
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     if not isinstance(attachment, tuple) or len(attachment) != 3 or attachment[1] is None:
         raise ValueError("The outbox carries attachments given as (name, content, mimetype).")
     name, content, mimetype = attachment
     content = content.encode() if isinstance(content, str) else bytes(content)
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise ValueError(f"An attachment of a mail is at most {MAX_ATTACHMENT_BYTES} bytes.")
-    import re
-
     # the stored name is ours: letters, digits, single dots, dashes (the mail keeps the name as given)
     safe_name = re.sub(r"\.{2,}", ".", "".join(c for c in name if c.isalnum() or c in "._-")).lstrip(".")
     safe_name = safe_name[-100:] or "attachment"
@@ -91,16 +88,12 @@ def _store_attachment(attachment) -> dict:
 
 def delete_attachments(mails) -> None:
     """Delete the stored files of these outbox rows (called before the rows themselves are deleted)."""
-    from django.core.files.storage import default_storage
-
     for attachments in mails.values_list("attachments", flat=True):
         for attachment in attachments or []:
             default_storage.delete(attachment["stored"])
 
 
 def message_of(mail: OutgoingMail, connection=None) -> EmailMessage:
-    from django.core.files.storage import default_storage
-
     message = EmailMultiAlternatives(subject=mail.subject, body=mail.body, from_email=mail.from_email, to=mail.to,
                                      cc=mail.cc, bcc=mail.bcc, reply_to=mail.reply_to, connection=connection)
     if mail.html:
