@@ -229,11 +229,10 @@ else:
 SITE_URL = env.site_url
 # /health/ answers 503 when the oldest task ready to run has waited longer than this many seconds.
 HEALTH_QUEUE_MAX_WAIT = env.health_queue_max_wait
-# Shared by the web processes and the worker: rate limits, used one-time codes, the written calendar feeds and My
-# shifts pages. The database cache by default (the app needs nothing but its database); Redis when REDIS_URL is
-# set, shared by every web machine like the database, and the sessions then read from it (written through to the
-# database, so a restarted Redis signs nobody out): a signed-in page asks the database one query less, the feed and
-# My shifts none for the cache.
+# Shared by the web processes and the workers: rate limits, used one-time codes, the written calendar feeds and My
+# shifts contents. The database cache by default (the app needs nothing but its database). With REDIS_URL: Redis,
+# shared by every machine like the database, and the sessions read from it first (cached_db: written to the
+# database too, so a Redis restarted empty signs nobody out); docs/deploy.md, section 4.
 if env.redis_url:
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
