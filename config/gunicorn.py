@@ -38,6 +38,14 @@ proc_name = "counselor-service"
 control_socket_disable = True
 
 
+def when_ready(server):
+    """Once, in the master, before the first fork: the work every process would do on its first request
+    (common/warmup.py)."""
+    from common.warmup import warm_up
+
+    server.log.info("warmed up: %d templates compiled before forking", warm_up())
+
+
 def pre_fork(server, worker):
     """No database connection crosses a fork: two processes talking over one socket corrupt each other's
     queries. Django opens none while loading; this makes sure of it."""
