@@ -90,3 +90,5 @@ def test_a_signed_in_page_reads_the_session_from_redis_and_my_shifts_and_the_fee
     with CaptureQueriesContext(connection) as queries:
         assert calendar_program.get(feed).content == first_feed.content
     assert len(queries) == 1 and "people_calendarfeed" in queries[0]["sql"]  # the token; the feed from Redis
+
+    assert calendar_program.get("/health/").json()["cache"] == {"ok": True}
