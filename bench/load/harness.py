@@ -52,7 +52,11 @@ def local_redis(db: int) -> str:
                 return ""
     except OSError:
         return ""
-    import redis
+    try:
+        import redis
+    except ImportError:
+        raise RuntimeError("a Redis answers but the redis package is missing: `.venv/bin/python -m pip install -r "
+                           "requirements.lock` (or run with --no-redis)") from None
 
     url = f"redis://127.0.0.1:6379/{db}"
     redis.Redis.from_url(url).flushdb()
