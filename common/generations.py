@@ -1,4 +1,4 @@
-"""Cache generations: a counter in the shared cache that moves on whenever what some cached pages show changes.
+"""Cache generations: a value in the shared cache that moves on whenever what some cached pages show changes.
 
 A page (or feed) that is costly to write and read far more often than what it shows changes is kept in the cache
 with the generation current when it was written; once the generation has moved on, the next reader writes it
@@ -13,6 +13,7 @@ cache read per page.
 """
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -27,7 +28,7 @@ class Generation:
         # one bound method, so that a transaction's pending callbacks can be told apart (once per transaction)
         self._bump = self._new_generation
 
-    def current(self, found: dict | None = None) -> int:
+    def current(self, found: dict | None = None) -> str | int:
         """The generation now (from ``found``, a ``cache.get_many`` answer that asked for ``self.key``)."""
         return (found if found is not None else {self.key: cache.get(self.key)}).get(self.key) or 0
 
@@ -63,7 +64,7 @@ class Generation:
         self.changed()
 
     def _new_generation(self) -> None:
-        try:
-            cache.incr(self.key)
-        except ValueError:  # no generation yet, or it expired
-            cache.set(self.key, 1, timeout=None)
+        # A new random value, not an increment: one write, atomic on every cache backend (the database cache's
+        # incr reads then writes: two changes at once could both write the same next number), and a generation
+        # the cache let go (culled, evicted, restarted empty) can never come back to match older entries.
+        cache.set(self.key, uuid.uuid4().hex, timeout=None)

@@ -242,7 +242,13 @@ if env.redis_url:
     }}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        # Django's default of 300 entries would throw written feeds and pages away all day (a feed and a page per
+        # volunteer, about 8 kB each) and count the table on every write once above it.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }}
 
 # Seconds a person's written calendar feed is kept; any change to what it shows starts afresh (people/calendar.py).
 CALENDAR_FEED_CACHE_SECONDS = 600
