@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--counselors", type=int, default=100)
     parser.add_argument("--applicants", type=int, default=300, help="signed-up applicants who apply at once")
     parser.add_argument("--signups", type=int, default=20, help="applicants who register through the form first")
+    parser.add_argument("--flow", choices=["one-page", "steps", "mixed"], default="one-page",
+                        help="how applicants apply: the one-page form sent at once, or a draft built step by step")
     parser.add_argument("--spawn-rate", type=float, default=100)
     parser.add_argument("--run-time", default="300s", help="upper bound; the run ends when the burst is done")
     parser.add_argument("--min-seconds", type=int, default=60,
@@ -85,12 +87,13 @@ def main() -> None:
         result = harness.run_locust(plan=plan_path, host=base, users=users, spawn_rate=args.spawn_rate,
                                     run_time=args.run_time, result=args.data_dir / f"result-{tag}.json",
                                     log=args.data_dir / f"locust-{tag}.log",
-                                    extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds)})
+                                    extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds),
+                                               "LOAD_FLOW": args.flow})
         load_after = os.getloadavg()
         roster = harness.roster_state(run_id) if run_id else None
     outcome = harness.count_outcome(result, data_dir=args.data_dir)
     print()
-    print(harness.report(result, outcome, roster=roster))
+    print(harness.report(result, outcome, roster=roster, flow=args.flow))
     print(f"\nload average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} cores; "
           + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print(f"figures: {args.data_dir / f'result-{tag}.json'}")

@@ -58,9 +58,9 @@ def test_a_short_burst_loses_nothing_and_fails_nothing(tmp_path, settings):
         run_id = harness.queue_a_roster(seconds=5)
         result = harness.run_locust(plan=plan_path, host=base, users=COUNSELOR_USERS + APPLICANTS + SIGNUPS,
                                     spawn_rate=50, run_time="60s", result=tmp_path / "result.json",
-                                    log=tmp_path / "locust.log", extra_env={"LOAD_MIN_SECONDS": "8"})
+                                    log=tmp_path / "locust.log", extra_env={"LOAD_MIN_SECONDS": "8", "LOAD_FLOW": "mixed"})
     outcome = harness.count_outcome(result, data_dir=tmp_path)
-    print(harness.report(result, outcome, roster=harness.roster_state(run_id)))
+    print(harness.report(result, outcome, roster=harness.roster_state(run_id), flow="mixed"))
 
     harness.check_outcome(result, outcome)
     assert len(result["submitted"]) == APPLICANTS + SIGNUPS, "every applicant got through"
@@ -69,4 +69,6 @@ def test_a_short_burst_loses_nothing_and_fails_nothing(tmp_path, settings):
         APPLICANTS + SIGNUPS)
     counted = {row["name"]: row["count"] for row in result["requests"]}
     assert counted["/shifts/"] > 0 and counted["/calendar/[token].ics"] > 0
+    # both ways of applying were taken: the one-page form and the draft built step by step
+    assert counted["/application/apply/ (post)"] > 0 and counted["/application/submit/"] > 0
     assert len(plan["counselors"]) == 3

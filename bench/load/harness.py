@@ -272,7 +272,12 @@ def check_outcome(result: dict, outcome: Outcome) -> None:
         raise AssertionError("The load test lost or failed something:\n  " + "\n  ".join(problems))
 
 
-def report(result: dict, outcome: Outcome, *, roster: dict | None = None) -> str:
+FLOWS = {"one-page": "dashboard, the one-page form, sent with its four files, the page after",
+         "steps": "start, profile, 4 uploads, submit, with the pages between",
+         "mixed": "every other applicant on the one-page form, the others step by step"}
+
+
+def report(result: dict, outcome: Outcome, *, roster: dict | None = None, flow: str = "one-page") -> str:
     """The figures as a table."""
     lines = [f"{'request':44} {'count':>7} {'fail':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
              f"{'max ms':>7}"]
@@ -286,7 +291,7 @@ def report(result: dict, outcome: Outcome, *, roster: dict | None = None) -> str
         f"(first start to last submission): {burst['submissions_per_second']:.1f} submissions/s, "
         f"{burst['uploads']} uploads ({burst['uploads_per_second']:.1f}/s); peak 5-second window "
         f"{burst['peak_submissions_per_second']:.1f} submissions/s",
-        f"whole application (start, profile, 4 uploads, submit, with the pages between): "
+        f"whole application ({FLOWS[flow]}): "
         f"p50 {burst['flow_p50']:.1f} s, p95 {burst['flow_p95']:.1f} s",
         f"sign-ups through the form and the mailed link: {len(result['signed_up'])} "
         f"(mail waited p50 {result['mail_wait']['p50']:.1f} s, max {result['mail_wait']['max']:.1f} s)",
