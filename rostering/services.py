@@ -369,8 +369,10 @@ def offer_take(*, offer_id: int, actor):
     from rostering.models import ShiftOffer
 
     with transaction.atomic():
-        offer = ShiftOffer.objects.select_for_update().select_related("assignment__shift", "assignment__run").get(
-            pk=offer_id)
+        # the offer's row only: its assignment is nullable (an outer join PostgreSQL will not lock); the run is
+        # locked below
+        offer = ShiftOffer.objects.select_for_update(of=("self",)).select_related(
+            "assignment__shift", "assignment__run").get(pk=offer_id)
         if offer.state != OfferState.OPEN or offer.kind != "handover":
             raise RosterError(_("Someone else has taken this shift, or it is no longer offered."))
         if offer.offered_by_id == actor.pk:
@@ -401,7 +403,8 @@ def offer_decide(*, offer_id: int, actor, approve: bool):
     from rostering.models import ShiftOffer
 
     with transaction.atomic():
-        offer = ShiftOffer.objects.select_for_update().select_related("assignment__shift").get(pk=offer_id)
+        offer = ShiftOffer.objects.select_for_update(of=("self",)).select_related("assignment__shift").get(
+            pk=offer_id)
         if offer.state != OfferState.NEEDS_SCHEDULER:
             raise RosterError(_("This request has been decided already."))
         if approve:

@@ -349,3 +349,18 @@ def test_hours_served_count_only_shifts_that_have_ended_and_those_to_come_are_ap
         page = client.get(reverse("rostering:shifts")).content.decode()
     assert "Hours served in March 2026: 4.0" in page
     assert "Still to come this month: 10.0 hours" in page
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_offers_their_shift():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("rostering.migrations.0003_offer_outlives_assignment")
+    run, people = published_roster()
+    assignment = run.assignments.select_related("person").first()
+    offer = ShiftOffer.objects.create(assignment=assignment, offered_by=assignment.person)  # as before: no shift
+    migration.offers_keep_their_shift(apps, None)
+    offer.refresh_from_db()
+    assert offer.shift_id == assignment.shift_id
