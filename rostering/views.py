@@ -31,12 +31,14 @@ from rostering.forms import (
     DemandOverrideForm,
     ExperienceMarkForm,
     GenerateForm,
+    OfferForm,
     RosterSettingsForm,
     ShiftTemplateForm,
     TemplateExperiencedForm,
     parse_grid,
 )
 from rostering.models import (
+    OFFER_NOTE_MAX,
     Assignment,
     AvailabilityException,
     AvailabilityProfile,
@@ -213,9 +215,10 @@ def my_shifts(request):
     for item in shifts:
         item.offer = pending.get(item.assignment_id)
     hours = selectors.hours_in_month(request.user, year=local.year, month=local.month,
-                                     zone=timezone.get_current_timezone())
+                                     zone=timezone.get_current_timezone(), moment=moment)
     return render(request, "rostering/shifts.html", {
-        "shifts": shifts, "hours_this_month": hours, "month": local, "platform_tz": settings.TIME_ZONE,
+        "shifts": shifts, "hours": hours, "month": local, "offer_note_max": OFFER_NOTE_MAX,
+        "platform_tz": settings.TIME_ZONE,
         "offers": selectors.offers_open_to(request.user, moment=moment), "offer_kinds": OfferKind.choices})
 
 
@@ -234,13 +237,15 @@ def _back_to_shifts(request, action, success: str):
 def offer_create(request, assignment_id: int):
     # Only one's own shift: another person's answers as one that does not exist.
     get_object_or_404(Assignment, pk=assignment_id, person=request.user)
-    kind = request.POST.get("kind")
-    if kind not in OfferKind.values:
-        messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
+    form = OfferForm(request.POST)
+    if not form.is_valid():  # a note too long is refused with the reason, never cut
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("rostering:shifts")
     return _back_to_shifts(request, lambda: services.offer_create(
-        assignment_id=assignment_id, actor=request.user, kind=kind, note=plain_text(request.POST.get("note"))),
-        _("Your offer is recorded."))
+        assignment_id=assignment_id, actor=request.user, kind=form.cleaned_data["kind"],
+        note=form.cleaned_data["note"]), _("Your offer is recorded."))
 
 
 @permission_required("rostering.view_own_shifts")

@@ -101,3 +101,20 @@ def test_production_behind_a_proxy_by_default_and_configurable(tmp_path):
 def test_a_secret_key_of_few_distinct_characters_is_refused():
     result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "ab" * 40})
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_email_backend_from_the_environment_wins_over_the_choice_email_host_makes(tmp_path):
+    probe_mail = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+
+    def backend(**env) -> str:
+        result = manage("shell", "--no-imports", "-c", probe_mail,
+                        env={**PRODUCTION_ENV, "APP_DATA_DIR": str(tmp_path), **env})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    console = "django.core.mail.backends.console.EmailBackend"
+    assert backend() == "django.core.mail.backends.filebased.EmailBackend"
+    assert backend(EMAIL_HOST="smtp.example.org") == "django.core.mail.backends.smtp.EmailBackend"
+    assert backend(EMAIL_BACKEND=console) == console
+    assert backend(EMAIL_BACKEND=console, EMAIL_HOST="smtp.example.org") == console
+    assert backend(EMAIL_BACKEND="  ") == "django.core.mail.backends.filebased.EmailBackend"  # blank: unset

@@ -371,6 +371,12 @@ def cases() -> dict[str, Case]:
                 user=w.people["counselor"], day=form.cleaned_data["date"], start_hour=form.cleaned_data["start_hour"],
                 end_hour=form.cleaned_data["end_hour"], kind=form.cleaned_data["kind"]),
             refusals=(RosterError,)),
+        "rostering.forms.OfferForm": Case(
+            build=lambda w, d, f: rostering_forms.OfferForm(d),
+            save=lambda w, form: rostering_services.offer_create(
+                assignment_id=w.objects["free_assignment"].pk, actor=w.people["owner"],
+                kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]),
+            refusals=(RosterError,)),
         # --- supervision --------------------------------------------------------------------------------------
         "supervision.forms.EscalationForm": Case(
             build=lambda w, d, f: supervision_forms.EscalationForm(d),
