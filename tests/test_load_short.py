@@ -53,12 +53,14 @@ def test_a_short_burst_loses_nothing_and_fails_nothing(tmp_path, settings):
     plan_path = tmp_path / "plan.json"
     plan = harness.prepare_plan(path=plan_path, data_dir=tmp_path, secret_key=secret, counselors=3,
                                 applicants=APPLICANTS, signups=SIGNUPS, tag="ci", counselor_users=COUNSELOR_USERS)
-    with harness.serve(env, log=tmp_path / "serve.log") as base:
+    with harness.serve(env, log=tmp_path / "serve.log") as served:
+        base = served.url
         settings.TASKS = DATABASE_QUEUE  # queued for the served worker, not run in this process
         run_id = harness.queue_a_roster(seconds=5)
         result = harness.run_locust(plan=plan_path, host=base, users=COUNSELOR_USERS + APPLICANTS + SIGNUPS,
                                     spawn_rate=50, run_time="60s", result=tmp_path / "result.json",
-                                    log=tmp_path / "locust.log", extra_env={"LOAD_MIN_SECONDS": "8", "LOAD_FLOW": "mixed"})
+                                    log=tmp_path / "locust.log",
+                                    extra_env={"LOAD_MIN_SECONDS": "8", "LOAD_FLOW": "mixed"})
     outcome = harness.count_outcome(result, data_dir=tmp_path)
     print(harness.report(result, outcome, roster=harness.roster_state(run_id), flow="mixed"))
 

@@ -218,6 +218,13 @@ class OnePageApplication:
     def is_bound(self) -> bool:
         return self.profile.is_bound
 
+    @property
+    def initial_key(self) -> str:
+        """What an unbound form's HTML depends on besides the language: the initial values (for its cache key)."""
+        import hashlib
+
+        return hashlib.sha256(repr(sorted(self.profile.initial.items())).encode()).hexdigest()[:32]
+
     def needed_sections(self) -> list[EvidenceSectionForm]:
         """The sections of the chosen role (all of them while no valid role is chosen)."""
         role = self.profile.data.get("role") if self.profile.is_bound else None

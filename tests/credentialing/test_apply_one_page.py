@@ -187,3 +187,21 @@ def test_the_upload_help_is_in_the_language_of_each_request():
         english = str(evidence_form_class("qualification")().fields["upload"].help_text)
     assert english.startswith("A PDF, JPEG or PNG") and "10 MB" in english
     assert chinese != english and "10 MB" in chinese
+
+
+def test_the_kept_empty_form_is_each_persons_own(client):
+    """The empty form's HTML is kept a minute: never with another person's name, time zone or language in it."""
+    for name, zone in (("Alice Zhang", "Asia/Shanghai"), ("Bob Li", "Europe/London"), ("", "Asia/Shanghai")):
+        person = UserFactory(full_name=name, timezone=zone)
+        client.force_login(person)
+        text = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f'name="full_name" value="{name}"' in text or (not name and 'value="Alice' not in text
+                                                              and 'value="Bob' not in text)
+        assert f'<option value="{zone}" selected>' in text
+        assert "Alice Zhang" not in text or name == "Alice Zhang"
+        client.logout()
+    person = UserFactory(full_name="Chen Jing")
+    client.force_login(person)
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(URL).content.decode()
+    assert "个人资料" in chinese and "About you" not in chinese
