@@ -194,6 +194,10 @@ def _guard_hours_total(application: Application, evidence: Evidence, *, given=No
 def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload=None) -> Evidence:
     """Attach one evidence record (and its file) to a draft. A refused file or record saves nothing at all."""
     content_type = inspect_upload(upload) if upload is not None else ""
+    # The record's own checks need no lock: done before the transaction, its constraints are checked without a
+    # savepoint each (inside one, every constraint costs three statements).
+    evidence.application_id = application_id
+    evidence.full_clean(exclude=["application", "file"])
     try:
         with transaction.atomic():
             application = _locked(application_id)
@@ -201,7 +205,6 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
                 raise TransitionRefused(_("Evidence can only be added while the application is a draft "
                                           "or changes were requested."))
             evidence.application = application
-            evidence.full_clean(exclude=["application", "file"])
             _guard_hours_total(application, evidence)
             if upload is not None:
                 evidence.content_type = content_type
