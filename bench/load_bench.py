@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--counselors", type=int, default=100)
     parser.add_argument("--applicants", type=int, default=300, help="signed-up applicants who apply at once")
     parser.add_argument("--signups", type=int, default=20, help="applicants who register through the form first")
+    parser.add_argument("--flow", choices=["one-page", "steps", "mixed"], default="one-page",
+                        help="how applicants apply: the one-page form sent at once, or a draft built step by step")
     parser.add_argument("--spawn-rate", type=float, default=100)
     parser.add_argument("--run-time", default="300s", help="upper bound; the run ends when the burst is done")
     parser.add_argument("--min-seconds", type=int, default=60,
@@ -83,21 +85,27 @@ def main() -> None:
           f"{len(plan['applicants'])} applicants, {len(plan['signups'])} sign-ups", flush=True)
 
     users = plan["counselor_users"] + len(plan["applicants"]) + len(plan["signups"])
-    with harness.serve(env, log=args.data_dir / f"serve-{tag}.log") as base:
+    with harness.serve(env, log=args.data_dir / f"serve-{tag}.log") as served:
+        base = served.url
         run_id = harness.queue_a_roster(seconds=args.roster_seconds) if args.roster_seconds else None
         print(f"==> Serving at {base} ({args.web_concurrency} gunicorn processes, {args.task_workers} task "
               f"workers, cache and sessions in {redis_url or 'the database'}); roster run {run_id} queued; "
               f"locust with {users} users for {args.run_time}", flush=True)
         load_before = os.getloadavg()
+        cpu_before, generator_before = served.cpu(), harness.children_cpu_seconds()
         result = harness.run_locust(plan=plan_path, host=base, users=users, spawn_rate=args.spawn_rate,
                                     run_time=args.run_time, result=args.data_dir / f"result-{tag}.json",
                                     log=args.data_dir / f"locust-{tag}.log",
-                                    extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds)})
+                                    extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds),
+                                               "LOAD_FLOW": args.flow})
         load_after = os.getloadavg()
+        cpu_after = served.cpu()
+        cpu = {kind: cpu_after[kind] - cpu_before[kind] for kind in cpu_after}
+        cpu["load generator"] = harness.children_cpu_seconds() - generator_before
         roster = harness.roster_state(run_id) if run_id else None
     outcome = harness.count_outcome(result, data_dir=args.data_dir)
     print()
-    print(harness.report(result, outcome, roster=roster))
+    print(harness.report(result, outcome, roster=roster, flow=args.flow, cpu=cpu))
     print(f"\nload average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} cores; "
           + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print(f"figures: {args.data_dir / f'result-{tag}.json'}")

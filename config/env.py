@@ -45,7 +45,8 @@ class Environment:
     data_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("APP_DATA_DIR", str(BASE_DIR / "var")))
     )
-    email_url: str = field(default_factory=lambda: os.environ.get("EMAIL_BACKEND", ""))
+    # A Django mail backend's dotted path; when set it wins over the choice EMAIL_HOST makes (SMTP, else files).
+    email_backend: str = field(default_factory=lambda: os.environ.get("EMAIL_BACKEND", "").strip())
     email_host: str = field(default_factory=lambda: os.environ.get("EMAIL_HOST", ""))
     email_port: int = field(default_factory=lambda: int(os.environ.get("EMAIL_PORT", "587")))
     email_host_user: str = field(default_factory=lambda: os.environ.get("EMAIL_HOST_USER", ""))

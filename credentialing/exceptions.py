@@ -18,6 +18,14 @@ class UploadRefused(CredentialingError):
     """An uploaded file is not an acceptable PDF, JPEG or PNG within the size limit."""
 
 
+class UploadsRefused(CredentialingError):
+    """Files of a whole application refused at once: ``by_kind`` holds each kind of evidence's message."""
+
+    def __init__(self, by_kind: dict[str, str]):
+        super().__init__("; ".join(by_kind.values()))
+        self.by_kind = dict(by_kind)
+
+
 class BulkActionRefused(CredentialingError):
     """One or more items of a bulk action cannot be acted on: nothing was done; the message names each."""
 

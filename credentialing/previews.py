@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from credentialing.models import Evidence
+from credentialing.uploads import MAX_IMAGE_PIXELS
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,13 @@ def _render_pdf(data: bytes) -> tuple[list[bytes], int]:
 def _render_image(data: bytes) -> tuple[list[bytes], int]:
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = 50_000_000  # refuse decompression bombs rather than allocate gigabytes
     with Image.open(io.BytesIO(data)) as image:
+        # Refuse a decompression bomb before decoding it, by the size its header declares, against the uploads'
+        # own limit. Pillow's global Image.MAX_IMAGE_PIXELS is left alone: it is the whole process's, shared with
+        # every thread, and Pillow's own (higher) guard stays in force.
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ValueError(f"{width}x{height} pixels is more than the {MAX_IMAGE_PIXELS} an upload may have")
         image.load()
         picture = image.convert("RGB")
     scale = min(1.0, _scaled(*picture.size))

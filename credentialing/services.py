@@ -20,7 +20,7 @@ from common.models import AuditEntry
 from common.versioning import is_stale, save_new_version
 from credentialing import tasks
 from credentialing.audit import CredentialingAction, transition_action
-from credentialing.criteria import list_in_words
+from credentialing.criteria import criteria_for_role, evaluate, list_in_words
 from credentialing.enums import (
     ACTIONS_NEEDING_REASON,
     APPLICANT_ACTIONS,
@@ -30,7 +30,14 @@ from credentialing.enums import (
     EvidenceCheck,
     Verdict,
 )
-from credentialing.exceptions import BulkActionRefused, CredentialingError, StaleApplication, TransitionRefused
+from credentialing.exceptions import (
+    BulkActionRefused,
+    CredentialingError,
+    StaleApplication,
+    TransitionRefused,
+    UploadRefused,
+    UploadsRefused,
+)
 from credentialing.limits import (
     MAX_ETHICS_HOURS_TOTAL,
     MAX_NOTE_LENGTH,
@@ -54,6 +61,8 @@ from credentialing.selectors import (
     EVIDENCE_PREFETCH,
     active_criteria_set,
     evaluate_application,
+    facts_from_records,
+    platform_today,
     thresholds_from,
 )
 from credentialing.uploads import inspect_upload, upload_label
@@ -162,12 +171,16 @@ HOURS_TOTAL_LIMITS: dict[type[Evidence], object] = {
 }
 
 
-def _guard_hours_total(application: Application, evidence: Evidence) -> None:
-    """Refuse a record that would push its kind's total over the limit (call under the application's lock)."""
+def _guard_hours_total(application: Application, evidence: Evidence, *, given=None) -> None:
+    """Refuse a record that would push its kind's total over the limit (call under the application's lock).
+
+    ``given`` is what the application already declares of that kind; looked up when not known (a new
+    application declares nothing yet)."""
     limit = HOURS_TOTAL_LIMITS.get(type(evidence))
     if limit is None or evidence.hours is None:
         return
-    given = type(evidence).objects.filter(application=application).aggregate(total=Sum("hours"))["total"] or 0
+    if given is None:
+        given = type(evidence).objects.filter(application=application).aggregate(total=Sum("hours"))["total"] or 0
     if given + evidence.hours > limit:
         raise ValidationError(
             _("With these %(hours)s hours your %(kind)s would add up to %(total)s hours; at most %(limit)s "
@@ -181,6 +194,10 @@ def _guard_hours_total(application: Application, evidence: Evidence) -> None:
 def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload=None) -> Evidence:
     """Attach one evidence record (and its file) to a draft. A refused file or record saves nothing at all."""
     content_type = inspect_upload(upload) if upload is not None else ""
+    # The record's own checks need no lock: done before the transaction, its constraints are checked without a
+    # savepoint each (inside one, every constraint costs three statements).
+    evidence.application_id = application_id
+    evidence.full_clean(exclude=["application", "file"])
     try:
         with transaction.atomic():
             application = _locked(application_id)
@@ -188,7 +205,6 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
                 raise TransitionRefused(_("Evidence can only be added while the application is a draft "
                                           "or changes were requested."))
             evidence.application = application
-            evidence.full_clean(exclude=["application", "file"])
             _guard_hours_total(application, evidence)
             if upload is not None:
                 evidence.content_type = content_type
@@ -206,6 +222,97 @@ def evidence_add(*, application_id: int, actor: User, evidence: Evidence, upload
         raise
     application_refresh_verdict(application)
     return evidence
+
+
+def application_submit_complete(*, applicant: User, data: dict, institution_name: str,
+                                evidence: dict[str, tuple[Evidence, object]]) -> Application:
+    """A whole application in one go: the profile and one evidence record with its file for each criterion of
+    the role, submitted to the vetting team at once (the one-page form; the step-by-step editor keeps drafts).
+
+    All or nothing: a refused file (``UploadsRefused`` names each), an invalid record, a missing criterion or a
+    live application the person already has (a double click) saves nothing, and files stored are removed again.
+    The trail reads as if the steps had been taken one by one: started, evidence added, submitted.
+    """
+    kinds = {kind for kind, model in EVIDENCE_MODELS.items() if model.criterion in criteria_for_role(data["role"])}
+    if set(evidence) != kinds:
+        raise TransitionRefused(_("Give one piece of evidence for each admission criterion of the role."))
+    content_types, refused = {}, {}
+    for kind, (_record, upload) in evidence.items():
+        try:
+            content_types[kind] = inspect_upload(upload)
+        except UploadRefused as error:
+            refused[kind] = error.message
+    if refused:
+        raise UploadsRefused(refused)
+    now = timezone.now()
+    criteria_set = active_criteria_set()
+    application = Application(
+        applicant=applicant, **{name: data[name] for name in PROFILE_FIELDS},
+        state=ApplicationState.SUBMITTED, submitted_at=now, criteria_set=criteria_set,
+    )
+    records = []
+    try:
+        with transaction.atomic():
+            application.institution = institution_for_name(institution_name)
+            _guard_action(application, ApplicationAction.SUBMIT, "")
+            already = _("You already have an application; it is on your page.")
+            if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
+                raise TransitionRefused(already)
+            try:
+                with transaction.atomic():
+                    application.save()
+            except IntegrityError:
+                if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
+                    raise TransitionRefused(already) from None  # a second click a moment after the first
+                raise ValidationError(_("The profile breaks a rule of its own; nothing was saved."),
+                                      code="constraint") from None
+            for kind, (record, upload) in evidence.items():
+                record.application = application
+                # The model's own checks, in Python. Its constraints were checked by the form (ModelForm
+                # validation runs them), and the database enforces them again on insert: a breach rolls
+                # everything back. (Checking them here again would cost a savepoint and a query each.)
+                record.clean_fields(exclude=["application", "file"])
+                record.clean()
+                _guard_hours_total(application, record, given=0)
+                record.content_type = content_types[kind]
+                record.original_name = upload_label(upload.name)
+                record.size = upload.size
+                record.file.save("upload", upload, save=False)
+                records.append(record)
+                try:
+                    record.save()
+                except IntegrityError:  # a database constraint the caller's validation did not hold
+                    raise ValidationError(_("The %(kind)s breaks a rule of its own (a number or date out of "
+                                            "range); nothing was saved.")
+                                          % {"kind": record._meta.verbose_name}, code="constraint") from None
+            values = stored_verdict(evaluate(facts_from_records(application.role, records),
+                                             thresholds_from(criteria_set), platform_today()))
+            Application.objects.filter(pk=application.pk).update(**values)
+            for name, value in values.items():
+                setattr(application, name, value)
+            entries = audit_log_bulk([
+                application_audit_entry(application, CredentialingAction.APPLICATION_CREATED, actor=applicant,
+                                        to_state=ApplicationState.DRAFT, created_at=now),
+                *[application_audit_entry(application, CredentialingAction.EVIDENCE_ADDED, actor=applicant,
+                                          evidence=record, data={"file": record.original_name}, created_at=now)
+                  for record in records],
+                application_audit_entry(application, transition_action(ApplicationAction.SUBMIT), actor=applicant,
+                                        from_state=ApplicationState.DRAFT, to_state=ApplicationState.SUBMITTED,
+                                        created_at=now),
+            ])
+            if not applicant.full_name:
+                applicant.full_name = application.full_name
+                applicant.save(update_fields=["full_name"])
+            submitted = entries[-1]
+            transaction.on_commit(lambda: tasks.send_application_update.enqueue(submitted.pk))
+            transaction.on_commit(lambda: tasks.make_previews.enqueue(application.pk))
+    except Exception:
+        # the transaction rolled back; no stored file may outlive it
+        for record in records:
+            if record.file:
+                record.file.delete(save=False)
+        raise
+    return application
 
 
 def evidence_remove(*, evidence: Evidence, actor: User) -> None:

@@ -54,7 +54,9 @@ def send_credential_notice(notice_id: int) -> None:
     queue_mail(messages, kind="credentialing.credential_notice")
 
 
-@task()
+# Work ahead of a reviewer, who may come hours later: after the mail, the roster solves and the imports people wait
+# for (a burst of submissions queues one of these each).
+@task(priority=-10)
 def make_previews(application_id: int) -> int:
     """Render the previews of an application's evidence files ahead of the reviewer (the review screen would
     otherwise make them on its first visit). Returns how many files were rendered."""

@@ -15,6 +15,7 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from credentialing.demo import register_demo_extension
@@ -153,11 +154,13 @@ def seed_rosters(*, seconds: int = SOLVE_SECONDS) -> dict:
 def reset(users) -> None:
     """Delete the rosters that name demo people (re-plans first: they point at what they re-plan)."""
     from rostering.audit import forget_runs
-    from rostering.models import Assignment
+    from rostering.models import Assignment, ShiftOffer
 
     runs = list(RosterRun.objects.filter(pk__in=Assignment.objects.filter(person__in=users).values("run_id"))
                 .order_by("-pk"))
     ids = [run.pk for run in runs]
+    # offers outlive their assignments (a pending one may not): the demo's go with its rosters
+    ShiftOffer.objects.filter(Q(assignment__run_id__in=ids) | Q(shift__run_id__in=ids)).delete()
     for run in runs:
         run.delete()
     forget_runs(ids)

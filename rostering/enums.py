@@ -105,6 +105,7 @@ class OfferState(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled: the shift was taken off the roster")
 
     @classmethod
     def pending(cls) -> set[str]:

@@ -6,9 +6,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import plain_text
 from common.widgets import DatePicker
-from rostering.enums import CellKind
-from rostering.models import MAX_DAYS_IN_A_ROW, MAX_EXPERIENCED_AFTER_HOURS, MAX_NIGHTS_PER_WEEK, AvailabilityProfile
+from rostering.enums import CellKind, OfferKind
+from rostering.models import (
+    MAX_DAYS_IN_A_ROW,
+    MAX_EXPERIENCED_AFTER_HOURS,
+    MAX_NIGHTS_PER_WEEK,
+    OFFER_NOTE_MAX,
+    AvailabilityProfile,
+)
 
 
 def next_monday():
@@ -213,3 +220,20 @@ class AvailabilityExceptionForm(forms.Form):
                 and data["end_hour"] <= data["start_hour"]:
             self.add_error("end_hour", _("The hours must run forward within one day."))
         return data
+
+
+class OfferForm(forms.Form):
+    """I cannot work one of my shifts: a colleague may take it, or I drop it, with a note for them or the
+    scheduler. A note longer than the database keeps is refused with a message, never cut."""
+
+    kind = forms.ChoiceField(
+        label=_("I cannot work this shift"), choices=OfferKind.choices,
+        error_messages={"required": _("Choose whether a colleague may take the shift or you drop it."),
+                        "invalid_choice": _("Choose whether a colleague may take the shift or you drop it.")})
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=OFFER_NOTE_MAX,
+        error_messages={"max_length": _("The note is at most %(limit_value)d characters (it has %(show_value)d); "
+                                        "please shorten it.")})
+
+    def clean_note(self) -> str:
+        return plain_text(self.cleaned_data["note"])  # no control characters (the length is checked above)

@@ -377,11 +377,20 @@ class Assignment(models.Model):
         return f"{self.shift_id}/{self.person_id}"
 
 
+OFFER_NOTE_MAX = 300  # characters of a shift offer's note (the form and the service refuse longer ones)
+
+
 class ShiftOffer(models.Model):
     """A published shift its person cannot work: offered to colleagues, or dropped (the scheduler decides
     when the shift would fall short)."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="offers")
+    # The offer outlives its assignment: a dropped shift's assignment is deleted, and the offer (and the audit
+    # entries about it) stays, its assignment empty and its shift kept, in a final state (dropped, or cancelled
+    # when the shift went away while the offer was pending: services.offers_end_with_assignment).
+    assignment = models.ForeignKey(Assignment, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="offers")
+    shift = models.ForeignKey(RosterShift, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("shift"))
     kind = models.CharField(_("kind"), max_length=12, choices=OfferKind.choices, default=OfferKind.HANDOVER)
     state = models.CharField(_("state"), max_length=20, choices=OfferState.choices, default=OfferState.OPEN,
                              db_index=True)
@@ -390,7 +399,7 @@ class ShiftOffer(models.Model):
                                  related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=OFFER_NOTE_MAX, blank=True)
     created_at = models.DateTimeField(default=now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -400,6 +409,9 @@ class ShiftOffer(models.Model):
             # one pending offer per assignment: a second click does not make a second offer
             models.UniqueConstraint(fields=["assignment"], condition=Q(state__in=["open", "needs_scheduler"]),
                                     name="shift_offer_one_pending"),
+            # a pending offer is about a shift someone still holds
+            models.CheckConstraint(condition=~Q(state__in=["open", "needs_scheduler"]) | Q(assignment__isnull=False),
+                                   name="shift_offer_pending_has_assignment"),
         ]
 
     def __str__(self) -> str:

@@ -32,8 +32,9 @@ def rostering_of(person) -> dict:
                     "channel": a.shift.channel, "roster": a.run_id, "roster_state": a.run.state}
                    for a in Assignment.objects.filter(person=person).select_related("shift", "run")
                    .order_by("shift__start")],
-        "shift_offers": [{"kind": o.kind, "state": o.state, "created": o.created_at.isoformat()}
-                         for o in ShiftOffer.objects.filter(offered_by=person)],
+        "shift_offers": [{"kind": o.kind, "state": o.state, "created": o.created_at.isoformat(),
+                          "shift_start": o.shift.start.isoformat() if o.shift else None, "note": o.note}
+                         for o in ShiftOffer.objects.filter(offered_by=person).select_related("shift")],
         "hours_corrections": [{"month": c.month.isoformat()[:7], "hours": str(c.hours), "reason": c.reason}
                               for c in HoursCorrection.objects.filter(person=person)],
     }

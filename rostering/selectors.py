@@ -513,13 +513,26 @@ def my_shifts(user, *, moment: datetime, days_ahead: int = 60) -> list[MyShift]:
     return out
 
 
-def hours_in_month(user, *, year: int, month: int, zone: ZoneInfo) -> float:
-    """Hours of published shifts that start in a calendar month of `zone` (1 query)."""
+@dataclass(frozen=True)
+class MonthHours:
+    served: float  # shifts that have ended (served_assignments)
+    upcoming: float  # shifts still to come or under way: not served yet
+
+
+def hours_in_month(user, *, year: int, month: int, zone: ZoneInfo, moment: datetime) -> MonthHours:
+    """A person's hours of published shifts that start in a calendar month of `zone` (2 queries): those served
+    by `moment` (the one rule, ``served_assignments``: the shift has ended) and those still to come."""
     first = datetime(year, month, 1, tzinfo=zone)
     last = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    spans = Assignment.objects.filter(person=user, run__state=RunState.PUBLISHED, shift__start__gte=first,
-                                      shift__start__lt=last).values_list("shift__start", "shift__end")
-    return round(sum((end - start).total_seconds() for start, end in spans) / 3600, 2)
+
+    def hours(assignments) -> float:
+        spans = assignments.filter(person=user).values_list("shift__start", "shift__end")
+        return round(sum((end - start).total_seconds() for start, end in spans) / 3600, 2)
+
+    served = served_assignments(moment=moment, start=first, end=last)
+    upcoming = Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__start__gte=first,
+                                         shift__start__lt=last).exclude(pk__in=served.values("pk"))
+    return MonthHours(served=hours(served), upcoming=hours(upcoming))
 
 
 def served_assignments(*, moment: datetime, start: datetime | None = None,

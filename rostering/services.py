@@ -189,6 +189,8 @@ def assignment_remove(*, run_id: int, assignment_id: int, actor) -> None:
         assignment = run.assignments.select_related("shift").get(pk=assignment_id)
         pairs = [p for p in run_pairs(run) if p != (assignment.shift.key, person_key(assignment.person_id))]
         _check_and_store(run, pairs)  # removing can break a pin or the supervisor ratio
+        offers_end_with_assignment(assignment, actor=actor,
+                                   reason=_("The scheduler took the person off this shift."))
         assignment.delete()
         run.version += 1
         run.save(update_fields=["best_penalty", "version"])
@@ -291,17 +293,20 @@ def _published_assignment(assignment_id: int) -> Assignment:
 
 def offer_create(*, assignment_id: int, actor, kind: str, note: str = ""):
     """Offer my shift to colleagues (handover) or drop it. A drop that keeps the shift whole is done at once;
-    one that would leave it short waits for the scheduler."""
+    one that would leave it short waits for the scheduler. A note longer than the field is refused, never cut."""
     from rostering.enums import OfferKind, OfferState
-    from rostering.models import ShiftOffer
+    from rostering.models import OFFER_NOTE_MAX, ShiftOffer
 
+    if len(note) > OFFER_NOTE_MAX:
+        raise RosterError(_("The note is at most %(limit)d characters.") % {"limit": OFFER_NOTE_MAX})
     with transaction.atomic():
         assignment = _published_assignment(assignment_id)
         if assignment.person_id != actor.pk:
             raise RosterError(_("You can only offer your own shifts."))
         if ShiftOffer.objects.filter(assignment=assignment, state__in=OfferState.pending()).exists():
             raise RosterError(_("This shift is already offered."))
-        offer = ShiftOffer.objects.create(assignment=assignment, kind=kind, offered_by=actor, note=note[:300])
+        offer = ShiftOffer.objects.create(assignment=assignment, shift=assignment.shift, kind=kind, offered_by=actor,
+                                          note=note)
         record(actor=actor, action="roster.offer_created", obj=offer, subject=actor, to_state=offer.state,
                data={"kind": kind})
         if kind == OfferKind.DROP:
@@ -318,18 +323,43 @@ def offer_create(*, assignment_id: int, actor, kind: str, note: str = ""):
 
 
 def _offer_decide(offer, state: str, *, actor, taker=None) -> None:
+    """Decide a pending offer. A drop deletes the assignment; the offer stays (its assignment emptied, its shift
+    kept), so the audit entry written here names an offer that exists."""
     from_state = offer.state
+    shift_key = offer.assignment.shift.key
     offer.state = state
     offer.decided_at = timezone.now()
     offer.decided_by = actor
     offer.taken_by = taker
     offer.save(update_fields=["state", "decided_at", "decided_by", "taken_by"])
     if state == "dropped":
-        offer.assignment.delete()
+        offer.assignment.delete()  # the offer's assignment becomes empty (SET_NULL), the offer is kept
+        offer.assignment = None
     record(actor=actor, action=f"roster.offer_{state}", obj=offer, subject_id=offer.offered_by_id,
            from_state=from_state, to_state=state,
-           data={"shift": offer.assignment.shift.key, "from": offer.offered_by_id,
-                 "to": taker.pk if taker else None})
+           data={"shift": shift_key, "from": offer.offered_by_id, "to": taker.pk if taker else None})
+
+
+def offers_end_with_assignment(assignment: Assignment, *, actor, reason: str) -> int:
+    """Before an assignment is deleted other than by its own drop offer: its pending offer (open, or waiting
+    for the scheduler) ends as cancelled, with the reason, audited. The offer itself is kept (its assignment
+    becomes empty when the assignment goes). Call inside the transaction that deletes the assignment."""
+    from rostering.enums import OfferState
+    from rostering.models import ShiftOffer
+
+    cancelled = 0
+    for offer in ShiftOffer.objects.select_for_update().filter(assignment=assignment,
+                                                                state__in=OfferState.pending()):
+        from_state = offer.state
+        offer.state = OfferState.CANCELLED
+        offer.decided_at = timezone.now()
+        offer.decided_by = actor
+        offer.save(update_fields=["state", "decided_at", "decided_by"])
+        record(actor=actor, action="roster.offer_cancelled", obj=offer, subject_id=offer.offered_by_id,
+               from_state=from_state, to_state=offer.state, reason=reason,
+               data={"shift": assignment.shift.key, "from": offer.offered_by_id})
+        cancelled += 1
+    return cancelled
 
 
 def offer_take(*, offer_id: int, actor):
@@ -339,8 +369,10 @@ def offer_take(*, offer_id: int, actor):
     from rostering.models import ShiftOffer
 
     with transaction.atomic():
-        offer = ShiftOffer.objects.select_for_update().select_related("assignment__shift", "assignment__run").get(
-            pk=offer_id)
+        # the offer's row only: its assignment is nullable (an outer join PostgreSQL will not lock); the run is
+        # locked below
+        offer = ShiftOffer.objects.select_for_update(of=("self",)).select_related(
+            "assignment__shift", "assignment__run").get(pk=offer_id)
         if offer.state != OfferState.OPEN or offer.kind != "handover":
             raise RosterError(_("Someone else has taken this shift, or it is no longer offered."))
         if offer.offered_by_id == actor.pk:
@@ -371,7 +403,8 @@ def offer_decide(*, offer_id: int, actor, approve: bool):
     from rostering.models import ShiftOffer
 
     with transaction.atomic():
-        offer = ShiftOffer.objects.select_for_update().select_related("assignment__shift").get(pk=offer_id)
+        offer = ShiftOffer.objects.select_for_update(of=("self",)).select_related("assignment__shift").get(
+            pk=offer_id)
         if offer.state != OfferState.NEEDS_SCHEDULER:
             raise RosterError(_("This request has been decided already."))
         if approve:

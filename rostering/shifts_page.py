@@ -35,6 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 from common.generations import Generation
 from rostering import selectors
 from rostering.enums import OfferKind
+from rostering.models import OFFER_NOTE_MAX
 
 SHIFTS = Generation("rostering-shifts:generation")
 TEMPLATE = "rostering/_my_shifts.html"
@@ -102,13 +103,15 @@ def _write(user, *, moment: datetime) -> tuple[str, datetime]:
     for item in shifts:
         item.offer = pending.get(item.assignment_id)
     zone = timezone.get_current_timezone()
-    hours = selectors.hours_in_month(user, year=local.year, month=local.month, zone=zone)
+    hours = selectors.hours_in_month(user, year=local.year, month=local.month, zone=zone, moment=moment)
     offers = selectors.offers_open_to(user, moment=moment)
     html = render_to_string(TEMPLATE, {
-        "shifts": shifts, "hours_this_month": hours, "month": local, "platform_tz": settings.TIME_ZONE,
-        "offers": offers, "offer_kinds": OfferKind.choices, "csrf_token": _PLACEHOLDER})
+        "shifts": shifts, "hours": hours, "month": local, "offer_note_max": OFFER_NOTE_MAX,
+        "platform_tz": settings.TIME_ZONE, "offers": offers, "offer_kinds": OfferKind.choices,
+        "csrf_token": _PLACEHOLDER})
     next_month = datetime(local.year + (local.month == 12), local.month % 12 + 1, 1, tzinfo=zone)
-    # a shift of mine leaves the list when it ends; an offered one when it starts; the hours at the month's end
+    # a shift of mine leaves the list (and its hours count as served) when it ends; an offered one leaves when it
+    # starts; the hours start afresh at the month's end
     valid_until = min([next_month, *(item.shift.end for item in shifts),
                        *(offer.assignment.shift.start for offer in offers)])
     return html, valid_until

@@ -22,7 +22,7 @@ from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY, plain_text
 from common.versioning import posted_version
 from common.views import permission_required
 from rostering import exports, selectors, services, shifts_page
-from rostering.enums import OfferKind, RunState
+from rostering.enums import RunState
 from rostering.exceptions import RosterError
 from rostering.forms import (
     AssignForm,
@@ -31,6 +31,7 @@ from rostering.forms import (
     DemandOverrideForm,
     ExperienceMarkForm,
     GenerateForm,
+    OfferForm,
     RosterSettingsForm,
     ShiftTemplateForm,
     TemplateExperiencedForm,
@@ -226,13 +227,15 @@ def _back_to_shifts(request, action, success: str):
 def offer_create(request, assignment_id: int):
     # Only one's own shift: another person's answers as one that does not exist.
     get_object_or_404(Assignment, pk=assignment_id, person=request.user)
-    kind = request.POST.get("kind")
-    if kind not in OfferKind.values:
-        messages.error(request, _("Choose whether a colleague may take the shift or you drop it."))
+    form = OfferForm(request.POST)
+    if not form.is_valid():  # a note too long is refused with the reason, never cut
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("rostering:shifts")
     return _back_to_shifts(request, lambda: services.offer_create(
-        assignment_id=assignment_id, actor=request.user, kind=kind, note=plain_text(request.POST.get("note"))),
-        _("Your offer is recorded."))
+        assignment_id=assignment_id, actor=request.user, kind=form.cleaned_data["kind"],
+        note=form.cleaned_data["note"]), _("Your offer is recorded."))
 
 
 @permission_required("rostering.view_own_shifts")

@@ -14,6 +14,7 @@ class SupervisionAction(models.TextChoices):
     ON_CALL_SET = "supervision.on_call_set", _("Coordinator on call set")
     SESSION_CREATED = "supervision.session_created", _("Group supervision session created")
     GROUPS_PLACED = "supervision.groups_placed", _("Counselors placed in group supervision")
+    PLACEMENT_FAILED = "supervision.placement_failed", _("Group supervision placement failed")
     SESSION_RECORDED = "supervision.session_recorded", _("Group supervision attendance recorded")
     HANDOVER_WRITTEN = "supervision.handover_written", _("Handover note written")
     INDIVIDUAL_REQUESTED = "supervision.individual_requested", _("Individual supervision requested")

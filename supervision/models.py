@@ -212,6 +212,10 @@ class PlacementRound(models.Model):
     unplaced = models.JSONField(default=dict)  # counselor user id (str) -> reason code
     seconds = models.FloatField(default=0)
     gap = models.FloatField(default=0)
+    # the worker's task and its heartbeat while it places: a round its worker left behind is failed by the
+    # stale-job sweep (common.jobs; supervision/background.py), and the date can be placed again
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

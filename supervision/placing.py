@@ -80,9 +80,14 @@ def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "f
         result = placement.place(sessions, counselors, backend=backend, seconds=seconds)
     except SupervisionError as error:
         if round_id is not None:
-            PlacementRound.objects.filter(pk=round_id).update(status="failed", error=str(error)[:500])
+            PlacementRound.objects.filter(pk=round_id, status="queued").update(status="failed",
+                                                                                 error=str(error)[:500])
         raise
     with transaction.atomic():
+        if round_id is not None:
+            round_ = PlacementRound.objects.select_for_update().get(pk=round_id)
+            if not round_.is_queued:  # failed by the stale-job sweep meanwhile: its verdict stands
+                raise SupervisionError(round_.error or _("This placement is no longer waiting."))
         GroupPlacement.objects.filter(date=day).delete()
         GroupPlacement.objects.bulk_create([GroupPlacement(session_id=s, counselor_id=c, date=day)
                                             for c, s in sorted(result.assignments.items())])
@@ -93,11 +98,34 @@ def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "f
         if round_id is None:
             round_ = PlacementRound.objects.create(date=day, created_by=actor, **figures)
         else:
-            round_ = PlacementRound.objects.select_for_update().get(pk=round_id)
             for field, value in figures.items():
                 setattr(round_, field, value)
-            round_.save()
+            round_.save(update_fields=list(figures))
         audit_log(actor=actor, action=SupervisionAction.GROUPS_PLACED, target=round_,
                   data={"date": str(day), "placed": round_.placed, "unplaced": len(result.unplaced),
                         "status": result.status})
     return round_
+
+
+def placement_rounds_fail_lost(*, now, by_time: bool) -> int:
+    """The stale-job sweep (common.jobs): rounds left waiting by a worker that stopped, while placing or before
+    it began, fail with the reason in words, audited; the planner can place the date again (only a waiting
+    round blocks a second one)."""
+    from common.jobs import lost_jobs
+
+    failed = 0
+    for lost in lost_jobs(PlacementRound.objects.filter(status="queued"), now=now, by_time=by_time):
+        with transaction.atomic():
+            round_ = PlacementRound.objects.select_for_update().get(pk=lost.pk)
+            if not round_.is_queued or not lost.unchanged(round_):
+                continue  # placed, failed or beating again meanwhile
+            round_.status = "failed"
+            round_.error = (_("The worker stopped while placing the counselors; nothing was changed. Place them "
+                              "again.") if lost.started else
+                            _("The worker stopped before it began placing the counselors; nothing was changed. "
+                              "Place them again."))
+            round_.save(update_fields=["status", "error"])
+            audit_log(actor=None, action=SupervisionAction.PLACEMENT_FAILED, target=round_, from_state="queued",
+                      to_state="failed", reason=round_.error, data={"date": str(round_.date)})
+            failed += 1
+    return failed

@@ -221,7 +221,8 @@ def groups_place_request(*, day: date, actor, days_back: int = 3) -> PlacementRo
             round_ = PlacementRound.objects.create(date=day, created_by=actor, backend="flow", status="queued",
                                                    days_back=days_back)
             # the task row is written with the round (database queue): a round never waits for a task never queued
-            enqueue_now(place_groups, round_.pk)
+            enqueue_now(place_groups, round_.pk,
+                        record=lambda task_id: PlacementRound.objects.filter(pk=round_.pk).update(task_id=task_id))
     except IntegrityError:
         raise SupervisionError(_("The counselors of %(day)s are being placed already.") % {"day": day}) from None
     return round_

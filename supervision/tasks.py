@@ -29,15 +29,17 @@ def send_escalation_mail(kind: str, escalation_id: int, user_ids: list[int]) -> 
 @task()
 def place_groups(round_id: int) -> None:
     """Place a date's counselors into its groups for the round a planner queued (see groups_place_request)."""
+    from common.jobs import heartbeat
     from supervision.exceptions import SupervisionError
     from supervision.models import PlacementRound
     from supervision.placing import groups_place
 
     round_ = PlacementRound.objects.select_related("created_by").get(pk=round_id)
     if not round_.is_queued:
-        return  # placed or failed already: a task delivered twice does nothing
+        return  # placed or failed already (or failed by the stale-job sweep): a task delivered twice does nothing
     try:
-        groups_place(day=round_.date, actor=round_.created_by, days_back=round_.days_back, seconds=20,
-                     round_id=round_.pk)
+        with heartbeat(PlacementRound, round_.pk):  # the sweep fails the round if this worker dies
+            groups_place(day=round_.date, actor=round_.created_by, days_back=round_.days_back, seconds=20,
+                         round_id=round_.pk)
     except SupervisionError:
         pass  # recorded on the round, shown on the planner's page

@@ -242,6 +242,8 @@ _INDIVIDUAL_STEPS = {
 def individual(request, pk: int):
     item = request.permission_object
     forms_ = {name: (form_class() if form_class else None) for name, (form_class, _step) in _INDIVIDUAL_STEPS.items()}
+    if item.scheduled_at is not None:  # rescheduling starts from the time set (shown in the reader's own zone)
+        forms_["schedule"] = IndividualScheduleForm(initial={"at": item.scheduled_at})
     if request.method == "POST":
         step = request.POST.get("step", "")
         if step not in _INDIVIDUAL_STEPS:

@@ -53,14 +53,16 @@ def test_a_short_burst_loses_nothing_and_fails_nothing(tmp_path, settings):
     plan_path = tmp_path / "plan.json"
     plan = harness.prepare_plan(path=plan_path, data_dir=tmp_path, secret_key=secret, counselors=3,
                                 applicants=APPLICANTS, signups=SIGNUPS, tag="ci", counselor_users=COUNSELOR_USERS)
-    with harness.serve(env, log=tmp_path / "serve.log") as base:
+    with harness.serve(env, log=tmp_path / "serve.log") as served:
+        base = served.url
         settings.TASKS = DATABASE_QUEUE  # queued for the served worker, not run in this process
         run_id = harness.queue_a_roster(seconds=5)
         result = harness.run_locust(plan=plan_path, host=base, users=COUNSELOR_USERS + APPLICANTS + SIGNUPS,
                                     spawn_rate=50, run_time="60s", result=tmp_path / "result.json",
-                                    log=tmp_path / "locust.log", extra_env={"LOAD_MIN_SECONDS": "8"})
+                                    log=tmp_path / "locust.log",
+                                    extra_env={"LOAD_MIN_SECONDS": "8", "LOAD_FLOW": "mixed"})
     outcome = harness.count_outcome(result, data_dir=tmp_path)
-    print(harness.report(result, outcome, roster=harness.roster_state(run_id)))
+    print(harness.report(result, outcome, roster=harness.roster_state(run_id), flow="mixed"))
 
     harness.check_outcome(result, outcome)
     assert len(result["submitted"]) == APPLICANTS + SIGNUPS, "every applicant got through"
@@ -69,4 +71,6 @@ def test_a_short_burst_loses_nothing_and_fails_nothing(tmp_path, settings):
         APPLICANTS + SIGNUPS)
     counted = {row["name"]: row["count"] for row in result["requests"]}
     assert counted["/shifts/"] > 0 and counted["/calendar/[token].ics"] > 0
+    # both ways of applying were taken: the one-page form and the draft built step by step
+    assert counted["/application/apply/ (post)"] > 0 and counted["/application/submit/"] > 0
     assert len(plan["counselors"]) == 3

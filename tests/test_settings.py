@@ -117,3 +117,20 @@ def test_the_cache_and_sessions_are_in_redis_when_REDIS_URL_is_set_and_in_the_da
     result = manage("check", "--deploy", "--fail-level", "WARNING",
                     env={**PRODUCTION_ENV, "APP_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://cache.internal:6379/3"})
     assert result.returncode == 0, result.stderr
+
+
+def test_email_backend_from_the_environment_wins_over_the_choice_email_host_makes(tmp_path):
+    probe_mail = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+
+    def backend(**env) -> str:
+        result = manage("shell", "--no-imports", "-c", probe_mail,
+                        env={**PRODUCTION_ENV, "APP_DATA_DIR": str(tmp_path), **env})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    console = "django.core.mail.backends.console.EmailBackend"
+    assert backend() == "django.core.mail.backends.filebased.EmailBackend"
+    assert backend(EMAIL_HOST="smtp.example.org") == "django.core.mail.backends.smtp.EmailBackend"
+    assert backend(EMAIL_BACKEND=console) == console
+    assert backend(EMAIL_BACKEND=console, EMAIL_HOST="smtp.example.org") == console
+    assert backend(EMAIL_BACKEND="  ") == "django.core.mail.backends.filebased.EmailBackend"  # blank: unset

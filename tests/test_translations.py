@@ -131,6 +131,17 @@ def test_chinese_translations_are_chinese():
     assert left_in_english == []
 
 
+# An ASCII colon a Chinese text keeps: in a time (08:00, %(hour)02d:00, %(hour)s:00) and in an address (https://).
+ASCII_COLON_KEPT = re.compile(r"(?:\d|%\(\w+\)\d*[sd]):\d\d|://")
+
+
+def test_chinese_labels_use_the_full_width_colon():
+    """Chinese punctuation is full-width: a label reads "时间：%(time)s", not "时间: %(time)s"."""
+    ascii_colons = [(entry.msgid, msgstr) for entry in messages("zh_Hans") for msgstr in entry.msgstrs.values()
+                    if ":" in ASCII_COLON_KEPT.sub("", msgstr)]
+    assert ascii_colons == []
+
+
 def test_compiled_catalogue_matches_its_source(language):
     """The .mo Django loads was compiled from the current .po (compilemessages was run after the last edit)."""
     with CATALOGUES[language].with_suffix(".mo").open("rb") as compiled:

@@ -100,9 +100,63 @@ def _healthy(url: str) -> bool:
         return False
 
 
+CPU_KINDS = ("web", "task workers", "database", "load generator")
+
+
+def _cpu_seconds(process) -> float:
+    """CPU time of a process, with that of its children it has reaped (a recycled gunicorn worker, a backend)."""
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def cpu_by_kind(serve_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the served app's processes (gunicorn, the task workers) and PostgreSQL's.
+
+    Wall-clock figures on a shared machine say as much about the neighbours as about the app; CPU seconds per
+    request or per application say what the app costs, and how many of them two idle cores could serve.
+    """
+    import psutil
+
+    used = dict.fromkeys(CPU_KINDS[:3], 0.0)
+    try:
+        tree = [psutil.Process(serve_pid), *psutil.Process(serve_pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    for process in tree:
+        with contextlib.suppress(psutil.Error):
+            command = " ".join(process.cmdline())
+            if "gunicorn" in command:
+                used["web"] += _cpu_seconds(process)
+            elif "db_worker" in command:
+                used["task workers"] += _cpu_seconds(process)
+    for process in psutil.process_iter(["name"]):
+        with contextlib.suppress(psutil.Error):
+            if process.info["name"] and process.info["name"].startswith("postgres"):
+                used["database"] += _cpu_seconds(process)
+    return used
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of this process's reaped children (the load generator, once it has ended)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Served:
+    url: str
+    pid: int
+
+    def cpu(self) -> dict[str, float]:
+        return cpu_by_kind(self.pid)
+
+
 @contextlib.contextmanager
 def serve(env: dict, *, log: Path, startup_seconds: float = 90):
-    """``scripts/serve`` in its own process group; yields the base URL once /health/ answers 200."""
+    """``scripts/serve`` in its own process group; yields a ``Served`` (its URL and process) once /health/
+    answers 200."""
     base = f"http://{env['WEB_BIND']}"
     with open(log, "wb") as output:
         process = subprocess.Popen([str(REPO / "scripts" / "serve")], cwd=REPO, env=env, stdout=output,
@@ -116,7 +170,7 @@ def serve(env: dict, *, log: Path, startup_seconds: float = 90):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the app did not answer /health/ within {startup_seconds} s; see {log}")
             time.sleep(0.5)
-        yield base
+        yield Served(base, process.pid)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)  # what Ctrl-C or systemd does: scripts/serve stops its children
@@ -298,7 +352,13 @@ def check_outcome(result: dict, outcome: Outcome) -> None:
         raise AssertionError("The load test lost or failed something:\n  " + "\n  ".join(problems))
 
 
-def report(result: dict, outcome: Outcome, *, roster: dict | None = None) -> str:
+FLOWS = {"one-page": "dashboard, the one-page form, sent with its four files, the page after",
+         "steps": "start, profile, 4 uploads, submit, with the pages between",
+         "mixed": "every other applicant on the one-page form, the others step by step"}
+
+
+def report(result: dict, outcome: Outcome, *, roster: dict | None = None, flow: str = "one-page",
+           cpu: dict | None = None) -> str:
     """The figures as a table."""
     lines = [f"{'request':44} {'count':>7} {'fail':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
              f"{'max ms':>7}"]
@@ -312,7 +372,7 @@ def report(result: dict, outcome: Outcome, *, roster: dict | None = None) -> str
         f"(first start to last submission): {burst['submissions_per_second']:.1f} submissions/s, "
         f"{burst['uploads']} uploads ({burst['uploads_per_second']:.1f}/s); peak 5-second window "
         f"{burst['peak_submissions_per_second']:.1f} submissions/s",
-        f"whole application (start, profile, 4 uploads, submit, with the pages between): "
+        f"whole application ({FLOWS[flow]}): "
         f"p50 {burst['flow_p50']:.1f} s, p95 {burst['flow_p95']:.1f} s",
         f"sign-ups through the form and the mailed link: {len(result['signed_up'])} "
         f"(mail waited p50 {result['mail_wait']['p50']:.1f} s, max {result['mail_wait']['max']:.1f} s)",
@@ -322,4 +382,18 @@ def report(result: dict, outcome: Outcome, *, roster: dict | None = None) -> str
     if roster:
         lines.append(f"roster generated during the run: run {roster['run']} {roster['state']}, "
                      f"{roster['assignments']} assignments")
+    if cpu:
+        total = sum(cpu.values())
+        requests = result["total"]["count"] or 1
+        lines.append("CPU used during the run: " + ", ".join(f"{kind} {cpu.get(kind, 0):.1f} s"
+                                                              for kind in CPU_KINDS)
+                     + f"; {total:.1f} s in all, {1000 * total / requests:.1f} ms per request")
+        applications = len(result["submitted"])
+        if applications:
+            per = {kind: cpu.get(kind, 0) / applications for kind in CPU_KINDS}
+            # The applications' share: everything but the counselors' pages and the roster (when there are none).
+            lines.append("per submitted application (all CPU of the run divided by the applications): "
+                         + ", ".join(f"{kind} {1000 * value:.0f} ms" for kind, value in per.items())
+                         + f"; {1000 * total / applications:.0f} ms in all: two idle cores would take "
+                         f"{2 * applications / total:.1f} applications a second")
     return "\n".join(lines)

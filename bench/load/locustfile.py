@@ -34,6 +34,10 @@ MAIL_WAIT_SECONDS = float(os.environ.get("LOAD_MAIL_WAIT", "120"))
 # Once every applicant is done, the counselors go on until this many seconds have passed since the start; then
 # the run ends by itself (``-t`` stays the upper bound).
 MIN_SECONDS = float(os.environ.get("LOAD_MIN_SECONDS", "20"))
+# "one-page": the whole application on one page, sent at once; "steps": start a draft, save the profile, add
+# each piece of evidence on its own page, submit; "mixed": every other applicant each way.
+FLOW = os.environ.get("LOAD_FLOW", "one-page")
+_flow_turns = itertools.count()
 
 _client_numbers = itertools.count(1)
 _applicants = iter(PLAN["applicants"])
@@ -140,11 +144,36 @@ class Browser(FastHttpUser):
         return self.get(location.split("#")[0], name=f"(page after) {name}")
 
     def apply(self) -> bool:
-        """Start, profile, four uploads, submit: True when the application was submitted."""
-        global uploads
+        """The application, in the run's flow: True when it was submitted."""
         started = time.monotonic()
         flow_starts.append(time.time())
         self.get("/", name="/ (dashboard)")
+        one_page = FLOW == "one-page" or (FLOW == "mixed" and next(_flow_turns) % 2 == 0)
+        done = self.apply_on_one_page() if one_page else self.apply_step_by_step()
+        if done:
+            submit_times.append(time.time())
+            flow_seconds.append(time.monotonic() - started)
+        return done
+
+    def apply_on_one_page(self) -> bool:
+        """The one-page form: profile and the four pieces of evidence with their files, sent at once."""
+        global uploads
+        if not self.get("/application/apply/", name="/application/apply/", expect='name="qualification-upload"'):
+            return False
+        form = dict(PROFILE)
+        files = {}
+        for kind, data, upload in EVIDENCE:
+            form.update({f"{kind}-{name}": value for name, value in data.items()})
+            files[f"{kind}-upload"] = upload
+        page = self.post("/application/apply/", form, name="/application/apply/ (post)", to="/", files=files)
+        if "sent to the vetting team" not in page:
+            return False
+        uploads += len(files)
+        return True
+
+    def apply_step_by_step(self) -> bool:
+        """Start, profile, four uploads, submit."""
+        global uploads
         page = self.post("/application/start/", {}, name="/application/start/", to="/application/")
         version = VERSION.search(page)
         if not version:
@@ -164,11 +193,7 @@ class Browser(FastHttpUser):
             return False
         page = self.post("/application/submit/", {"version": version.group(1)}, name="/application/submit/",
                          to="/")
-        if "sent to the vetting team" not in page:
-            return False
-        submit_times.append(time.time())
-        flow_seconds.append(time.monotonic() - started)
-        return True
+        return "sent to the vetting team" in page
 
 
 class Counselor(Browser):

@@ -225,6 +225,11 @@ else:
     # Without a mail server the messages land as files an operator can read.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
+# An explicit backend wins (e.g. the console one on a trial machine, or a provider's own); the SMTP settings above
+# stay for a backend that reads them, and the mail folder for the file-based one.
+if env.email_backend:
+    EMAIL_BACKEND = env.email_backend
+    EMAIL_FILE_PATH = DATA_DIR / "sent-mail"
 
 SITE_URL = env.site_url
 # /health/ answers 503 when the oldest task ready to run has waited longer than this many seconds.

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.versioning import VersionField
 from common.widgets import DatePicker
+from credentialing.criteria import criteria_for_role
+from credentialing.enums import Criterion, RoleApplied
 from credentialing.limits import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -19,6 +23,7 @@ from credentialing.limits import (
 from credentialing.models import (
     EVIDENCE_MODELS,
     EXPIRES_BEFORE_ISSUE,
+    REQUIRED_FOR_SUBMISSION,
     TOPIC_COLUMNS,
     Application,
     Evidence,
@@ -77,13 +82,15 @@ class EvidenceForm(forms.ModelForm):
 
     upload = forms.FileField(
         label=_("Evidence file"),
-        help_text=_("A PDF, JPEG or PNG scan or export, at most %(limit)d MB.")
-        % {"limit": settings.MAX_UPLOAD_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_UPLOAD_SUFFIXES}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Filled in per form, in the language of the request ("%" on a lazy text translates it at once: at class
+        # definition it would be in whatever language was active when the module was first imported).
+        self.fields["upload"].help_text = gettext("A PDF, JPEG or PNG scan or export, at most %(limit)d MB.") % {
+            "limit": settings.MAX_UPLOAD_BYTES // 1024 // 1024}
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DatePicker(attrs={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()})
@@ -156,3 +163,91 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = VersionField()
+
+
+class OnePageProfileForm(ApplicationProfileForm):
+    """The profile part of the one-page application (no draft yet, so no version to post). What a submission
+    needs is required here, so that a gap is marked on its field rather than refused as a whole."""
+
+    version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in REQUIRED_FOR_SUBMISSION:
+            self.fields["institution_name" if name == "institution" else name].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == RoleApplied.COUNSELOR and not (cleaned.get("serves_voice")
+                                                                  or cleaned.get("serves_text")):
+            self.add_error("serves_voice", _("Choose at least one channel (voice or text)."))
+        return cleaned
+
+
+@dataclass
+class EvidenceSectionForm:
+    kind: str
+    title: str
+    form: EvidenceForm
+
+    @property
+    def counselors_only(self) -> bool:
+        return self.form._meta.model.criterion not in criteria_for_role(RoleApplied.SUPERVISOR)
+
+
+class OnePageApplication:
+    """The whole application on one page: the profile and, per criterion, one evidence record with its file.
+
+    Which evidence is needed depends on the role chosen in the same form: a supervisor gives only the
+    registration, so the other sections are then ignored (not validated, not saved).
+    """
+
+    def __init__(self, data=None, files=None, *, applicant=None):
+        initial = {}
+        if applicant is not None:
+            initial = {"role": RoleApplied.COUNSELOR, "full_name": applicant.full_name,
+                       **OnePageProfileForm.timezone_initial(applicant.timezone)}
+        self.profile = OnePageProfileForm(data, initial=initial)
+        self.sections = [
+            EvidenceSectionForm(kind, str(Criterion(model.criterion).label),
+                                evidence_form_class(kind)(data, files, prefix=kind))
+            for kind, model in EVIDENCE_MODELS.items()
+        ]
+
+    @property
+    def is_bound(self) -> bool:
+        return self.profile.is_bound
+
+    @property
+    def initial_key(self) -> str:
+        """What an unbound form's HTML depends on besides the language: the initial values (for its cache key)."""
+        import hashlib
+
+        return hashlib.sha256(repr(sorted(self.profile.initial.items())).encode()).hexdigest()[:32]
+
+    def needed_sections(self) -> list[EvidenceSectionForm]:
+        """The sections of the chosen role (all of them while no valid role is chosen)."""
+        role = self.profile.data.get("role") if self.profile.is_bound else None
+        criteria = criteria_for_role(role if role in RoleApplied.values else RoleApplied.COUNSELOR)
+        return [section for section in self.sections if section.form._meta.model.criterion in criteria]
+
+    def is_valid(self) -> bool:
+        valid = self.profile.is_valid()
+        for section in self.needed_sections():
+            valid = section.form.is_valid() and valid
+        return valid
+
+    @property
+    def has_errors(self) -> bool:
+        return self.is_bound and (bool(self.profile.errors)
+                                  or any(section.form.errors for section in self.needed_sections()))
+
+    def evidence(self) -> dict:
+        """kind -> (unsaved record, uploaded file), for the services."""
+        return {section.kind: (section.form.save(commit=False), section.form.cleaned_data["upload"])
+                for section in self.needed_sections()}
+
+    def refuse_uploads(self, by_kind: dict[str, str]) -> None:
+        for section in self.sections:
+            if section.kind in by_kind:
+                section.form.add_error("upload", by_kind[section.kind])

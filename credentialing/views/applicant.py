@@ -22,9 +22,10 @@ from credentialing import services
 from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role, list_in_words
 from credentialing.display import evidence_details
 from credentialing.enums import ApplicationAction, ApplicationState, Criterion, EvidenceCheck, SpecialTopic, Verdict
-from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused
+from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused, UploadsRefused
 from credentialing.forms.applicant import (
     ApplicationProfileForm,
+    OnePageApplication,
     WithdrawForm,
     evidence_form_class,
 )
@@ -180,6 +181,51 @@ def application_start(request: HttpRequest) -> HttpResponse:
 # --- the application: profile, evidence, submit, withdraw -----------------------------------
 
 
+def _submitted_message() -> str:
+    return _("Your application was sent to the vetting team. We will write to you when there is news.")
+
+
+def _has_live_application(user) -> bool:
+    current = current_application_of(user)
+    return current is not None and current.state in ApplicationState.live()
+
+
+@login_required
+def application_apply(request: HttpRequest) -> HttpResponse:
+    """The whole application on one page, submitted at once (a draft to come back to is the other way)."""
+    if _has_live_application(request.user):
+        messages.info(request, _("You already have an application: here it is."))
+        return redirect("credentialing:home")
+    if request.method == "POST":
+        application = OnePageApplication(request.POST, request.FILES)
+        if application.is_valid():
+            try:
+                services.application_submit_complete(
+                    applicant=request.user, data=application.profile.profile_data(),
+                    institution_name=application.profile.cleaned_data["institution_name"],
+                    evidence=application.evidence())
+            except UploadsRefused as error:
+                application.refuse_uploads(error.by_kind)
+            except ValidationError as error:
+                application.profile.add_error(None, error.messages)
+            except CredentialingError as error:
+                if _has_live_application(request.user):  # the second click of a double click
+                    messages.info(request, _("Your application was already sent; here it is."))
+                    return redirect("credentialing:home")
+                application.profile.add_error(None, error.message)
+            else:
+                messages.success(request, _submitted_message())
+                return redirect("credentialing:home")
+        status = 400
+    else:
+        application = OnePageApplication(applicant=request.user)
+        status = 200
+    return render(request, "credentialing/applicant/apply.html", {
+        "application_form": application, "thresholds": thresholds_from(active_criteria_set()),
+    }, status=status)
+
+
+
 @login_required
 def application_edit(request: HttpRequest) -> HttpResponse:
     application = _own_application(request)
@@ -285,8 +331,7 @@ def application_submit(request: HttpRequest) -> HttpResponse:
     if application is None:
         return _no_application(request)
     action = _submit_action(application)
-    _transition(request, application, action, _("Your application was sent to the vetting team. "
-                                                 "We will write to you when there is news."))
+    _transition(request, application, action, _submitted_message())
     return redirect("credentialing:home")
 
 
@@ -352,6 +397,7 @@ def evidence_download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("application/start/", application_start, name="application_start"),
+    path("application/apply/", application_apply, name="application_apply"),
     path("application/", application_edit, name="application_edit"),
     path("application/evidence/<str:kind>/add/", evidence_add, name="evidence_add"),
     path("application/evidence/<str:kind>/<int:pk>/remove/", evidence_remove, name="evidence_remove"),

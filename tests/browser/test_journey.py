@@ -156,3 +156,52 @@ def test_apply_vet_and_see_the_decision(people, language):
         subjects = [translation.gettext("Your application is now: %(state)s") % {"state": state.label}
                     for state in (ApplicationState.SUBMITTED, ApplicationState.APPROVED)]
     assert [m.subject for m in mail.outbox if m.to == [email] and "confirm-email" not in m.body] == subjects
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_apply_on_one_page_after_a_mistake(people, language):
+    """An applicant with every document at hand applies on one page on a phone: a first try with the phone
+    number missing comes back with the mistake marked and nothing sent; the second is sent whole."""
+    from tests.people.factories import UserFactory
+
+    person = UserFactory(full_name="", language=language, email=f"wang.fang.{language}@example.org")
+    applicant = people("applicant-one-page", user=person, viewport={"width": 390, "height": 844})
+    _ = applicant._
+    page = applicant.page
+    applicant.goto("/", "dashboard")
+    applicant.follow(page.get_by_role("link", name=_("Documents at hand? Apply on one page")), "one-page-form")
+
+    def fill_everything(*, phone: str) -> None:
+        page.fill("input[name=full_name]", "王芳 Wang Fang")
+        page.fill("input[name=phone]", phone)
+        page.fill("input[name=institution_name]", "Beijing Normal University")
+        page.fill("input[name=province]", "Beijing")
+        page.fill("input[name=city]", "Beijing")
+        page.fill("input[name=languages]", "Mandarin")
+        for evidence_kind, data in EVIDENCE.items():
+            for name, value in data.get("select", {}).items():
+                page.select_option(f"select[name={evidence_kind}-{name}]", value=value())
+            for name, value in data["fill"].items():
+                page.fill(f"[name={evidence_kind}-{name}]", value)
+            for name in data.get("check", []):
+                page.check(f"input[name={evidence_kind}-{name}]")
+            filename, mime, content = data["file"]
+            page.set_input_files(f"input[name={evidence_kind}-upload]",
+                                 files=[{"name": filename, "mimeType": mime, "buffer": content}])
+
+    fill_everything(phone="")
+    applicant.press("Send my application", "mistake-marked")
+    expect(page.locator(".form-errors").first).to_contain_text(_("Nothing was sent yet: please correct what is "
+                                                                 "marked below."))
+    expect(page.locator(".field.has-error input[name=phone]")).to_be_visible()
+    expect(page.locator("input[name=institution_name]")).to_have_value("Beijing Normal University")  # kept
+    assert not Application.objects.filter(applicant=person).exists()
+
+    fill_everything(phone="+86 139 0000 5678")
+    applicant.press("Send my application", "sent")
+    applicant.expect_message("Your application was sent to the vetting team. We will write to you when there is "
+                             "news.")
+    expect(page.locator(".application-summary .badge.submitted")).to_have_text(_(ApplicationState.SUBMITTED.label))
+    application = Application.objects.get(applicant=person)
+    assert application.state == ApplicationState.SUBMITTED and application.phone == "+86 139 0000 5678"
+    assert sum(len(getattr(application, f"{kind_name}_set").all()) for kind_name in EVIDENCE) == 4

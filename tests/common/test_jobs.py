@@ -95,7 +95,8 @@ def test_the_sweep_fails_each_apps_jobs_whose_worker_stopped_with_the_reason_in_
 
     report = jobs.sweep_stale_jobs(now=NOW, by_time=True)
 
-    assert report.jobs == {"certificates.batches": 2, "credentialing.imports": 1, "rostering.runs": 1}
+    assert report.jobs == {"certificates.batches": 2, "credentialing.imports": 1, "rostering.runs": 1,
+                           "supervision.placements": 0}
     states = dict(CertificateBatch.objects.values_list("pk", "state"))
     assert (states[stale.pk], states[never_started.pk], states[beating.pk], states[waiting.pk]) == (
         "failed", "failed", "running", "queued")
@@ -110,7 +111,7 @@ def test_the_sweep_fails_each_apps_jobs_whose_worker_stopped_with_the_reason_in_
     assert AuditEntry.objects.filter(action__in=["certificate.batch_failed", "roster.failed", "import.failed"],
                                      actor=None).count() == 4
     assert jobs.sweep_stale_jobs(now=NOW, by_time=True).jobs == {
-        "certificates.batches": 0, "credentialing.imports": 0, "rostering.runs": 0}
+        "certificates.batches": 0, "credentialing.imports": 0, "rostering.runs": 0, "supervision.placements": 0}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -95,6 +95,47 @@ def test_an_image_is_shown_inline_scaled_down(reviewer_client):
     assert picture.size == (1400, 1050)
 
 
+def png_claiming(width: int, height: int) -> bytes:
+    """A small PNG whose header says it is `width` x `height` pixels (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "teal").save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    ihdr = bytes(data[12:16]) + struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(ihdr))
+    return bytes(data)
+
+
+def test_an_image_preview_leaves_pillows_global_limit_alone_and_refuses_a_bomb_before_decoding(monkeypatch):
+    """Pillow's Image.MAX_IMAGE_PIXELS is the whole process's: rendering a preview must not set it (it did, on
+    every render). A picture whose header claims more pixels than an upload may have is refused unread."""
+    from PIL import ImageFile
+
+    from credentialing.previews import make_preview
+    from credentialing.uploads import MAX_IMAGE_PIXELS
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 123_456_789)
+    application = verified_application()
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "teal").save(buffer, "PNG")
+    item = with_file(application.ethicstraining_set.get(), buffer.getvalue(), "image/png", "small.png")
+    assert make_preview(item)["pages"] == 1
+    assert Image.MAX_IMAGE_PIXELS == 123_456_789
+
+    decoded = []
+    real_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image.size) or real_load(image))
+    bomb = png_claiming(10_000, MAX_IMAGE_PIXELS // 10_000 + 1)
+    with Image.open(io.BytesIO(bomb)) as probe:
+        assert probe.size[0] * probe.size[1] > MAX_IMAGE_PIXELS  # the header says so, and opens
+    item = with_file(application.practicerecord_set.get(), bomb, "image/png", "bomb.png")
+    assert make_preview(item)["error"] == "unreadable"
+    assert decoded == [] and Image.MAX_IMAGE_PIXELS == 123_456_789
+
+
 def test_a_broken_file_shows_a_placeholder_not_an_error(reviewer_client):
     application = verified_application()
     with_file(application.practicerecord_set.get(), b"%PDF-1.4 this is not really a PDF", "application/pdf", "x.pdf")

@@ -27,3 +27,14 @@ def test_the_database_worker_sends_the_mail_queued_by_a_submission(settings, mai
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [application.applicant.email]
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_previews_wait_behind_the_work_people_wait_for():
+    """A burst of submissions queues a preview job each; mail and roster solves must not wait behind them."""
+    from credentialing import tasks as credentialing_tasks
+    from rostering import tasks as rostering_tasks
+
+    previews = credentialing_tasks.make_previews.priority
+    assert previews < credentialing_tasks.send_application_update.priority
+    assert all(previews < task.priority for task in vars(rostering_tasks).values()
+               if hasattr(task, "priority") and hasattr(task, "enqueue"))

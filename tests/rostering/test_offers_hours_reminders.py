@@ -204,3 +204,163 @@ def test_the_cached_feed_is_read_once_and_written_afresh_after_a_change(client, 
     person.language = "zh-hans" if person.language == "en" else "en"
     person.save(update_fields=["language"])
     assert client.get(url).content.decode() != first  # each language has its own entry
+
+
+# --- a dropped shift keeps its offer; a note too long is refused; hours served against hours still to come ----
+
+@pytest.mark.django_db
+def test_a_dropped_shift_keeps_its_offer_and_the_audit_entry_names_a_record_that_exists(client):
+    """Dropping deletes the assignment; the offer stays (dropped, its shift kept) and so does what names it."""
+    from django.urls import reverse
+
+    from common.models import AuditEntry
+    from people.enums import StaffRole
+    from people.personal_data import personal_data_export
+    from tests.people.factories import staff_member
+
+    run, people = published_roster()
+    shift = next(s for s in run.shifts.filter(role="counselor") if s.assignments.count() <= s.wanted)
+    assignment = shift.assignments.select_related("person").first()
+    person = assignment.person
+    offer = services.offer_create(assignment_id=assignment.pk, actor=person, kind="drop", note="An exam.")
+    assert offer.state == "needs_scheduler"
+    services.offer_decide(offer_id=offer.pk, actor=None, approve=True)
+
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    kept = ShiftOffer.objects.get(pk=offer.pk)
+    assert (kept.state, kept.assignment_id, kept.shift_id, kept.note) == ("dropped", None, shift.pk, "An exam.")
+    for action in ("roster.offer_created", "roster.offer_dropped"):
+        entry = AuditEntry.objects.get(action=action)
+        assert entry.target == kept  # not a record that is gone
+    assert AuditEntry.objects.get(action="roster.offer_dropped").data["shift"] == shift.key
+    [exported] = personal_data_export(person)["rostering"]["shift_offers"]
+    assert exported["state"] == "dropped" and exported["shift_start"] == shift.start.isoformat()
+    # the counselor's and the scheduler's pages still show (the offer lists hold pending offers only)
+    client.force_login(person)
+    assert client.get(reverse("rostering:shifts")).status_code == 200
+    client.force_login(staff_member(StaffRole.SCHEDULER))
+    assert client.get(reverse("rostering:runs")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_drop_done_at_once_keeps_its_offer_too():
+    run, people = published_roster()
+    shift = run.shifts.filter(role="counselor").first()
+    assignment = shift.assignments.select_related("person").first()
+    shift.wanted = 0  # one person fewer keeps it whole: dropped at once, without the scheduler
+    shift.min_experienced = 0
+    shift.save(update_fields=["wanted", "min_experienced"])
+    offer = services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="drop")
+    offer = ShiftOffer.objects.get(pk=offer.pk)
+    assert (offer.state, offer.assignment_id, offer.shift_id) == ("dropped", None, shift.pk)
+
+
+@pytest.mark.django_db
+def test_taking_someone_off_a_shift_cancels_its_pending_offer_with_the_reason():
+    """Offers are made on published rosters; should an assignment with a pending offer be taken off by the
+    scheduler (here on a draft), the offer ends cancelled, with the reason, and is kept."""
+    from common.models import AuditEntry
+
+    small_demand(peak=2)
+    for _ in range(12):
+        rostered_person(max_hours=40, target_hours=8)
+    for _ in range(3):
+        rostered_person(role="supervisor", max_hours=60, target_hours=24)
+    draft = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
+    solving.run_solve(run_id=draft.pk)
+    assignment = draft.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    offer = ShiftOffer.objects.create(assignment=assignment, shift=assignment.shift, kind="handover",
+                                      offered_by=assignment.person)
+    services.assignment_remove(run_id=draft.pk, assignment_id=assignment.pk, actor=None)
+
+    offer.refresh_from_db()
+    assert (offer.state, offer.assignment_id, offer.shift_id) == ("cancelled", None, assignment.shift_id)
+    entry = AuditEntry.objects.get(action="roster.offer_cancelled")
+    assert entry.target == offer and entry.from_state == "open" and "took the person off" in entry.reason
+    assert offer.get_state_display() == "Cancelled: the shift was taken off the roster"
+
+
+@pytest.mark.django_db
+def test_a_pending_offer_cannot_lose_its_assignment_in_the_database():
+    from django.db import IntegrityError, transaction
+
+    run, people = published_roster()
+    assignment = run.assignments.select_related("person").first()
+    offer = services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="handover")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ShiftOffer.objects.filter(pk=offer.pk).update(assignment=None)
+
+
+@pytest.mark.django_db
+def test_an_offer_note_longer_than_the_field_is_refused_with_a_message_never_cut(client):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    from rostering.models import OFFER_NOTE_MAX
+
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    client.force_login(assignment.person)
+    url = reverse("rostering:offer_create", args=[assignment.pk])
+    response = client.post(url, {"kind": "handover", "note": "x" * (OFFER_NOTE_MAX + 1)})
+    assert response.status_code == 302
+    assert not ShiftOffer.objects.exists()
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == "The note is at most 300 characters (it has 301); please shorten it."
+    with pytest.raises(RosterError, match="at most 300 characters"):  # the service refuses it too
+        services.offer_create(assignment_id=assignment.pk, actor=assignment.person, kind="handover",
+                              note="y" * 301)
+
+    page = client.get(reverse("rostering:shifts")).content.decode()
+    assert f'name="note" maxlength="{OFFER_NOTE_MAX}"' in page  # the page says so before one types
+    client.post(url, {"kind": "handover", "note": "z" * OFFER_NOTE_MAX})
+    assert ShiftOffer.objects.get().note == "z" * OFFER_NOTE_MAX  # the whole note, exactly at the limit
+
+
+@pytest.mark.django_db
+def test_hours_served_count_only_shifts_that_have_ended_and_those_to_come_are_apart(client):
+    """The counselor's hours page: a shift later this month is not served yet; the service record's rule
+    (served_assignments) is the one used."""
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    from rostering.selectors import hours_in_month, served_assignments
+    from tests.rostering.factories import published_run, worked_shift
+
+    zone = ZoneInfo("Asia/Shanghai")
+    moment = datetime(2026, 3, 15, 12, 0, tzinfo=zone)
+    person = rostered_person()
+    run = published_run(datetime(2026, 3, 1).date(), days=28)
+    worked_shift(run, [person], start=datetime(2026, 3, 2, 8, tzinfo=zone), hours=4)  # served
+    worked_shift(run, [person], start=datetime(2026, 3, 15, 10, tzinfo=zone), hours=4)  # under way: not yet
+    worked_shift(run, [person], start=datetime(2026, 3, 20, 8, tzinfo=zone), hours=6)  # to come
+    draft = published_run(datetime(2026, 3, 1).date(), days=28, state="draft")
+    worked_shift(draft, [person], start=datetime(2026, 3, 3, 8, tzinfo=zone), hours=5)  # never published
+
+    hours = hours_in_month(person, year=2026, month=3, zone=zone, moment=moment)
+    assert (hours.served, hours.upcoming) == (4.0, 10.0)
+    assert served_assignments(moment=moment).filter(person=person).count() == 1  # the certificate's rule
+
+    client.force_login(person)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        page = client.get(reverse("rostering:shifts")).content.decode()
+    assert "Hours served in March 2026: 4.0" in page
+    assert "Still to come this month: 10.0 hours" in page
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_offers_their_shift():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("rostering.migrations.0003_offer_outlives_assignment")
+    run, people = published_roster()
+    assignment = run.assignments.select_related("person").first()
+    offer = ShiftOffer.objects.create(assignment=assignment, offered_by=assignment.person)  # as before: no shift
+    migration.offers_keep_their_shift(apps, None)
+    offer.refresh_from_db()
+    assert offer.shift_id == assignment.shift_id

@@ -102,6 +102,7 @@ ACCESS: dict[str, Rule] = {
     "credentialing:home": public("the landing page, or the signed-in person's own dashboard"),
     "credentialing:privacy": public(),
     "credentialing:application_start": signed_in(), "credentialing:application_edit": signed_in(),
+    "credentialing:application_apply": signed_in(),
     "credentialing:evidence_add": signed_in(), "credentialing:application_submit": signed_in(),
     "credentialing:application_withdraw": signed_in(), "credentialing:application_history": signed_in(),
     "credentialing:evidence_remove": only({"owner_applicant"}, refused=(MISSING,),

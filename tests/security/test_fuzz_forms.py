@@ -98,6 +98,27 @@ def _evidence_case(kind: str) -> Case:
                 files=lambda world: {"upload": SimpleUploadedFile("scan.png", png_bytes(), "image/png")})
 
 
+def _one_page_submit(world, form):
+    """The one-page application of a new person: the fuzzed profile with valid evidence of each criterion."""
+    from credentialing import services
+    from credentialing.forms.applicant import evidence_form_class
+    from credentialing.models import EVIDENCE_MODELS
+    from tests.credentialing.test_applicant_views import evidence_post
+
+    User, _Volunteer = _people()
+    applicant = User.objects.create(email=f"one-page-{User.objects.count()}@example.org")
+    evidence = {}
+    for kind in EVIDENCE_MODELS:
+        posted = evidence_post(kind)
+        record_form = evidence_form_class(kind)(posted, {"upload": posted.pop("upload")})
+        assert record_form.is_valid(), record_form.errors
+        evidence[kind] = (record_form.save(commit=False), record_form.cleaned_data["upload"])
+    if form.cleaned_data["role"] == "supervisor":
+        evidence = {"qualification": evidence["qualification"]}
+    services.application_submit_complete(applicant=applicant, data=form.profile_data(),
+                                         institution_name=form.cleaned_data["institution_name"], evidence=evidence)
+
+
 def cases() -> dict[str, Case]:
     """Form class path -> its case."""
     from certificates import batches
@@ -206,6 +227,9 @@ def cases() -> dict[str, Case]:
                 data=form.profile_data(), institution_name=form.cleaned_data["institution_name"],
                 expected_version=form.cleaned_data["version"]),
             refusals=(CredentialingError,)),
+        "credentialing.forms.applicant.OnePageProfileForm": Case(
+            build=lambda w, d, f: applicant_forms.OnePageProfileForm(d), save=_one_page_submit,
+            refusals=(CredentialingError, ValidationError), examples=15),
         "credentialing.forms.applicant.EvidenceForm": _evidence_case("ethicstraining"),
         "credentialing.forms.applicant.QualificationForm": _evidence_case("qualification"),
         "credentialing.forms.applicant.SpecialTrainingForm": _evidence_case("specialtraining"),
@@ -346,6 +370,12 @@ def cases() -> dict[str, Case]:
             save=lambda w, form: rostering_services.availability_exception_add(
                 user=w.people["counselor"], day=form.cleaned_data["date"], start_hour=form.cleaned_data["start_hour"],
                 end_hour=form.cleaned_data["end_hour"], kind=form.cleaned_data["kind"]),
+            refusals=(RosterError,)),
+        "rostering.forms.OfferForm": Case(
+            build=lambda w, d, f: rostering_forms.OfferForm(d),
+            save=lambda w, form: rostering_services.offer_create(
+                assignment_id=w.objects["free_assignment"].pk, actor=w.people["owner"],
+                kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]),
             refusals=(RosterError,)),
         # --- supervision --------------------------------------------------------------------------------------
         "supervision.forms.EscalationForm": Case(

@@ -209,3 +209,71 @@ def test_a_queued_placement_that_cannot_run_is_marked_failed_with_the_reason(day
     queued.refresh_from_db()
     assert queued.status == "failed" and "no group sessions" in queued.error
     assert PlacementRound.objects.filter(status="queued").count() == 0
+
+
+def test_a_placement_left_by_a_dead_worker_is_failed_by_the_sweep_and_the_date_can_be_placed_again(
+        client, day_setup, planner, settings):
+    """The stale-job sweep (common.jobs) fails placement rounds nobody runs any more: one whose worker stopped
+    while placing (stale heartbeat) and one whose task is over before it began; each with its reason, audited.
+    A failed round no longer blocks the date: the planner places it again."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from common import jobs
+    from common.models import AuditEntry
+    from supervision.tasks import place_groups
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}}
+    now = timezone.now()
+    long_ago = now - jobs.STALE_AFTER - timedelta(seconds=1)
+    stuck = services.groups_place_request(day=DAY, actor=planner, days_back=3)
+    PlacementRound.objects.filter(pk=stuck.pk).update(heartbeat_at=long_ago)  # it began; then its worker died
+    over = DBTaskResult.objects.create(status="FAILED", args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
+                                       backend_name="default", run_after=now)
+    never_began = PlacementRound.objects.create(date=DAY + timedelta(days=1), backend="flow", status="queued",
+                                                task_id=str(over.pk))
+    waiting = PlacementRound.objects.create(date=DAY + timedelta(days=2), backend="flow", status="queued")
+    with pytest.raises(SupervisionError, match="being placed already"):
+        services.groups_place_request(day=DAY, actor=planner, days_back=3)
+
+    report = jobs.sweep_stale_jobs(now=now, by_time=True)
+
+    assert report.jobs["supervision.placements"] == 2
+    stuck.refresh_from_db()
+    never_began.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (stuck.status, stuck.error) == (
+        "failed", "The worker stopped while placing the counselors; nothing was changed. Place them again.")
+    assert (never_began.status, never_began.error) == (
+        "failed", "The worker stopped before it began placing the counselors; nothing was changed. Place them "
+                  "again.")
+    assert waiting.status == "queued"  # its task may still come
+    entries = AuditEntry.objects.filter(action="supervision.placement_failed", actor=None)
+    assert {e.target for e in entries} == {stuck, never_began} and all(e.to_state == "failed" for e in entries)
+    assert jobs.sweep_stale_jobs(now=now, by_time=True).jobs["supervision.placements"] == 0
+    client.force_login(planner)
+    html = client.get(f"{reverse('supervision:groups')}?date={DAY}").content.decode()
+    assert "The worker stopped while placing the counselors" in html
+
+    place_groups.call(stuck.pk)  # the dead worker's task delivered late: the sweep's verdict stands
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and not GroupPlacement.objects.exists()
+
+    again = services.groups_place_request(day=DAY, actor=planner, days_back=3)  # tried again
+    place_groups.call(again.pk)
+    again.refresh_from_db()
+    assert again.status in {"optimal", "feasible"} and again.heartbeat_at is not None
+    assert GroupPlacement.objects.filter(date=DAY).count() == again.placed > 0
+
+
+def test_a_round_failed_by_the_sweep_while_its_worker_still_places_keeps_the_sweeps_verdict(day_setup, planner):
+    from django.utils import timezone
+
+    from supervision.placing import groups_place
+
+    queued = PlacementRound.objects.create(date=DAY, backend="flow", status="queued", created_by=planner)
+    PlacementRound.objects.filter(pk=queued.pk).update(status="failed", error="swept", heartbeat_at=timezone.now())
+    with pytest.raises(SupervisionError, match="swept"):
+        groups_place(day=DAY, actor=planner, round_id=queued.pk, seconds=5)
+    queued.refresh_from_db()
+    assert (queued.status, queued.error) == ("failed", "swept") and not GroupPlacement.objects.exists()

@@ -118,3 +118,22 @@ def test_scheduled_supervision_and_group_sessions_are_in_both_peoples_calendars(
     assert f"individual-{item.pk}@counselor-service" in {e.uid for e in calendar_events(people["supervisor"])}
     assert f"group-{session.pk}@counselor-service" in {e.uid for e in calendar_events(people["other_supervisor"])}
     assert b"https://meet.example/g" in calendar_ics(people["counselor"])
+
+
+def test_rescheduling_shows_the_time_set_in_the_readers_own_zone(client, people):
+    """The schedule form starts from the scheduled time, written for the browser's date-time picker in the
+    supervisor's own time zone (WHEN is 15:00 in Shanghai: 07:00 in London, 02:00 in Toronto)."""
+    item = services.individual_open(actor=people["counselor"], reason="A hard call last night")
+    services.individual_assign(item_id=item.pk, actor=people["lead"], supervisor=people["supervisor"])
+    supervisor = people["supervisor"]
+    client.force_login(supervisor)
+    url = reverse("supervision:individual", args=[item.pk])
+    assert 'name="at"' in (first := client.get(url).content.decode())
+    assert 'name="at" value=' not in first  # nothing set yet: an empty picker
+    services.individual_schedule(item_id=item.pk, actor=supervisor, at=WHEN)
+    for zone, shown in (("Asia/Shanghai", "2026-03-03T15:00"), ("Europe/London", "2026-03-03T07:00"),
+                        ("America/Toronto", "2026-03-03T02:00")):
+        supervisor.timezone = zone
+        supervisor.save(update_fields=["timezone"])
+        html = client.get(url).content.decode()
+        assert f'value="{shown}"' in html, zone
