@@ -42,14 +42,20 @@ def main() -> None:
                         help="the counselors go on at least this long (from the start) after the burst")
     parser.add_argument("--roster-seconds", type=int, default=60,
                         help="solver time of the roster generated during the run (0: none)")
+    parser.add_argument("--redis-db", type=int, default=15,
+                        help="the Redis database (on 127.0.0.1:6379, emptied) for the cache and the sessions, as in "
+                             "production, when one answers")
+    parser.add_argument("--no-redis", action="store_true", help="the database cache and sessions, even with a Redis")
     args = parser.parse_args()
 
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("the load test serves PostgreSQL only (as production does)")
     args.data_dir.mkdir(parents=True, exist_ok=True)
     secret = harness.new_secret_key()
+    redis_url = "" if args.no_redis else harness.local_redis(args.redis_db)
     env = harness.server_env(database_url=args.database_url, data_dir=args.data_dir, port=args.port,
-                             secret_key=secret, web_concurrency=args.web_concurrency, task_workers=args.task_workers)
+                             secret_key=secret, web_concurrency=args.web_concurrency, task_workers=args.task_workers,
+                             redis_url=redis_url)
     os.environ.update({k: v for k, v in env.items() if k not in ("SKIP_SETUP",)})
 
     if args.fresh:
@@ -83,7 +89,8 @@ def main() -> None:
         base = served.url
         run_id = harness.queue_a_roster(seconds=args.roster_seconds) if args.roster_seconds else None
         print(f"==> Serving at {base} ({args.web_concurrency} gunicorn processes, {args.task_workers} task "
-              f"workers); roster run {run_id} queued; locust with {users} users for {args.run_time}", flush=True)
+              f"workers, cache and sessions in {redis_url or 'the database'}); roster run {run_id} queued; "
+              f"locust with {users} users for {args.run_time}", flush=True)
         load_before = os.getloadavg()
         cpu_before, generator_before = served.cpu(), harness.children_cpu_seconds()
         result = harness.run_locust(plan=plan_path, host=base, users=users, spawn_rate=args.spawn_rate,

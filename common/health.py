@@ -7,7 +7,10 @@ For the load balancer and the monitoring: no sign-in, no rate limit, no personal
   run and how long the oldest of them has waited. When it has waited longer than ``HEALTH_QUEUE_MAX_WAIT``
   seconds, no worker is taking jobs (none alive, or all stuck) and the check fails.
 
-200 with ``"status": "ok"`` when both pass, else 503 with ``"status": "fail"`` and the failing part named.
+- *cache*, only when the cache is Redis (``REDIS_URL``): one key read. The sessions are read from it: without it
+  no signed-in page answers. (The database cache needs no check of its own.)
+
+200 with ``"status": "ok"`` when all pass, else 503 with ``"status": "fail"`` and the failing part named.
 """
 from __future__ import annotations
 
@@ -64,14 +67,31 @@ def queue_status(*, now=None) -> dict:
     return status
 
 
+def cache_status() -> dict | None:
+    """A key read from the shared cache when it is Redis; None otherwise (the database's check covers its cache)."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(caches["default"], RedisCache):
+        return None
+    try:
+        cache.get("health-probe")
+    except Exception as error:  # noqa: BLE001  whatever the client raises (connection refused, timeout, auth)
+        logger.warning("health: the cache does not answer: %s", error)
+        return {"ok": False, "error": "the cache does not answer"}
+    return {"ok": True}
+
+
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     database = database_status()
     # Without a database the queue cannot be read either: say so once.
     queue = queue_status() if database["ok"] else {"ok": False, "error": "the database does not answer"}
-    healthy = database["ok"] and queue["ok"]
+    cache = cache_status()
+    healthy = database["ok"] and queue["ok"] and (cache is None or cache["ok"])
     return JsonResponse(
-        {"status": "ok" if healthy else "fail", "database": database, "queue": queue},
+        {"status": "ok" if healthy else "fail", "database": database, "queue": queue,
+         **({"cache": cache} if cache is not None else {})},
         status=200 if healthy else 503,
     )

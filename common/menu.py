@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 
@@ -42,12 +43,25 @@ def registered_entries() -> list[MenuEntry]:
     return sorted(_ENTRIES.values(), key=lambda entry: (entry.order, entry.key))
 
 
+_URLS: dict[tuple, str] = {}
+
+
+def _url(url_name: str) -> str:
+    """``reverse(url_name)``, worked out once per process: the menu and footer name the same URLs on every page
+    (keyed by what a reversal depends on: the URL configuration and the script prefix)."""
+    key = (url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(url_name)
+    return url
+
+
 def menu_for(user) -> list[MenuLink]:
     """The links this person may follow, in order; nothing for anonymous visitors."""
     if user is None or not user.is_authenticated:
         return []
     return [
-        MenuLink(entry.key, str(entry.label), reverse(entry.url_name))
+        MenuLink(entry.key, str(entry.label), _url(entry.url_name))
         for entry in registered_entries()
         if entry.permission is None or user.has_perm(entry.permission)
     ]
@@ -64,5 +78,5 @@ def register_footer_link(key: str, label: Promise | str, url_name: str, *, order
 
 
 def footer_links() -> list[MenuLink]:
-    return [MenuLink(entry.key, str(entry.label), reverse(entry.url_name))
+    return [MenuLink(entry.key, str(entry.label), _url(entry.url_name))
             for entry in sorted(_FOOTER.values(), key=lambda entry: (entry.order, entry.key))]

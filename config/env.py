@@ -39,6 +39,9 @@ class Environment:
     csrf_trusted_origins: list[str] = field(default_factory=lambda: _list("DJANGO_CSRF_TRUSTED_ORIGINS"))
     # SQLite (embedded) unless DATABASE_URL names another database, e.g. PostgreSQL.
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", ""))
+    # The shared cache (rate limits, used one-time codes, sessions, written feeds and pages): Redis when set, e.g.
+    # redis://cache.internal:6379/0; the database cache otherwise.
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "").strip())
     data_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("APP_DATA_DIR", str(BASE_DIR / "var")))
     )

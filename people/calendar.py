@@ -15,8 +15,8 @@ the person can replace it (``people.services.calendar_feed_renew``).
 Calendar programs fetch the feed again every few minutes, all day: the written feed is cached per person and
 language for ``CALENDAR_FEED_CACHE_SECONDS``. A source names the models its events are read from
 (``models=``); any save or delete of one of them (and any change of a many-to-many relation between them) starts
-a new generation, so the next fetch of every feed is written afresh. Writes that send no signal (bulk_create,
-queryset.update) call ``calendar_changed()`` or are picked up when the cache entry expires.
+a new generation (``common.generations``), so the next fetch of every feed is written afresh. Writes that send no
+signal (bulk_create, queryset.update) call ``calendar_changed()`` or are picked up when the cache entry expires.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from datetime import datetime
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+
+from common.generations import Generation
 
 PRODUCT_ID = "-//Counselor Service//Personal calendar//EN"
 
@@ -47,43 +47,21 @@ class CalendarEvent:
 
 CalendarSource = Callable[[object], Iterable[CalendarEvent]]
 _SOURCES: dict[str, CalendarSource] = {}
-_WATCHED: set[type] = set()
 GENERATION_KEY = "calendar-feed:generation"
+FEEDS = Generation(GENERATION_KEY)
 
 
 def register_calendar_source(name: str, source: CalendarSource, *, models: Iterable[type] = ()) -> None:
     """``source(person)`` returns the person's events of that kind (idempotent per name); a change to any of
     ``models`` makes every cached feed stale."""
     _SOURCES[name] = source
-    for model in models:
-        if model in _WATCHED:
-            continue
-        _WATCHED.add(model)
-        post_save.connect(_changed, sender=model, dispatch_uid=f"calendar-feed-{model._meta.label}-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"calendar-feed-{model._meta.label}-delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(_changed, sender=field.remote_field.through,
-                                dispatch_uid=f"calendar-feed-{model._meta.label}-{field.name}")
-
-
-def _new_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet, or it expired
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    FEEDS.watch(models)
 
 
 def calendar_changed() -> None:
     """Every cached feed is stale once the current transaction commits (call it after writes that send no model
-    signal: bulk_create, queryset.update). Once per transaction, after the commit: a rolled-back change changed
-    nothing, and the generation's row in the database cache is not locked for the writer's whole transaction."""
-    pending = transaction.get_connection().run_on_commit
-    if not any(callback is _new_generation for _savepoints, callback, _robust in pending):
-        transaction.on_commit(_new_generation)
-
-
-def _changed(**kwargs) -> None:
-    calendar_changed()
+    signal: bulk_create, queryset.update). Once per transaction, after the commit (``common.generations``)."""
+    FEEDS.changed()
 
 
 def registered_sources() -> dict[str, CalendarSource]:
@@ -104,7 +82,7 @@ def cached_calendar_ics(person) -> bytes:
         return calendar_ics(person)
     key = f"calendar-feed:{person.pk}:{person.language}"
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY, 0)
+    generation = FEEDS.current(found)
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from common.validators import EARLIEST_MOMENT_DAY, LATEST_MOMENT_DAY, plain_text
 from common.versioning import posted_version
 from common.views import permission_required
-from rostering import exports, selectors, services
-from rostering.enums import OfferKind, RunState
+from rostering import exports, selectors, services, shifts_page
+from rostering.enums import RunState
 from rostering.exceptions import RosterError
 from rostering.forms import (
     AssignForm,
@@ -38,7 +38,6 @@ from rostering.forms import (
     parse_grid,
 )
 from rostering.models import (
-    OFFER_NOTE_MAX,
     Assignment,
     AvailabilityException,
     AvailabilityProfile,
@@ -208,18 +207,9 @@ def run_export(request, run_id: int, kind: str):
 
 @permission_required("rostering.view_own_shifts")
 def my_shifts(request):
-    moment = timezone.now()
-    local = timezone.localtime(moment)
-    shifts = selectors.my_shifts(request.user, moment=moment)
-    pending = selectors.my_pending_offers(request.user)
-    for item in shifts:
-        item.offer = pending.get(item.assignment_id)
-    hours = selectors.hours_in_month(request.user, year=local.year, month=local.month,
-                                     zone=timezone.get_current_timezone(), moment=moment)
-    return render(request, "rostering/shifts.html", {
-        "shifts": shifts, "hours": hours, "month": local, "offer_note_max": OFFER_NOTE_MAX,
-        "platform_tz": settings.TIME_ZONE,
-        "offers": selectors.offers_open_to(request.user, moment=moment), "offer_kinds": OfferKind.choices})
+    # the content comes from the cache while nothing it shows has changed (rostering/shifts_page.py)
+    return render(request, "rostering/shifts.html",
+                  {"section": shifts_page.shifts_section(request, moment=timezone.now())})
 
 
 def _back_to_shifts(request, action, success: str):

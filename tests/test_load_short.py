@@ -48,7 +48,7 @@ def test_a_short_burst_loses_nothing_and_fails_nothing(tmp_path, settings):
     secret = harness.new_secret_key()
     port = free_port()
     env = harness.server_env(database_url=database_url(), data_dir=tmp_path, port=port, secret_key=secret,
-                             web_concurrency=2, task_workers=1)
+                             web_concurrency=2, task_workers=1, redis_url=harness.local_redis(14))
     harness.collectstatic(env)
     plan_path = tmp_path / "plan.json"
     plan = harness.prepare_plan(path=plan_path, data_dir=tmp_path, secret_key=secret, counselors=3,

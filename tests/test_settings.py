@@ -15,7 +15,7 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "DATABASE_URL", "WECHAT_", "S3_", "EMAIL_"))}
+             if not k.startswith(("DJANGO_", "DATABASE_URL", "WECHAT_", "S3_", "EMAIL_", "REDIS_URL"))}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env={**clean, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -71,7 +71,8 @@ PROBE = ("from django.conf import settings as s; import json; print(json.dumps({
          "'proxy': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), 'redirect': s.SECURE_SSL_REDIRECT, "
          "'exempt': s.SECURE_REDIRECT_EXEMPT, 'hsts': s.SECURE_HSTS_SECONDS, "
          "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "
-         "'files': s.STORAGES['default']['BACKEND'], 'static': s.STORAGES['staticfiles']['BACKEND']}))")
+         "'files': s.STORAGES['default']['BACKEND'], 'static': s.STORAGES['staticfiles']['BACKEND'], "
+         "'cache': [s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION']], 'sessions': s.SESSION_ENGINE}))")
 
 
 def probe(tmp_path, **env) -> dict:
@@ -101,6 +102,21 @@ def test_production_behind_a_proxy_by_default_and_configurable(tmp_path):
 def test_a_secret_key_of_few_distinct_characters_is_refused():
     result = manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "ab" * 40})
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_cache_and_sessions_are_in_redis_when_REDIS_URL_is_set_and_in_the_database_otherwise(tmp_path):
+    default = probe(tmp_path)
+    assert default["cache"] == ["django.core.cache.backends.db.DatabaseCache", "django_cache"]
+    assert default["sessions"] == "django.contrib.sessions.backends.db"
+
+    redis = probe(tmp_path, REDIS_URL="redis://cache.internal:6379/3")
+    assert redis["cache"] == ["django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/3"]
+    # read from Redis, written through to the database: a Redis restarted empty signs nobody out
+    assert redis["sessions"] == "django.contrib.sessions.backends.cached_db"
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING",
+                    env={**PRODUCTION_ENV, "APP_DATA_DIR": str(tmp_path), "REDIS_URL": "redis://cache.internal:6379/3"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_email_backend_from_the_environment_wins_over_the_choice_email_host_makes(tmp_path):

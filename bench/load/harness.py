@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -40,12 +41,37 @@ def new_secret_key() -> str:
     return secrets.token_urlsafe(64)
 
 
+def local_redis(db: int) -> str:
+    """``redis://127.0.0.1:6379/<db>``, emptied, when a Redis answers there; "" when none does. The load runs use
+    it as production does (REDIS_URL: the cache and the sessions in Redis); each caller its own database number,
+    emptied first so that nothing of another run's data (feeds, pages by person id) is served."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as probe:
+            probe.sendall(b"PING\r\n")
+            if not probe.recv(64).startswith(b"+PONG"):
+                return ""
+    except OSError:
+        return ""
+    try:
+        import redis
+    except ImportError:
+        raise RuntimeError("a Redis answers but the redis package is missing: `.venv/bin/python -m pip install -r "
+                           "requirements.lock` (or run with --no-redis)") from None
+
+    url = f"redis://127.0.0.1:6379/{db}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 def server_env(*, database_url: str, data_dir: Path, port: int, secret_key: str, web_concurrency: int,
-               task_workers: int) -> dict:
-    """The environment of the served app: production settings behind a proxy on loopback."""
+               task_workers: int, redis_url: str = "") -> dict:
+    """The environment of the served app: production settings behind a proxy on loopback; the cache and the
+    sessions in Redis when ``redis_url`` is given (``local_redis``), in the database otherwise."""
     keep = {k: v for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_URL", "S3_", "EMAIL_", "APP_DATA_DIR", "TASKS_", "WEB_"))}
+            if not k.startswith(("DJANGO_", "DATABASE_URL", "S3_", "EMAIL_", "APP_DATA_DIR", "TASKS_", "WEB_",
+                                 "REDIS_URL"))}
     return {
+        **({"REDIS_URL": redis_url} if redis_url else {}),
         **keep,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": database_url,

@@ -234,11 +234,32 @@ if env.email_backend:
 SITE_URL = env.site_url
 # /health/ answers 503 when the oldest task ready to run has waited longer than this many seconds.
 HEALTH_QUEUE_MAX_WAIT = env.health_queue_max_wait
-# Shared by the web processes and the worker: rate limits, used one-time codes.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+# Shared by the web processes and the workers: rate limits, used one-time codes, the written calendar feeds and My
+# shifts contents. The database cache by default (the app needs nothing but its database). With REDIS_URL: Redis,
+# shared by every machine like the database, and the sessions read from it first (cached_db: written to the
+# database too, so a Redis restarted empty signs nobody out); docs/deploy.md, section 4.
+if env.redis_url:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.redis_url,
+        # a Redis that hangs fails the request in seconds instead of holding a web process until WEB_TIMEOUT
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        # Django's default of 300 entries would throw written feeds and pages away all day (a feed and a page per
+        # volunteer, about 8 kB each) and count the table on every write once above it.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }}
 
 # Seconds a person's written calendar feed is kept; any change to what it shows starts afresh (people/calendar.py).
 CALENDAR_FEED_CACHE_SECONDS = 600
+# Seconds a person's written *My shifts* content is kept at most; any change to what it shows, or a shift of it
+# starting or ending, starts afresh (rostering/shifts_page.py).
+SHIFTS_PAGE_CACHE_SECONDS = 600
 
 # The public certificate check: lookups per client address and window (seconds); guessing codes is slow.
 CERTIFICATE_VERIFY_RATE_LIMIT = (30, 60)

@@ -125,3 +125,21 @@ def test_not_rate_limited(client):
 
 def test_only_reads(client):
     assert client.post(reverse("health")).status_code == 405
+
+
+def test_a_redis_cache_that_does_not_answer_fails_the_check(client, settings):
+    """With REDIS_URL the sessions are read from Redis: without it no signed-in page answers, so /health/ says so.
+    (The database cache needs no check of its own: the database's covers it.)"""
+    from tests.ports import free_port
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json()["cache"] == {"ok": False, "error": "the cache does not answer"}
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "django_cache"}}
+    body = client.get(reverse("health")).json()
+    assert body["status"] == "ok" and "cache" not in body

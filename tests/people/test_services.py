@@ -141,3 +141,36 @@ def test_accounts_made_for_others_get_their_address_and_no_usable_password():
     assert all(user.pk and not user.has_usable_password() for user in made)
     assert sorted(EmailAddress.objects.filter(user__in=made).values_list("email", "verified", "primary")) == [
         ("imported@example.org", False, True), ("other@example.org", False, True)]
+
+
+def test_a_signed_in_request_loads_the_person_with_roles_and_volunteer_record_and_sees_changes_on_the_next():
+    """The person of a request comes with their staff roles and volunteer record in one query (people.backends):
+    no page asks for them again; a role granted or revoked counts from the next request."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    person = staff_member(StaffRole.SCHEDULER, StaffRole.VETTING)
+    VolunteerFactory(user=person, role="supervisor", status=VolunteerStatus.ACTIVE)
+    client = Client()
+    client.force_login(person)
+
+    def menu() -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("credentialing:home"))
+        assert response.status_code == 200
+        return [link.key for link in response.context["menu"]], [q["sql"] for q in queries.captured_queries]
+
+    keys, queries = menu()
+    assert {"rosters", "vetting-queue", "on-duty"} <= set(keys)
+    assert not [sql for sql in queries if sql.lstrip().startswith('SELECT "auth_group"')]  # the roles came along
+    assert not [sql for sql in queries if sql.lstrip().startswith('SELECT "people_volunteer"')]  # the record too
+
+    staff_role_revoke(user=type(person).objects.get(pk=person.pk), role=StaffRole.SCHEDULER,
+                      actor=staff_member(StaffRole.COORDINATOR))
+    keys, _queries = menu()
+    assert "rosters" not in keys and "vetting-queue" in keys  # at once, on the next request
+    volunteer_set_status(volunteer_id=Volunteer.objects.get(user=person).pk, status=VolunteerStatus.LEFT, actor=None,
+                         reason="moved away")
+    assert "on-duty" not in menu()[0]

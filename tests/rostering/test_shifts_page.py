@@ -1,0 +1,175 @@
+"""*My shifts* is written once and kept in the cache (rostering/shifts_page.py): every change to what it shows is on
+the next visit, for the person and for the colleagues who see their offers; time passing too; the cached HTML holds
+no CSRF token.
+
+Real commits (transactional tests): the cache's generation moves on when a change commits, as in production.
+"""
+import pickle
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rostering import services, shifts_page, solving
+from rostering.models import Assignment, ShiftOffer
+from tests.rostering.factories import rostered_person, small_demand
+from tests.rostering.test_offers_hours_reminders import free_colleague, next_monday, published_roster
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHIFTS = "/shifts/"
+
+
+@pytest.fixture(autouse=True)
+def _cached(settings):
+    settings.SHIFTS_PAGE_CACHE_SECONDS = 600
+
+
+def signed_in(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def page(client) -> str:
+    response = client.get(SHIFTS)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def offer_form(assignment) -> str:
+    return f'action="{reverse("rostering:offer_create", args=[assignment.pk])}"'
+
+
+def take_form(offer) -> str:
+    return f'action="{reverse("rostering:offer_take", args=[offer.pk])}"'
+
+
+def withdraw_form(offer) -> str:
+    return f'action="{reverse("rostering:offer_withdraw", args=[offer.pk])}"'
+
+
+def token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def post(client, html: str, url: str, **data):
+    """A form of the page sent as the browser would: with the CSRF token the (cached) page carried."""
+    response = client.post(url, {"csrfmiddlewaretoken": token_in(html), **data})
+    assert response.status_code == 302, response.status_code  # not 403: the token put in the cached page is valid
+    return response
+
+
+def rostering_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        page(client)
+    return [q["sql"] for q in queries.captured_queries if "rostering_" in q["sql"]]
+
+
+def test_the_page_is_kept_until_an_offer_is_made_withdrawn_or_taken():
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    person, colleague = assignment.person, free_colleague(assignment, people)
+    mine, theirs = signed_in(person), signed_in(colleague)
+
+    first = page(mine)
+    assert offer_form(assignment) in first
+    assert not rostering_queries(mine), "the second visit is read from the cache"
+    assert "No shifts are offered right now." in page(theirs)
+
+    # the offer, made with the token of the cached page
+    post(mine, page(mine), reverse("rostering:offer_create", args=[assignment.pk]), kind="handover")
+    offer = ShiftOffer.objects.get(assignment=assignment)
+    assert withdraw_form(offer) in page(mine) and offer_form(assignment) not in page(mine)
+    assert take_form(offer) in page(theirs)  # the colleagues' pages follow too
+
+    post(mine, page(mine), reverse("rostering:offer_withdraw", args=[offer.pk]))
+    assert offer_form(assignment) in page(mine) and withdraw_form(offer) not in page(mine)
+    assert take_form(offer) not in page(theirs)
+
+    post(mine, page(mine), reverse("rostering:offer_create", args=[assignment.pk]), kind="handover")
+    offer = ShiftOffer.objects.get(assignment=assignment, state="open")
+    post(theirs, page(theirs), reverse("rostering:offer_take", args=[offer.pk]))
+    assert offer_form(assignment) not in page(mine)  # the shift is no longer mine...
+    assert offer_form(assignment) in page(theirs)  # ...but my colleague's
+    assert take_form(offer) not in page(theirs)
+
+
+def test_a_dropped_shift_leaves_the_page():
+    run, people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    mine = signed_in(assignment.person)
+    html = page(mine)
+    assert offer_form(assignment) in html
+    post(mine, html, reverse("rostering:offer_create", args=[assignment.pk]), kind="drop")
+    offer = ShiftOffer.objects.get(assignment_id=assignment.pk)
+    if offer.state == "needs_scheduler":  # the shift would fall short: the scheduler lets it go
+        assert "Waiting for the scheduler" in page(mine)
+        services.offer_decide(offer_id=offer.pk, actor=None, approve=True)
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    assert offer_form(assignment) not in page(mine)
+
+
+def test_a_published_roster_and_a_supervisors_new_name_are_on_the_next_visit():
+    small_demand(peak=2)
+    for _ in range(6):
+        rostered_person(max_hours=40, target_hours=8)
+    for _ in range(2):
+        rostered_person(role="supervisor", max_hours=60, target_hours=24)
+    run = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
+    solving.run_solve(run_id=run.pk)
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    mine = signed_in(assignment.person)
+    assert "No shifts are published for you yet." in page(mine)  # a draft is not shown, and this is cached
+
+    services.run_publish(run_id=run.pk, actor=None)
+    html = page(mine)
+    assert offer_form(assignment) in html and "No shifts are published for you yet." not in html
+
+    on_duty = Assignment.objects.filter(run=run, shift__role="supervisor", shift__start__lt=assignment.shift.end,
+                                        shift__end__gt=assignment.shift.start).select_related("person").first().person
+    assert str(on_duty) in html
+    on_duty.full_name = "Renamed Supervisor"
+    on_duty.save(update_fields=["full_name"])
+    assert "Renamed Supervisor" in page(mine)
+
+
+def test_a_sign_in_elsewhere_does_not_throw_the_pages_away():
+    run, _people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    mine = signed_in(assignment.person)
+    page(mine)
+    assignment.person.last_login = timezone.now()
+    assignment.person.save(update_fields=["last_login"])
+    assert not rostering_queries(mine)
+
+
+def test_a_shift_that_ended_leaves_the_page_without_any_change(monkeypatch):
+    run, _people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    mine = signed_in(assignment.person)
+    assert offer_form(assignment) in page(mine)
+    later = assignment.shift.end + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert offer_form(assignment) not in page(mine)
+
+
+def test_the_cache_holds_no_csrf_token_and_each_visitor_gets_their_own():
+    from django.core.cache import cache
+
+    run, _people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    mine = signed_in(assignment.person)
+    html = page(mine)
+    page(mine)
+    entries = [value for key, value in cache._cache.items() if "shifts-page" in key]  # LocMemCache's own store
+    assert entries, "the page is cached"
+    written = pickle.loads(entries[0])[2]
+    assert shifts_page._PLACEHOLDER in written and token_in(written) == shifts_page._PLACEHOLDER
+    assert shifts_page._PLACEHOLDER not in html
+    assert len(token_in(html)) == 64
