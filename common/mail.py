@@ -170,7 +170,9 @@ def deliver(mail_ids: Iterable[int] | None = None, *, now: datetime | None = Non
     return outcome
 
 
-@task()
+# Ahead of every other task: people wait for these (a sign-up's verification link) while a worker may have a
+# queue of previews or a roster solve in front of it.
+@task(priority=10)
 def deliver_mail(mail_ids: list[int] | None = None) -> dict:
     """Send the due messages of the outbox (these, or all of them); queue the next attempt of those that failed.
     (The task lives beside the code it runs: ``queue_mail`` queues it.)"""

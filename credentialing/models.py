@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from common.models import CheckConstraintsInOneQuery
 from credentialing.enums import (
     ApplicationState,
     Channel,
@@ -270,7 +271,7 @@ def evidence_file_name(instance, filename: str) -> str:
     return f"evidence/{now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
-class Evidence(models.Model):
+class Evidence(CheckConstraintsInOneQuery):
     """What every evidence record has: its application, one uploaded file and the reviewer's check."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="%(class)s_set")

@@ -38,3 +38,16 @@ def test_previews_wait_behind_the_work_people_wait_for():
     assert previews < credentialing_tasks.send_application_update.priority
     assert all(previews < task.priority for task in vars(rostering_tasks).values()
                if hasattr(task, "priority") and hasattr(task, "enqueue"))
+
+
+def test_mail_goes_ahead_of_every_other_task():
+    """A sign-up waits for the verification link while a worker may have previews or a solve queued."""
+    import importlib
+
+    from common.mail import deliver_mail
+
+    modules = ("common.tasks", "people.tasks", "credentialing.tasks", "certificates.batches", "training.tasks",
+               "rostering.tasks", "supervision.tasks", "reports.tasks")
+    others = [task for module in modules for task in vars(importlib.import_module(module)).values()
+              if hasattr(task, "priority") and hasattr(task, "enqueue")]
+    assert others and all(deliver_mail.priority > task.priority for task in others if task is not deliver_mail)
