@@ -14,7 +14,7 @@ cache read per page.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -32,10 +32,13 @@ class Generation:
         """The generation now (from ``found``, a ``cache.get_many`` answer that asked for ``self.key``)."""
         return (found if found is not None else {self.key: cache.get(self.key)}).get(self.key) or 0
 
-    def watch(self, models: Iterable[type], *, unless_only: Iterable[str] = ()) -> None:
+    def watch(self, models: Iterable[type], *, unless_only: Iterable[str] = (),
+              only_if: Callable[[object, bool], bool] | None = None) -> None:
         """Any save or delete of one of ``models`` moves the generation on (idempotent per model). A save that
         writes nothing but the fields ``unless_only`` names (``save(update_fields=...)``, e.g. a user's
-        ``last_login`` at each sign-in) does not."""
+        ``last_login`` at each sign-in) does not, nor one for which ``only_if(instance, created)`` is false (a
+        record the cached pages cannot show: in a burst of sign-ups every new person would otherwise make every
+        counselor's page be written afresh)."""
         quiet = frozenset(unless_only)
         for model in models:
             if model in self._watched:
@@ -43,9 +46,12 @@ class Generation:
             self._watched.add(model)
             label = f"{self.key}-{model._meta.label}"
 
-            def saved(update_fields=None, quiet=quiet, **kwargs):
-                if not (quiet and update_fields and set(update_fields) <= quiet):
-                    self.changed()
+            def saved(instance=None, created=False, update_fields=None, quiet=quiet, **kwargs):
+                if quiet and update_fields and set(update_fields) <= quiet:
+                    return
+                if only_if is not None and not only_if(instance, created):
+                    return
+                self.changed()
 
             post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{label}-save")
             post_delete.connect(self._changed, sender=model, weak=False, dispatch_uid=f"{label}-delete")

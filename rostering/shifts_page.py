@@ -50,7 +50,14 @@ def watch() -> None:
 
     SHIFTS.watch([Assignment, RosterRun, RosterShift, ShiftOffer])
     # names of supervisors and of colleagues who offer shifts; not the sign-in that writes last_login
-    SHIFTS.watch([get_user_model()], unless_only={"last_login", "password"})
+    # Only volunteers' names are on anyone's My shifts: a new account, or an applicant giving their name, is not.
+    SHIFTS.watch([get_user_model()], unless_only={"last_login", "password"}, only_if=_may_be_on_a_roster)
+
+
+def _may_be_on_a_roster(user, created: bool) -> bool:
+    from people.models import Volunteer
+
+    return not created and Volunteer.objects.filter(user_id=user.pk).exists()
 
 
 @functools.cache

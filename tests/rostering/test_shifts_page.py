@@ -149,6 +149,20 @@ def test_a_sign_in_elsewhere_does_not_throw_the_pages_away():
     assert not rostering_queries(mine)
 
 
+def test_new_people_and_applicants_naming_themselves_do_not_throw_the_pages_away():
+    """A burst of sign-ups and applications must not make every counselor's page be written afresh."""
+    from tests.people.factories import UserFactory
+
+    run, _people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("person").first()
+    mine = signed_in(assignment.person)
+    page(mine)
+    newcomer = UserFactory(full_name="")
+    newcomer.full_name = "Wang Fang"
+    newcomer.save(update_fields=["full_name"])
+    assert not rostering_queries(mine)
+
+
 def test_a_shift_that_ended_leaves_the_page_without_any_change(monkeypatch):
     run, _people = published_roster()
     assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
