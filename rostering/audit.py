@@ -24,6 +24,7 @@ class RosterAction(models.TextChoices):
     OFFER_REFUSED = "roster.offer_refused", _("Shift drop refused")
     OFFER_WITHDRAWN = "roster.offer_withdrawn", _("Shift offer withdrawn")
     OFFER_CANCELLED = "roster.offer_cancelled", _("Shift offer cancelled: the shift was taken off the roster")
+    OFFER_MOVED = "roster.offer_moved", _("Shift offer moved to the re-planned roster")
     HOURS_CORRECTED = "roster.hours_corrected", _("Hours corrected")
     RULES_UPDATED = "roster.rules_updated", _("Roster rules changed")
     TEMPLATE_ADDED = "roster.template_added", _("Shift template added")

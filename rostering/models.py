@@ -386,7 +386,9 @@ class ShiftOffer(models.Model):
 
     # The offer outlives its assignment: a dropped shift's assignment is deleted, and the offer (and the audit
     # entries about it) stays, its assignment empty and its shift kept, in a final state (dropped, or cancelled
-    # when the shift went away while the offer was pending: services.offers_end_with_assignment).
+    # when the shift went away while the offer was pending: services.offers_end_with_assignment, or when a re-plan
+    # left the person without that shift: services._offers_follow_replan, which otherwise moves the pending offer
+    # onto the person's same shift of the re-planned roster).
     assignment = models.ForeignKey(Assignment, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="offers")
     shift = models.ForeignKey(RosterShift, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

@@ -222,6 +222,7 @@ def run_publish(*, run_id: int, actor, version: int | None = None) -> RosterRun:
             replaced = locked_run(run.replans_id)
             run_transition(replaced, RunState.SUPERSEDED, actor=actor, action="roster.superseded",
                         data={"by": run.pk})
+            _offers_follow_replan(replaced, run, actor=actor)
         run.published_at = timezone.now()
         run.published_by = actor
         run_transition(run, RunState.PUBLISHED, actor=actor, action="roster.published",
@@ -230,6 +231,56 @@ def run_publish(*, run_id: int, actor, version: int | None = None) -> RosterRun:
         _activate_rostered(run, actor)
         transaction.on_commit(lambda: _enqueue_publication_mail(run.pk))
     return run
+
+
+def _offers_follow_replan(replaced: RosterRun, run: RosterRun, *, actor) -> tuple[int, int]:
+    """A re-plan replaces the published roster: the pending offers (open, or waiting for the scheduler) made on
+    its shifts would otherwise stay pending on a roster no list shows. Where the person still holds the same
+    shift (same start, end, role and channel) on the new roster, the offer moves onto it, still pending;
+    otherwise it ends cancelled, with the reason. Both audited, each offer saved on its own (its signals refresh
+    My shifts). Called inside the publishing transaction: all or nothing with it. Returns (moved, cancelled)."""
+    from rostering.enums import OfferState
+    from rostering.models import ShiftOffer
+
+    # the offer's rows only (of=self): a pending offer's assignment is never empty, but the join is an outer one
+    offers = list(ShiftOffer.objects.select_for_update(of=("self",)).select_related("assignment__shift")
+                  .filter(assignment__run=replaced, state__in=OfferState.pending()).order_by("pk"))
+    if not offers:
+        return 0, 0
+
+    def same(assignment: Assignment) -> tuple:
+        shift = assignment.shift
+        return assignment.person_id, shift.start, shift.end, shift.role, shift.channel
+
+    kept = {same(a): a for a in Assignment.objects.filter(
+        run=run, person_id__in={o.assignment.person_id for o in offers}).select_related("shift")}
+    moved = cancelled = 0
+    for offer in offers:
+        old = offer.assignment
+        new = kept.pop(same(old), None)  # pop: one pending offer per assignment
+        if new is not None:
+            offer.assignment, offer.shift = new, new.shift
+            offer.save(update_fields=["assignment", "shift"])
+            record(actor=actor, action="roster.offer_moved", obj=offer, subject_id=offer.offered_by_id,
+                   from_state=offer.state, to_state=offer.state,
+                   reason=_("Moved to the re-planned roster #%(run)s.") % {"run": run.pk},
+                   data={"shift": new.shift.key, "from_shift": old.shift.key, "from_run": replaced.pk,
+                         "run": run.pk})
+            moved += 1
+        else:
+            from_state = offer.state
+            offer.state = OfferState.CANCELLED
+            offer.decided_at = timezone.now()
+            offer.decided_by = actor
+            offer.save(update_fields=["state", "decided_at", "decided_by"])
+            record(actor=actor, action="roster.offer_cancelled", obj=offer, subject_id=offer.offered_by_id,
+                   from_state=from_state, to_state=offer.state,
+                   reason=_("The roster was re-planned (roster #%(run)s) and this shift is no longer yours on "
+                            "it.") % {"run": run.pk},
+                   data={"shift": old.shift.key, "from": offer.offered_by_id, "from_run": replaced.pk,
+                         "run": run.pk})
+            cancelled += 1
+    return moved, cancelled
 
 
 def _activate_rostered(run: RosterRun, actor) -> int:

@@ -187,3 +187,25 @@ def test_the_cache_holds_no_csrf_token_and_each_visitor_gets_their_own():
     assert shifts_page._PLACEHOLDER in written and token_in(written) == shifts_page._PLACEHOLDER
     assert shifts_page._PLACEHOLDER not in html
     assert len(token_in(html)) == 64
+
+
+def test_after_a_replan_the_pages_show_the_offer_moved_with_its_shift_and_the_cancelled_one_gone():
+    from tests.rostering.test_replan_offers import counselor_assignments, give_away, replan_draft, same_on
+
+    run, people = published_roster()
+    kept_old, given = counselor_assignments(run)[:2]
+    moved = services.offer_create(assignment_id=kept_old.pk, actor=kept_old.person, kind="handover")
+    cancelled = services.offer_create(assignment_id=given.pk, actor=given.person, kind="handover")
+    keeper, loser = signed_in(kept_old.person), signed_in(given.person)
+    assert withdraw_form(moved) in page(keeper) and withdraw_form(cancelled) in page(loser)  # now cached
+
+    draft = replan_draft(run)
+    give_away(draft, given, people)
+    kept = same_on(draft, kept_old)
+    services.run_publish(run_id=draft.pk, actor=None)
+
+    mine = page(keeper)
+    assert withdraw_form(moved) in mine and offer_form(kept) not in mine  # still offered, on the new roster
+    assert withdraw_form(cancelled) not in page(loser)
+    theirs = page(signed_in(free_colleague(kept, people)))
+    assert take_form(moved) in theirs and take_form(cancelled) not in theirs
