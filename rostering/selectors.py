@@ -590,6 +590,19 @@ def my_pending_offers(user) -> dict[int, object]:
                                                                                                "needs_scheduler"])}
 
 
+ENDED_OFFERS_SHOWN_DAYS = 14
+
+
+def my_recently_ended_offers(user, *, moment: datetime, days: int = ENDED_OFFERS_SHOWN_DAYS) -> list:
+    """My offers decided in the last ``days`` (taken, dropped, refused, withdrawn, cancelled), newest first, so that
+    an offer that ended is not simply gone from my page (1 query)."""
+    from rostering.models import ShiftOffer
+
+    return list(ShiftOffer.objects.filter(offered_by=user, decided_at__gte=moment - timedelta(days=days))
+                .exclude(state__in=["open", "needs_scheduler"]).select_related("shift", "taken_by")
+                .order_by("-decided_at")[:20])
+
+
 def offers_needing_scheduler() -> list:
     from rostering.models import ShiftOffer
 

@@ -479,7 +479,8 @@ def offer_withdraw(*, offer_id: int, actor):
         if offer.offered_by_id != actor.pk or offer.state not in OfferState.pending():
             raise RosterError(_("This offer can no longer be withdrawn."))
         offer.state = OfferState.WITHDRAWN
-        offer.save(update_fields=["state"])
+        offer.decided_at, offer.decided_by = timezone.now(), actor  # ended, like every other outcome
+        offer.save(update_fields=["state", "decided_at", "decided_by"])
         record(actor=actor, action="roster.offer_withdrawn", obj=offer, subject=actor, to_state=offer.state)
     return offer
 

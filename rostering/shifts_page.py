@@ -2,8 +2,8 @@
 
 Counselors look at their shifts far more often than the roster changes (issue #14: 100 counselors every few
 seconds). The page's content (my upcoming shifts with the supervisors on duty with me and my pending offers, my
-hours this month, the shifts colleagues offer) is cached as HTML per person, language and time zone, and written
-afresh on the first visit after
+hours this month, the shifts colleagues offer, my offers that ended lately) is cached as HTML per person,
+language and time zone, and written afresh on the first visit after
 
 - anything it shows changed: a roster published or replaced, a shift added, dropped or handed over, an offer made,
   taken, decided or withdrawn, someone's name (``SHIFTS``, a generation moved on commit by any save or delete of
@@ -112,13 +112,17 @@ def _write(user, *, moment: datetime) -> tuple[str, datetime]:
     zone = timezone.get_current_timezone()
     hours = selectors.hours_in_month(user, year=local.year, month=local.month, zone=zone, moment=moment)
     offers = selectors.offers_open_to(user, moment=moment)
+    ended = selectors.my_recently_ended_offers(user, moment=moment)
     html = render_to_string(TEMPLATE, {
         "shifts": shifts, "hours": hours, "month": local, "offer_note_max": OFFER_NOTE_MAX,
         "platform_tz": settings.TIME_ZONE, "offers": offers, "offer_kinds": OfferKind.choices,
+        "ended_offers": ended, "ended_offers_days": selectors.ENDED_OFFERS_SHOWN_DAYS,
         "csrf_token": _PLACEHOLDER})
     next_month = datetime(local.year + (local.month == 12), local.month % 12 + 1, 1, tzinfo=zone)
     # a shift of mine leaves the list (and its hours count as served) when it ends; an offered one leaves when it
     # starts; the hours start afresh at the month's end
+    # an ended offer leaves the list when it is older than the days shown
     valid_until = min([next_month, *(item.shift.end for item in shifts),
-                       *(offer.assignment.shift.start for offer in offers)])
+                       *(offer.assignment.shift.start for offer in offers),
+                       *(offer.decided_at + timedelta(days=selectors.ENDED_OFFERS_SHOWN_DAYS) for offer in ended)])
     return html, valid_until

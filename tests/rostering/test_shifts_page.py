@@ -209,3 +209,23 @@ def test_after_a_replan_the_pages_show_the_offer_moved_with_its_shift_and_the_ca
     assert withdraw_form(cancelled) not in page(loser)
     theirs = page(signed_in(free_colleague(kept, people)))
     assert take_form(moved) in theirs and take_form(cancelled) not in theirs
+
+
+def test_an_offer_that_ended_stays_on_the_page_with_how_it_ended():
+    """An offer taken by a colleague or withdrawn is not simply gone: it is listed with its outcome for two weeks."""
+    run, people = published_roster()
+    mine_assignment, other = run.assignments.filter(shift__role="counselor").select_related("person", "shift")[:2]
+    mine = signed_in(mine_assignment.person)
+    html = page(mine)
+    assert 'data-testid="ended-offers"' not in html
+    post(mine, html, reverse("rostering:offer_create", args=[mine_assignment.pk]), kind="handover")
+    offer = ShiftOffer.objects.get(assignment_id=mine_assignment.pk)
+    html = page(mine)
+    post(mine, html, reverse("rostering:offer_withdraw", args=[offer.pk]))
+    html = page(mine)
+    ended = html.split('data-testid="ended-offers"', 1)[1]
+    assert "Withdrawn" in ended and timezone.localtime(mine_assignment.shift.start).strftime("%Y-%m-%d %H:%M") in ended
+
+    offer.decided_at = timezone.now() - timedelta(days=15)
+    offer.save(update_fields=["decided_at"])
+    assert 'data-testid="ended-offers"' not in page(mine)  # older than the two weeks shown
