@@ -529,10 +529,10 @@ def hours_in_month(user, *, year: int, month: int, zone: ZoneInfo, moment: datet
         spans = assignments.filter(person=user).values_list("shift__start", "shift__end")
         return round(sum((end - start).total_seconds() for start, end in spans) / 3600, 2)
 
-    served = served_assignments(moment=moment, start=first, end=last)
-    upcoming = Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__start__gte=first,
-                                         shift__start__lt=last).exclude(pk__in=served.values("pk"))
-    return MonthHours(served=hours(served), upcoming=hours(upcoming))
+    rostered = hours(Assignment.objects.filter(run__state=RunState.PUBLISHED, shift__start__gte=first,
+                                               shift__start__lt=last))
+    served = hours(served_assignments(moment=moment, start=first, end=last))
+    return MonthHours(served=served, upcoming=round(rostered - served, 2))
 
 
 def served_assignments(*, moment: datetime, start: datetime | None = None,
@@ -596,10 +596,11 @@ ENDED_OFFERS_SHOWN_DAYS = 14
 def my_recently_ended_offers(user, *, moment: datetime, days: int = ENDED_OFFERS_SHOWN_DAYS) -> list:
     """My offers decided in the last ``days`` (taken, dropped, refused, withdrawn, cancelled), newest first, so that
     an offer that ended is not simply gone from my page (1 query)."""
+    from rostering.enums import OfferState
     from rostering.models import ShiftOffer
 
     return list(ShiftOffer.objects.filter(offered_by=user, decided_at__gte=moment - timedelta(days=days))
-                .exclude(state__in=["open", "needs_scheduler"]).select_related("shift", "taken_by")
+                .exclude(state__in=OfferState.pending()).select_related("shift", "taken_by")
                 .order_by("-decided_at")[:20])
 
 

@@ -268,19 +268,27 @@ def _offers_follow_replan(replaced: RosterRun, run: RosterRun, *, actor) -> tupl
                          "run": run.pk})
             moved += 1
         else:
-            from_state = offer.state
-            offer.state = OfferState.CANCELLED
-            offer.decided_at = timezone.now()
-            offer.decided_by = actor
-            offer.save(update_fields=["state", "decided_at", "decided_by"])
-            record(actor=actor, action="roster.offer_cancelled", obj=offer, subject_id=offer.offered_by_id,
-                   from_state=from_state, to_state=offer.state,
-                   reason=_("The roster was re-planned (roster #%(run)s) and this shift is no longer yours on "
-                            "it.") % {"run": run.pk},
-                   data={"shift": old.shift.key, "from": offer.offered_by_id, "from_run": replaced.pk,
-                         "run": run.pk})
+            _offer_cancel(offer, actor=actor,
+                          reason=_("The roster was re-planned (roster #%(run)s) and this shift is no longer yours "
+                                   "on it.") % {"run": run.pk},
+                          data={"shift": old.shift.key, "from_run": replaced.pk, "run": run.pk})
             cancelled += 1
     return moved, cancelled
+
+
+def _offer_cancel(offer, *, actor, reason: str, data: dict) -> None:
+    """A pending offer ends because its shift is no longer the person's (taken off it, or re-planned away):
+    cancelled, with the reason, audited."""
+    from rostering.enums import OfferState
+
+    from_state = offer.state
+    offer.state = OfferState.CANCELLED
+    offer.decided_at = timezone.now()
+    offer.decided_by = actor
+    offer.save(update_fields=["state", "decided_at", "decided_by"])
+    record(actor=actor, action="roster.offer_cancelled", obj=offer, subject_id=offer.offered_by_id,
+           from_state=from_state, to_state=offer.state, reason=reason,
+           data={**data, "from": offer.offered_by_id})
 
 
 def _activate_rostered(run: RosterRun, actor) -> int:
@@ -401,14 +409,7 @@ def offers_end_with_assignment(assignment: Assignment, *, actor, reason: str) ->
     cancelled = 0
     for offer in ShiftOffer.objects.select_for_update().filter(assignment=assignment,
                                                                 state__in=OfferState.pending()):
-        from_state = offer.state
-        offer.state = OfferState.CANCELLED
-        offer.decided_at = timezone.now()
-        offer.decided_by = actor
-        offer.save(update_fields=["state", "decided_at", "decided_by"])
-        record(actor=actor, action="roster.offer_cancelled", obj=offer, subject_id=offer.offered_by_id,
-               from_state=from_state, to_state=offer.state, reason=reason,
-               data={"shift": assignment.shift.key, "from": offer.offered_by_id})
+        _offer_cancel(offer, actor=actor, reason=reason, data={"shift": assignment.shift.key})
         cancelled += 1
     return cancelled
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
@@ -221,8 +222,6 @@ class OnePageApplication:
     @property
     def initial_key(self) -> str:
         """What an unbound form's HTML depends on besides the language: the initial values (for its cache key)."""
-        import hashlib
-
         return hashlib.sha256(repr(sorted(self.profile.initial.items())).encode()).hexdigest()[:32]
 
     def needed_sections(self) -> list[EvidenceSectionForm]:

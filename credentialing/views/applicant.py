@@ -225,7 +225,6 @@ def application_apply(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
-
 @login_required
 def application_edit(request: HttpRequest) -> HttpResponse:
     application = _own_application(request)
