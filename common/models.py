@@ -2,6 +2,10 @@
 workers' heartbeats, the mail outbox)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -140,6 +144,23 @@ class OutgoingMail(models.Model):
         return f"{self.subject} → {', '.join(self.to + self.bcc)[:80]}"
 
 
+_checks_left_to_the_insert: ContextVar[bool] = ContextVar("checks_left_to_the_insert", default=False)
+
+
+@contextmanager
+def check_constraints_left_to_the_insert() -> Iterator[None]:
+    """Within it, ``CheckConstraintsInOneQuery`` records do not ask the database about their check constraints
+    before they are saved: the insert does, as it always does, for nothing. For a caller that saves at once and,
+    when the insert breaks one (an ``IntegrityError``, rolled back), calls ``validate_constraints`` outside it for
+    the messages (``credentialing.services.application_submit_complete``): the usual case, where they hold, then
+    costs no query and no compiled condition at all."""
+    token = _checks_left_to_the_insert.set(True)
+    try:
+        yield
+    finally:
+        _checks_left_to_the_insert.reset(token)
+
+
 class CheckConstraintsInOneQuery(models.Model):
     """Validates a record's check constraints with one query while they all hold, the usual case.
 
@@ -147,7 +168,8 @@ class CheckConstraintsInOneQuery(models.Model):
     one query each, inside a transaction a savepoint too. A whole application's four evidence records have
     seventeen of them. Here they are asked together, as one condition; only when that fails (or a constraint is
     not a plain check) is each asked on its own, as Django does, so that the messages are the same. A constraint
-    on a field the caller excludes is skipped, as Django skips it.
+    on a field the caller excludes is skipped, as Django skips it. Within ``check_constraints_left_to_the_insert``
+    they are not asked at all.
     """
 
     class Meta:
@@ -160,6 +182,8 @@ class CheckConstraintsInOneQuery(models.Model):
 
         constraints = [constraint for _model, group in self.get_constraints() for constraint in group]
         checks = [constraint for constraint in constraints if isinstance(constraint, models.CheckConstraint)]
+        if _checks_left_to_the_insert.get() and len(checks) == len(constraints):
+            return
         if len(checks) > 1 and len(checks) == len(constraints):
             against = self._get_field_expression_map(meta=self._meta, exclude=exclude)
             conditions = [check.condition for check in checks

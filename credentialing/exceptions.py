@@ -26,6 +26,16 @@ class UploadsRefused(CredentialingError):
         self.by_kind = dict(by_kind)
 
 
+class EvidenceInvalid(CredentialingError):
+    """A record of a whole application breaks a rule of its own, found when it was saved (``kind``: which
+    record; ``messages``: what its form shows)."""
+
+    def __init__(self, kind: str, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.kind = kind
+        self.messages = list(messages)
+
+
 class BulkActionRefused(CredentialingError):
     """One or more items of a bulk action cannot be acted on: nothing was done; the message names each."""
 

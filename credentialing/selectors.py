@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from common.audit import entries_about
@@ -115,9 +115,22 @@ def applications_of(user: User) -> QuerySet[Application]:
 
 def current_application_of(user: User) -> Application | None:
     """The person's live application (open or approved), or their latest one."""
-    applications = list(applications_of(user))
+    return _current_of(list(applications_of(user)))
+
+
+def _current_of(applications: list[Application]) -> Application | None:
     live = [a for a in applications if a.state in ApplicationState.live()]
     return (live or applications or [None])[0]
+
+
+def current_application_with_evidence(user: User) -> Application | None:
+    """``current_application_of`` as ``application_with_evidence`` loads it: one query for the person's
+    applications with what the pages show of them, one per kind of evidence for the current one."""
+    applications = list(applications_of(user).select_related("applicant", "reviewer", "criteria_set"))
+    current = _current_of(applications)
+    if current is not None:
+        prefetch_related_objects([current], *EVIDENCE_PREFETCH)
+    return current
 
 
 def audit_trail(application: Application) -> QuerySet[AuditEntry]:

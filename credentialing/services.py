@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.audit import audit_entry, audit_log, audit_log_bulk
+from common.jobs import enqueue_now
 from common.models import AuditEntry
 from common.versioning import is_stale, save_new_version
 from credentialing import tasks
@@ -33,6 +34,7 @@ from credentialing.enums import (
 from credentialing.exceptions import (
     BulkActionRefused,
     CredentialingError,
+    EvidenceInvalid,
     StaleApplication,
     TransitionRefused,
     UploadRefused,
@@ -250,28 +252,23 @@ def application_submit_complete(*, applicant: User, data: dict, institution_name
         applicant=applicant, **{name: data[name] for name in PROFILE_FIELDS},
         state=ApplicationState.SUBMITTED, submitted_at=now, criteria_set=criteria_set,
     )
-    records = []
+    records, broken = [], None
     try:
         with transaction.atomic():
             application.institution = institution_for_name(institution_name)
             _guard_action(application, ApplicationAction.SUBMIT, "")
-            already = _("You already have an application; it is on your page.")
-            if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
-                raise TransitionRefused(already)
             try:
-                with transaction.atomic():
-                    application.save()
+                # a live application of theirs already there (a second click) breaks its unique constraint
+                application.save()
             except IntegrityError:
-                if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
-                    raise TransitionRefused(already) from None  # a second click a moment after the first
-                raise ValidationError(_("The profile breaks a rule of its own; nothing was saved."),
-                                      code="constraint") from None
+                broken = "profile"
+                raise
             for kind, (record, upload) in evidence.items():
                 record.application = application
-                # The model's own checks, in Python. Its constraints were checked by the form (ModelForm
-                # validation runs them), and the database enforces them again on insert: a breach rolls
-                # everything back. (Checking them here again would cost a savepoint and a query each.)
-                record.clean_fields(exclude=["application", "file"])
+                # The model's own checks, in Python. Its constraints, and that the chosen kind of qualification
+                # exists, are enforced by the database on insert: a breach rolls everything back and is told
+                # below. (Asking first would cost a query, or a savepoint and a query, each.)
+                record.clean_fields(exclude=["application", "file", *_RELATIONS_THE_INSERT_CHECKS])
                 record.clean()
                 _guard_hours_total(application, record, given=0)
                 record.content_type = content_types[kind]
@@ -281,10 +278,9 @@ def application_submit_complete(*, applicant: User, data: dict, institution_name
                 records.append(record)
                 try:
                     record.save()
-                except IntegrityError:  # a database constraint the caller's validation did not hold
-                    raise ValidationError(_("The %(kind)s breaks a rule of its own (a number or date out of "
-                                            "range); nothing was saved.")
-                                          % {"kind": record._meta.verbose_name}, code="constraint") from None
+                except IntegrityError:  # a constraint the form left to the insert, or a caller did not check
+                    broken = kind
+                    raise
             values = stored_verdict(evaluate(facts_from_records(application.role, records),
                                              thresholds_from(criteria_set), platform_today()))
             Application.objects.filter(pk=application.pk).update(**values)
@@ -303,16 +299,41 @@ def application_submit_complete(*, applicant: User, data: dict, institution_name
             if not applicant.full_name:
                 applicant.full_name = application.full_name
                 applicant.save(update_fields=["full_name"])
-            submitted = entries[-1]
-            transaction.on_commit(lambda: tasks.send_application_update.enqueue(submitted.pk))
-            transaction.on_commit(lambda: tasks.make_previews.enqueue(application.pk))
-    except Exception:
+            # queued in the transaction: the workers see the tasks when (and only if) it commits
+            enqueue_now(tasks.send_application_update, entries[-1].pk)
+            enqueue_now(tasks.make_previews, application.pk)
+    except Exception as error:
         # the transaction rolled back; no stored file may outlive it
         for record in records:
             if record.file:
                 record.file.delete(save=False)
+        if broken == "profile" and isinstance(error, IntegrityError):
+            if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
+                raise TransitionRefused(_("You already have an application; it is on your page.")) from None
+            raise ValidationError(_("The profile breaks a rule of its own; nothing was saved."),
+                                  code="constraint") from None
+        if broken is not None and isinstance(error, IntegrityError):
+            raise _evidence_invalid(broken, evidence[broken][0]) from None
+        if isinstance(error, IntegrityError):  # a reference checked at the commit: a choice removed meanwhile
+            raise ValidationError(_("A choice on the page was withdrawn while you filled it in; nothing was "
+                                    "saved. Please check the page and send it again."), code="constraint") from None
         raise
     return application
+
+
+# Evidence's references the one-page submission leaves to the database (the form chose among existing rows).
+_RELATIONS_THE_INSERT_CHECKS = ("qualification_kind",)
+
+
+def _evidence_invalid(kind: str, record: Evidence) -> EvidenceInvalid:
+    """What a record whose insert broke a database constraint is told: its constraints' own messages, asked
+    now that the transaction is over (the one-page form leaves them to the insert), or a general one."""
+    try:
+        record.validate_constraints(exclude=["application", "file"])
+    except ValidationError as error:
+        return EvidenceInvalid(kind, error.messages)
+    return EvidenceInvalid(kind, [_("The %(kind)s breaks a rule of its own (a number or date out of range); "
+                                    "nothing was saved.") % {"kind": record._meta.verbose_name}])
 
 
 def evidence_remove(*, evidence: Evidence, actor: User) -> None:

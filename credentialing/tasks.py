@@ -56,7 +56,7 @@ def send_credential_notice(notice_id: int) -> None:
 
 # Work ahead of a reviewer, who may come hours later: after the mail, the roster solves and the imports people wait
 # for (a burst of submissions queues one of these each).
-@task(priority=-10)
+@task(priority=-10, queue_name="previews")
 def make_previews(application_id: int) -> int:
     """Render the previews of an application's evidence files ahead of the reviewer (the review screen would
     otherwise make them on its first visit). Returns how many files were rendered."""

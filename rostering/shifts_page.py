@@ -55,9 +55,13 @@ def watch() -> None:
 
 
 def _may_be_on_a_roster(user, created: bool) -> bool:
-    from people.models import Volunteer
+    from people.models import User, Volunteer
 
-    return not created and Volunteer.objects.filter(user_id=user.pk).exists()
+    if created:
+        return False
+    if User.volunteer.is_cached(user):  # loaded with the signed-in person: no need to ask
+        return hasattr(user, "volunteer")
+    return Volunteer.objects.filter(user_id=user.pk).exists()
 
 
 @functools.cache

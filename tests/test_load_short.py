@@ -16,7 +16,7 @@ from tests.rostering.factories import rostered_person, small_demand
 pytestmark = [pytest.mark.load, pytest.mark.django_db(transaction=True)]
 
 APPLICANTS, SIGNUPS, COUNSELOR_USERS = 8, 2, 10
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
 
 
 def database_url() -> str:

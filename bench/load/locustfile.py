@@ -14,7 +14,6 @@ are followed as a browser does. The load generator plays browser and proxy; the 
 from __future__ import annotations
 
 import email
-import io
 import itertools
 import json
 import os
@@ -27,6 +26,8 @@ from pathlib import Path
 import gevent
 from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
+
+from bench.load.application_form import PROFILE, evidence
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 RESULT = Path(os.environ["LOAD_RESULT"])
@@ -55,46 +56,6 @@ finished_applicants = 0
 BURST_SIZE = len(PLAN["applicants"]) + len(PLAN["signups"])
 
 
-def _pdf(text: str) -> bytes:
-    # A small, valid one-page PDF (what a scanner's export looks like to the upload checks).
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": text})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 600), "teal").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-PDF, PNG = _pdf("qualification"), _png()
-
-EVIDENCE = [
-    ("qualification", {"qualification_kind": str(PLAN["qualification_kind"]), "number": "REG-2020-0042",
-                       "issuing_body": "Registration system", "issued_on": "2020-01-15", "expires_on": ""},
-     ("qualification.pdf", PDF, "application/pdf")),
-    ("ethicstraining", {"provider": "Ethics course of the registration system", "hours": "16",
-                        "approved_by_registry": "on", "completed_on": "2021-05-01"},
-     ("ethics.png", PNG, "image/png")),
-    ("specialtraining", {"title": "Crisis intervention", "provider": "Red Cross", "hours": "24",
-                         "completed_on": "2022-03-01", "covers_trauma": "on", "covers_first_aid": "on",
-                         "covers_crisis": "on"},
-     ("training.pdf", PDF, "application/pdf")),
-    ("practicerecord", {"hours": "620", "evidence_kind": "log", "description": "University counseling centre",
-                        "period_start": "2018-09-01", "period_end": "2023-06-30"},
-     ("practice.png", PNG, "image/png")),
-]
-PROFILE = {"role": "counselor", "full_name": "Li Wei", "phone": "13912345678", "institution_name": "Wuhan University",
-           "province": "Hubei", "city": "Wuhan", "timezone": "Asia/Shanghai", "timezone_other": "",
-           "languages": "Chinese, English", "serves_voice": "on", "serves_text": "on"}
 VERSION = re.compile(r'name="version" value="(\d+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -162,7 +123,7 @@ class Browser(FastHttpUser):
             return False
         form = dict(PROFILE)
         files = {}
-        for kind, data, upload in EVIDENCE:
+        for kind, data, upload in evidence(PLAN["qualification_kind"]):
             form.update({f"{kind}-{name}": value for name, value in data.items()})
             files[f"{kind}-upload"] = upload
         page = self.post("/application/apply/", form, name="/application/apply/ (post)", to="/", files=files)
@@ -182,7 +143,7 @@ class Browser(FastHttpUser):
                          to="/application/")
         if not page:
             return False
-        for kind, data, (filename, content, content_type) in EVIDENCE:
+        for kind, data, (filename, content, content_type) in evidence(PLAN["qualification_kind"]):
             page = self.post(f"/application/evidence/{kind}/add/", data, name="/application/evidence/[kind]/add/",
                              to="/application/", files={"upload": (filename, content, content_type)})
             if not page:

@@ -205,7 +205,7 @@ TASKS = {
             if env.tasks_immediate
             else "django_tasks_db.DatabaseBackend"
         ),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "previews"],
     }
 }
 

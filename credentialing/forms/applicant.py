@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.models import check_constraints_left_to_the_insert
 from common.versioning import VersionField
 from common.widgets import DatePicker
 from credentialing.criteria import criteria_for_role
@@ -231,10 +232,19 @@ class OnePageApplication:
         return [section for section in self.sections if section.form._meta.model.criterion in criteria]
 
     def is_valid(self) -> bool:
-        valid = self.profile.is_valid()
-        for section in self.needed_sections():
-            valid = section.form.is_valid() and valid
+        # The records' check constraints are left to their insert (the service turns a breach into the same
+        # messages); when the page goes back anyway, they are asked now, so that it shows every mistake at once.
+        with check_constraints_left_to_the_insert():
+            valid = self.profile.is_valid()
+            for section in self.needed_sections():
+                valid = section.form.is_valid() and valid
+        if not valid:
+            for section in self.needed_sections():
+                section.form.full_clean()
         return valid
+
+    def section(self, kind: str) -> EvidenceSectionForm:
+        return next(section for section in self.sections if section.kind == kind)
 
     @property
     def has_errors(self) -> bool:

@@ -22,7 +22,13 @@ from credentialing import services
 from credentialing.criteria import CriterionResult, Evaluation, criteria_for_role, list_in_words
 from credentialing.display import evidence_details
 from credentialing.enums import ApplicationAction, ApplicationState, Criterion, EvidenceCheck, SpecialTopic, Verdict
-from credentialing.exceptions import CredentialingError, StaleApplication, UploadRefused, UploadsRefused
+from credentialing.exceptions import (
+    CredentialingError,
+    EvidenceInvalid,
+    StaleApplication,
+    UploadRefused,
+    UploadsRefused,
+)
 from credentialing.forms.applicant import (
     ApplicationProfileForm,
     OnePageApplication,
@@ -36,6 +42,7 @@ from credentialing.selectors import (
     active_criteria_set,
     application_with_evidence,
     current_application_of,
+    current_application_with_evidence,
     evaluate_application,
     thresholds_from,
 )
@@ -138,8 +145,7 @@ def _submit_action(application: Application) -> str:
 
 
 def _own_application(request: HttpRequest) -> Application | None:
-    current = current_application_of(request.user)
-    return application_with_evidence(current.pk) if current else None
+    return current_application_with_evidence(request.user)
 
 
 def _evidence_model(kind: str) -> type[Evidence]:
@@ -206,6 +212,8 @@ def application_apply(request: HttpRequest) -> HttpResponse:
                     evidence=application.evidence())
             except UploadsRefused as error:
                 application.refuse_uploads(error.by_kind)
+            except EvidenceInvalid as error:
+                application.section(error.kind).form.add_error(None, error.messages)
             except ValidationError as error:
                 application.profile.add_error(None, error.messages)
             except CredentialingError as error:

@@ -12,7 +12,7 @@ from tests.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
 
 
 def queued(*, waited: timedelta, run_after=None, status="READY", queue="default"):
@@ -89,7 +89,7 @@ def test_a_task_queued_by_the_app_is_counted_until_the_worker_runs_it(client, se
     application_transition(application_id=application.pk, action=ApplicationAction.SUBMIT,
                            actor=application.applicant)
     assert client.get(reverse("health")).json()["queue"]["ready"] == 2
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
     assert client.get(reverse("health")).json()["queue"]["ready"] == 0
 
 

@@ -157,9 +157,8 @@ def test_anonymous_visitors_are_asked_to_sign_in(client):
 
 def test_a_record_breaking_a_database_constraint_is_refused_whole(applicant):
     """The service does not trust its caller: a record the form would have refused saves nothing."""
-    from django.core.exceptions import ValidationError
-
     from credentialing import services
+    from credentialing.exceptions import EvidenceInvalid
     from credentialing.forms.applicant import OnePageApplication
 
     posted = one_page_post()
@@ -169,11 +168,62 @@ def test_a_record_breaking_a_database_constraint_is_refused_whole(applicant):
     record, upload = evidence["specialtraining"]
     record.covers_trauma = record.covers_first_aid = record.covers_crisis = False
     before = stored_files()
-    with pytest.raises(ValidationError):
+    with pytest.raises(EvidenceInvalid) as refused:
         services.application_submit_complete(applicant=applicant, data=form.profile.profile_data(),
                                              institution_name="Wuhan University", evidence=evidence)
+    # the constraint's own message, asked once the transaction was over, for the record that broke it
+    assert refused.value.kind == "specialtraining"
+    assert refused.value.messages == ["Tick at least one topic the training covered."]
     assert not Application.objects.filter(applicant=applicant).exists()
     assert stored_files() == before
+
+
+def test_a_valid_page_leaves_the_records_checks_to_their_insert(applicant_client):
+    """No question to the database about a record's check constraints before it is saved: its insert asks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = applicant_client.post(URL, one_page_post())
+    assert response.status_code == 302
+    assert not [query["sql"] for query in queries if '"_check"' in query["sql"]]
+
+
+@pytest.fixture
+def topic_rule_missing(monkeypatch):
+    """A form that lets a record breaking a database constraint through (its own rule forgotten)."""
+    from credentialing.forms.applicant import EvidenceForm, SpecialTrainingForm
+
+    monkeypatch.setattr(SpecialTrainingForm, "clean", EvidenceForm.clean)
+
+
+def test_a_constraint_broken_on_insert_is_shown_on_its_section_and_nothing_is_kept(applicant, applicant_client,
+                                                                                    topic_rule_missing):
+    posted = one_page_post()
+    for topic in ("covers_trauma", "covers_first_aid", "covers_crisis"):
+        posted.pop(f"specialtraining-{topic}")
+    before = stored_files()
+    response = applicant_client.post(URL, posted)
+    assert response.status_code == 400
+    section = response.context["application_form"].section("specialtraining").form
+    assert section.non_field_errors() == ["Tick at least one topic the training covered."]
+    assert "Tick at least one topic the training covered." in response.content.decode()
+    assert not Application.objects.filter(applicant=applicant).exists()
+    assert stored_files() == before
+
+
+def test_a_page_with_other_mistakes_shows_the_constraint_too(applicant, applicant_client, topic_rule_missing):
+    """Left to the insert while the page is valid; asked at once when the page goes back anyway."""
+    posted = one_page_post(phone="")
+    for topic in ("covers_trauma", "covers_first_aid", "covers_crisis"):
+        posted.pop(f"specialtraining-{topic}")
+    response = applicant_client.post(URL, posted)
+    assert response.status_code == 400
+    form = response.context["application_form"]
+    assert form.profile.errors["phone"]
+    assert form.section("specialtraining").form.non_field_errors() == [
+        "Tick at least one topic the training covered."]
+    assert not Application.objects.filter(applicant=applicant).exists()
 
 
 def test_the_upload_help_is_in_the_language_of_each_request():
@@ -205,3 +255,29 @@ def test_the_kept_empty_form_is_each_persons_own(client):
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(URL).content.decode()
     assert "个人资料" in chinese and "About you" not in chinese
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_choice_withdrawn_while_the_page_was_filled_in_saves_nothing():
+    """The chosen kind of qualification is checked by the database (at the commit), not asked again first: one
+    removed meanwhile is a clear refusal, with nothing kept."""
+    from django.core.exceptions import ValidationError
+
+    from credentialing import services
+    from credentialing.forms.applicant import OnePageApplication
+    from credentialing.models import QualificationKind
+
+    applicant = UserFactory(full_name="")
+    short_lived = QualificationKind.objects.create(code="short-lived", name_en="Short-lived", name_zh="短期")
+    posted = {**one_page_post(), "qualification-qualification_kind": str(short_lived.pk)}
+    form = OnePageApplication(posted, {key: value for key, value in posted.items() if key.endswith("-upload")})
+    assert form.is_valid()
+    evidence = form.evidence()
+    short_lived.delete()
+    before = stored_files()
+    with pytest.raises(ValidationError) as refused:
+        services.application_submit_complete(applicant=applicant, data=form.profile.profile_data(),
+                                             institution_name="Wuhan University", evidence=evidence)
+    assert "withdrawn while you filled it in" in refused.value.messages[0]
+    assert not Application.objects.filter(applicant=applicant).exists()
+    assert stored_files() == before

@@ -93,3 +93,33 @@ def test_a_truncated_jpeg_is_refused():
     content = image_bytes("JPEG")
     with pytest.raises(UploadRefused, match="damaged or incomplete"):
         inspect_upload(upload("cut.jpg", content[: len(content) // 2]))
+
+
+def test_a_png_changed_in_transit_is_refused_by_its_checksums():
+    """A PNG's pixels are not decoded in the request; each chunk's checksum still catches a changed byte."""
+    content = bytearray(image_bytes("PNG"))
+    data_at = content.index(b"IDAT") + 4 + 100  # inside the pixel data, checksum left as it was
+    content[data_at] ^= 0xFF
+    with pytest.raises(UploadRefused, match="damaged or incomplete"):
+        inspect_upload(upload("changed.png", bytes(content)))
+
+
+def test_pictures_are_checked_without_building_their_full_size_pixels(monkeypatch):
+    """The upload check reads every byte but builds no full-size picture: a PNG is not decoded (the preview in the
+    worker does that), a JPEG is decoded at an eighth of its size."""
+    from PIL import ImageFile
+
+    decoded_sizes = []
+    real_load = ImageFile.ImageFile.load
+
+    def load(image):
+        decoded_sizes.append((image.format, image.size))
+        return real_load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    noise = random.Random(3).randbytes(640 * 480 * 3)
+    for image_format in ("PNG", "JPEG"):
+        buffer = io.BytesIO()
+        Image.frombytes("RGB", (640, 480), noise).save(buffer, image_format)
+        assert inspect_upload(upload(f"scan.{image_format.lower()}", buffer.getvalue())).startswith("image/")
+    assert decoded_sizes == [("JPEG", (80, 60))]

@@ -6,7 +6,7 @@ from credentialing.enums import ApplicationAction
 from credentialing.services import application_transition
 from tests.credentialing.factories import complete_application
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -22,11 +22,19 @@ def test_the_database_worker_sends_the_mail_queued_by_a_submission(settings, mai
     assert sorted(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)) == [
         "credentialing.tasks.make_previews", "credentialing.tasks.send_application_update"]
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # scripts/serve's task workers: every queue but the previews'
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*",
+                 "--exclude-queues", "previews", verbosity=0)
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [application.applicant.email]
+    assert DBTaskResult.objects.get(status="READY").task_path == "credentialing.tasks.make_previews"
+
+    # its preview worker, at the lowest CPU priority: only the previews
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "previews",
+                 "--no-periodic", verbosity=0)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert DBTaskResult.objects.get(task_path="credentialing.tasks.make_previews").queue_name == "previews"
 
 
 def test_previews_wait_behind_the_work_people_wait_for():

@@ -163,6 +163,34 @@ def test_new_people_and_applicants_naming_themselves_do_not_throw_the_pages_away
     assert not rostering_queries(mine)
 
 
+def test_whether_a_renamed_person_is_a_volunteer_is_not_asked_again_when_the_request_loaded_it():
+    """The signed-in person comes with their volunteer record (or its absence): renaming them asks nothing more,
+    and a volunteer's new name is still on the colleagues' pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import User
+    from tests.people.factories import UserFactory
+
+    run, _people = published_roster()
+    assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
+    mine = signed_in(assignment.person)
+    page(mine)
+    applicant = User.objects.as_signed_in().get(pk=UserFactory(full_name="").pk)
+    applicant.full_name = "Wang Fang"
+    with CaptureQueriesContext(connection) as queries:
+        applicant.save(update_fields=["full_name"])
+    assert not [query for query in queries if "people_volunteer" in query["sql"]]
+    assert not rostering_queries(mine)
+
+    on_duty = Assignment.objects.filter(run=run, shift__role="supervisor", shift__start__lt=assignment.shift.end,
+                                        shift__end__gt=assignment.shift.start).values_list("person", flat=True)[0]
+    supervisor = User.objects.as_signed_in().get(pk=on_duty)
+    supervisor.full_name = "Renamed Supervisor"
+    supervisor.save(update_fields=["full_name"])
+    assert "Renamed Supervisor" in page(mine)
+
+
 def test_a_shift_that_ended_leaves_the_page_without_any_change(monkeypatch):
     run, _people = published_roster()
     assignment = run.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
