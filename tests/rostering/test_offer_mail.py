@@ -29,8 +29,13 @@ def speaks(person, language: str, tz: str = "Asia/Shanghai"):
 
 
 def shift_words(shift, person) -> str:
-    """How the mail names the shift: its start in the person's own time zone."""
-    return shift.start.astimezone(zoneinfo.ZoneInfo(person.timezone)).strftime("%Y-%m-%d %H:%M")
+    """How the mail names the shift: its start in the person's own time zone, with the weekday as their language
+    writes it ("Monday, 2026-12-07 08:00", "2026-12-07 星期一 08:00")."""
+    start = shift.start.astimezone(zoneinfo.ZoneInfo(person.timezone))
+    if person.language == "zh-hans":
+        weekday = "星期" + "一二三四五六日"[start.weekday()]
+        return f"{start:%Y-%m-%d} {weekday} {start:%H:%M}"
+    return f"{start:%A}, {start:%Y-%m-%d %H:%M}"
 
 
 def short_shift(run):
