@@ -402,7 +402,6 @@ def _offer_decide(offer, state: str, *, actor, taker=None, mail: bool = True) ->
     """Decide a pending offer. A drop deletes the assignment; the offer stays (its assignment emptied, its shift
     kept), so the audit entry written here names an offer that exists. The person who made the offer is mailed
     the outcome once it commits (`mail=False`: the person decided it themselves)."""
-
     from_state = offer.state
     shift_key = offer.assignment.shift.key
     offer.state = state
