@@ -233,6 +233,7 @@ class LostJob:
     pk: int
     task_id: str
     heartbeat_at: datetime | None
+    untracked: bool = False  # neither a task nor a heartbeat recorded (see lost_jobs' ``queued_at``)
 
     @property
     def started(self) -> bool:
@@ -244,14 +245,27 @@ class LostJob:
         return job.task_id == self.task_id and job.heartbeat_at == self.heartbeat_at
 
 
-def lost_jobs(active, *, now: datetime, by_time: bool) -> list[LostJob]:
+def lost_jobs(active, *, now: datetime, by_time: bool, queued_at: str | None = None) -> list[LostJob]:
     """Of a queryset of active jobs (each with ``heartbeat_at`` and ``task_id``), those nobody is running any
     more: their heartbeat is stale, or their task is over while they are not. The caller locks each one, checks
-    it is ``unchanged`` and fails it through its own service."""
-    rows = list(active.values("pk", "heartbeat_at", "task_id"))
+    it is ``unchanged`` and fails it through its own service.
+
+    With ``queued_at`` (the name of the field holding when the job was created or queued), a job with neither a
+    task id nor a heartbeat is lost too once it was queued longer than ``STALE_AFTER`` ago (``untracked``): a job
+    queued before its app recorded these (rows older than the heartbeat), or whose task id was never written
+    (a task is queued with its job and its id written with it, or at the latest right after the commit). No
+    worker will beat for it, and no task of it can be found finished: without this it would wait for ever."""
+    fields = ["pk", "heartbeat_at", "task_id"] + ([queued_at] if queued_at else [])
+    rows = list(active.values(*fields))
     finished = finished_task_ids(row["task_id"] for row in rows)
-    return [LostJob(pk=row["pk"], task_id=row["task_id"], heartbeat_at=row["heartbeat_at"]) for row in rows
-            if row["task_id"] in finished or (by_time and is_stale(row["heartbeat_at"], now))]
+
+    def untracked(row) -> bool:
+        return (queued_at is not None and by_time and not row["task_id"] and row["heartbeat_at"] is None
+                and row[queued_at] is not None and now - row[queued_at] > STALE_AFTER)
+
+    return [LostJob(pk=row["pk"], task_id=row["task_id"], heartbeat_at=row["heartbeat_at"],
+                    untracked=untracked(row)) for row in rows
+            if row["task_id"] in finished or (by_time and is_stale(row["heartbeat_at"], now)) or untracked(row)]
 
 
 @dataclass(frozen=True)

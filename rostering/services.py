@@ -190,7 +190,7 @@ def assignment_remove(*, run_id: int, assignment_id: int, actor) -> None:
         pairs = [p for p in run_pairs(run) if p != (assignment.shift.key, person_key(assignment.person_id))]
         _check_and_store(run, pairs)  # removing can break a pin or the supervisor ratio
         offers_end_with_assignment(assignment, actor=actor,
-                                   reason=_("The scheduler took the person off this shift."))
+                                   reason=_("The scheduler took the person off this shift."), cause="taken_off")
         assignment.delete()
         run.version += 1
         run.save(update_fields=["best_penalty", "version"])
@@ -238,7 +238,8 @@ def _offers_follow_replan(replaced: RosterRun, run: RosterRun, *, actor) -> tupl
     its shifts would otherwise stay pending on a roster no list shows. Where the person still holds the same
     shift (same start, end, role and channel) on the new roster, the offer moves onto it, still pending;
     otherwise it ends cancelled, with the reason. Both audited, each offer saved on its own (its signals refresh
-    My shifts). Called inside the publishing transaction: all or nothing with it. Returns (moved, cancelled)."""
+    My shifts); the people whose offers were cancelled are mailed once the publishing commits, one mail each.
+    Called inside the publishing transaction: all or nothing with it. Returns (moved, cancelled)."""
     from rostering.enums import OfferState
     from rostering.models import ShiftOffer
 
@@ -254,7 +255,7 @@ def _offers_follow_replan(replaced: RosterRun, run: RosterRun, *, actor) -> tupl
 
     kept = {same(a): a for a in Assignment.objects.filter(
         run=run, person_id__in={o.assignment.person_id for o in offers}).select_related("shift")}
-    moved = cancelled = 0
+    moved, cancelled = 0, []
     for offer in offers:
         old = offer.assignment
         new = kept.pop(same(old), None)  # pop: one pending offer per assignment
@@ -272,8 +273,24 @@ def _offers_follow_replan(replaced: RosterRun, run: RosterRun, *, actor) -> tupl
                           reason=_("The roster was re-planned (roster #%(run)s) and this shift is no longer yours "
                                    "on it.") % {"run": run.pk},
                           data={"shift": old.shift.key, "from_run": replaced.pk, "run": run.pk})
-            cancelled += 1
-    return moved, cancelled
+            cancelled.append(offer.pk)
+    mail_offer_outcomes(cancelled, cause="replanned", run_id=run.pk)
+    return moved, len(cancelled)
+
+
+def mail_offer_outcomes(offer_ids, *, cause: str = "", run_id: int | None = None) -> None:
+    """Tell the people who made these offers how they ended (rostering.offer_mail), once the caller's transaction
+    commits: one task for them all, one mail per person. ``cause`` (a key of offer_mail.CANCEL_CAUSES) and
+    ``run_id`` explain a cancellation. Call it inside the transaction that decided them."""
+    from rostering.offer_mail import CANCEL_CAUSES
+    from rostering.tasks import send_offer_outcomes
+
+    ids = sorted(set(offer_ids))
+    if not ids:
+        return
+    if cause and cause not in CANCEL_CAUSES:
+        raise ValueError(f"Unknown cause of a cancelled offer: {cause!r}")
+    transaction.on_commit(lambda: send_offer_outcomes.enqueue(ids, cause, run_id))
 
 
 def _offer_cancel(offer, *, actor, reason: str, data: dict) -> None:
@@ -374,16 +391,17 @@ def offer_create(*, assignment_id: int, actor, kind: str, note: str = ""):
                      if p != (assignment.shift.key, person_key(assignment.person_id))]
             still_whole = assignment.shift.assignments.count() - 1 >= assignment.shift.wanted
             if still_whole and evaluate_pairs(_run_locked.problem, pairs).valid:
-                _offer_decide(offer, OfferState.DROPPED, actor=actor)
+                _offer_decide(offer, OfferState.DROPPED, actor=actor, mail=False)  # their own act: no mail
             else:
                 offer.state = OfferState.NEEDS_SCHEDULER
                 offer.save(update_fields=["state"])
     return offer
 
 
-def _offer_decide(offer, state: str, *, actor, taker=None) -> None:
+def _offer_decide(offer, state: str, *, actor, taker=None, mail: bool = True) -> None:
     """Decide a pending offer. A drop deletes the assignment; the offer stays (its assignment emptied, its shift
-    kept), so the audit entry written here names an offer that exists."""
+    kept), so the audit entry written here names an offer that exists. The person who made the offer is mailed
+    the outcome once it commits (`mail=False`: the person decided it themselves)."""
     from_state = offer.state
     shift_key = offer.assignment.shift.key
     offer.state = state
@@ -397,21 +415,25 @@ def _offer_decide(offer, state: str, *, actor, taker=None) -> None:
     record(actor=actor, action=f"roster.offer_{state}", obj=offer, subject_id=offer.offered_by_id,
            from_state=from_state, to_state=state,
            data={"shift": shift_key, "from": offer.offered_by_id, "to": taker.pk if taker else None})
+    if mail:
+        mail_offer_outcomes([offer.pk])
 
 
-def offers_end_with_assignment(assignment: Assignment, *, actor, reason: str) -> int:
+def offers_end_with_assignment(assignment: Assignment, *, actor, reason: str, cause: str) -> int:
     """Before an assignment is deleted other than by its own drop offer: its pending offer (open, or waiting
-    for the scheduler) ends as cancelled, with the reason, audited. The offer itself is kept (its assignment
-    becomes empty when the assignment goes). Call inside the transaction that deletes the assignment."""
+    for the scheduler) ends as cancelled, with the reason, audited; the person is mailed why (`cause`, a key of
+    offer_mail.CANCEL_CAUSES) once it commits. The offer itself is kept (its assignment becomes empty when the
+    assignment goes). Call inside the transaction that deletes the assignment."""
     from rostering.enums import OfferState
     from rostering.models import ShiftOffer
 
-    cancelled = 0
+    cancelled = []
     for offer in ShiftOffer.objects.select_for_update().filter(assignment=assignment,
                                                                 state__in=OfferState.pending()):
         _offer_cancel(offer, actor=actor, reason=reason, data={"shift": assignment.shift.key})
-        cancelled += 1
-    return cancelled
+        cancelled.append(offer.pk)
+    mail_offer_outcomes(cancelled, cause=cause, run_id=assignment.run_id)
+    return len(cancelled)
 
 
 def offer_take(*, offer_id: int, actor):

@@ -71,3 +71,16 @@ def queue_due_reminders() -> int:
     for start in range(0, len(due), 200):
         send_shift_reminders.enqueue(due[start:start + 200])
     return len(due)
+
+
+@task()
+def send_offer_outcomes(offer_ids: list[int], cause: str = "", run_id: int | None = None) -> int:
+    """Tell the people who offered these shifts how their offers ended, one mail each, in their language
+    (rostering.offer_mail; queued by the services once the decision commits). Returns how many mails."""
+    from rostering.models import ShiftOffer
+    from rostering.offer_mail import offer_outcome_messages
+
+    offers = ShiftOffer.objects.filter(pk__in=offer_ids).select_related("shift", "offered_by", "taken_by")
+    messages = offer_outcome_messages(offers, cause=cause, run_id=run_id)
+    queue_mail(messages, kind="rostering.offer_outcome")
+    return len(messages)

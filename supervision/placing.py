@@ -110,20 +110,27 @@ def groups_place(*, day: date, actor=None, days_back: int = 3, backend: str = "f
 def placement_rounds_fail_lost(*, now, by_time: bool) -> int:
     """The stale-job sweep (common.jobs): rounds left waiting by a worker that stopped, while placing or before
     it began, fail with the reason in words, audited; the planner can place the date again (only a waiting
-    round blocks a second one)."""
+    round blocks a second one). So do rounds queued before rounds recorded their task and heartbeat
+    (migration 0004) and never placed: with neither, once queued longer than the same limit (from `created_at`)."""
     from common.jobs import lost_jobs
 
     failed = 0
-    for lost in lost_jobs(PlacementRound.objects.filter(status="queued"), now=now, by_time=by_time):
+    for lost in lost_jobs(PlacementRound.objects.filter(status="queued"), now=now, by_time=by_time,
+                          queued_at="created_at"):
         with transaction.atomic():
             round_ = PlacementRound.objects.select_for_update().get(pk=lost.pk)
             if not round_.is_queued or not lost.unchanged(round_):
                 continue  # placed, failed or beating again meanwhile
             round_.status = "failed"
-            round_.error = (_("The worker stopped while placing the counselors; nothing was changed. Place them "
-                              "again.") if lost.started else
-                            _("The worker stopped before it began placing the counselors; nothing was changed. "
-                              "Place them again."))
+            if lost.untracked:
+                round_.error = _("No worker took up this placement (it was queued before placements recorded "
+                                 "their progress); nothing was changed. Place them again.")
+            elif lost.started:
+                round_.error = _("The worker stopped while placing the counselors; nothing was changed. Place them "
+                                 "again.")
+            else:
+                round_.error = _("The worker stopped before it began placing the counselors; nothing was changed. "
+                                 "Place them again.")
             round_.save(update_fields=["status", "error"])
             audit_log(actor=None, action=SupervisionAction.PLACEMENT_FAILED, target=round_, from_state="queued",
                       to_state="failed", reason=round_.error, data={"date": str(round_.date)})

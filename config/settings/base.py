@@ -140,6 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# the site's own named date formats per language ("WEEKDAY_DATE_FORMAT"), on top of Django's (config/formats)
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

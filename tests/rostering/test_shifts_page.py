@@ -257,3 +257,23 @@ def test_an_offer_that_ended_stays_on_the_page_with_how_it_ended():
     offer.decided_at = timezone.now() - timedelta(days=15)
     offer.save(update_fields=["decided_at"])
     assert 'data-testid="ended-offers"' not in page(mine)  # older than the two weeks shown
+
+
+def test_the_shifts_are_dated_as_each_language_writes_a_day_with_its_weekday():
+    """English "Monday, 2026-12-07 08:00"; Chinese "2026-12-07 星期一 08:00", never "星期一, 2026-12-07"."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    run, people = published_roster()
+    assignment = run.assignments.select_related("shift", "person").order_by("shift__start").first()
+    person = assignment.person
+    start = assignment.shift.start.astimezone(zoneinfo.ZoneInfo(person.timezone))
+    weekday = "星期" + "一二三四五六日"[start.weekday()]
+    for language, expected in (("en", f"{start:%A}, {start:%Y-%m-%d %H:%M}"),
+                               ("zh-hans", f"{start:%Y-%m-%d} {weekday} {start:%H:%M}")):
+        client = signed_in(person)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the page speaks the visitor's language
+        html = page(client)
+        assert expected in html, language
+    assert not re.search(r"星期.,", html)

@@ -266,6 +266,50 @@ def test_a_placement_left_by_a_dead_worker_is_failed_by_the_sweep_and_the_date_c
     assert GroupPlacement.objects.filter(date=DAY).count() == again.placed > 0
 
 
+def test_a_round_queued_before_rounds_recorded_their_task_and_heartbeat_is_failed_once_it_waited_too_long(
+        day_setup, planner, settings):
+    """A round left "queued" from before migration 0004 has no task id and no heartbeat: nothing ever ran it, and
+    the sweep found nothing to judge it by, so its date could never be placed again. Now the sweep fails it once
+    it was queued longer than the staleness limit (from `created_at`), with the reason, audited; a round just
+    queued, or one whose task is still waiting, is left alone."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from common import jobs
+    from common.models import AuditEntry
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}}
+    now = timezone.now()
+    long_ago = now - jobs.STALE_AFTER - timedelta(seconds=1)
+    legacy = PlacementRound.objects.create(date=DAY, backend="flow", status="queued", created_by=planner,
+                                           created_at=now - timedelta(days=3))
+    just_queued = PlacementRound.objects.create(date=DAY + timedelta(days=1), backend="flow", status="queued",
+                                                created_at=now - jobs.STALE_AFTER + timedelta(seconds=5))
+    ready = DBTaskResult.objects.create(status="READY", args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
+                                        backend_name="default", run_after=now)
+    task_waiting = PlacementRound.objects.create(date=DAY + timedelta(days=2), backend="flow", status="queued",
+                                                 created_at=long_ago, task_id=str(ready.pk))
+    with pytest.raises(SupervisionError, match="being placed already"):
+        services.groups_place_request(day=DAY, actor=planner, days_back=3)  # the old round blocks the date
+
+    # right after the database came back, nobody is judged by time: not by a heartbeat, not by age
+    assert jobs.sweep_stale_jobs(now=now, by_time=False).jobs["supervision.placements"] == 0
+    assert jobs.sweep_stale_jobs(now=now, by_time=True).jobs["supervision.placements"] == 1
+
+    legacy.refresh_from_db()
+    assert (legacy.status, legacy.error) == (
+        "failed", "No worker took up this placement (it was queued before placements recorded their progress); "
+                  "nothing was changed. Place them again.")
+    entry = AuditEntry.objects.get(action="supervision.placement_failed", actor=None)
+    assert (entry.target, entry.from_state, entry.to_state, entry.reason) == (legacy, "queued", "failed",
+                                                                             legacy.error)
+    assert {r.pk: r.status for r in PlacementRound.objects.exclude(pk=legacy.pk)} == {
+        just_queued.pk: "queued", task_waiting.pk: "queued"}
+    assert jobs.sweep_stale_jobs(now=now, by_time=True).jobs["supervision.placements"] == 0
+    again = services.groups_place_request(day=DAY, actor=planner, days_back=3)  # the date can be placed again
+    assert again.is_queued
+
+
 def test_a_round_failed_by_the_sweep_while_its_worker_still_places_keeps_the_sweeps_verdict(day_setup, planner):
     from django.utils import timezone
 
