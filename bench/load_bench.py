@@ -36,7 +36,12 @@ def main() -> None:
     parser.add_argument("--signups", type=int, default=20, help="applicants who register through the form first")
     parser.add_argument("--flow", choices=["one-page", "steps", "mixed"], default="one-page",
                         help="how applicants apply: the one-page form sent at once, or a draft built step by step")
+    parser.add_argument("--together", action="store_true",
+                        help="one-page flow: every applicant opens the form first, then all send at once (the "
+                             "submissions measured on their own)")
     parser.add_argument("--spawn-rate", type=float, default=100)
+    parser.add_argument("--catch-up-seconds", type=float, default=600,
+                        help="how long to wait after the run for the queue to empty (previews, notices)")
     parser.add_argument("--run-time", default="300s", help="upper bound; the run ends when the burst is done")
     parser.add_argument("--min-seconds", type=int, default=60,
                         help="the counselors go on at least this long (from the start) after the burst")
@@ -47,6 +52,8 @@ def main() -> None:
                              "production, when one answers")
     parser.add_argument("--no-redis", action="store_true", help="the database cache and sessions, even with a Redis")
     args = parser.parse_args()
+    if args.together and args.flow != "one-page":
+        parser.error("--together needs --flow one-page")
 
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("the load test serves PostgreSQL only (as production does)")
@@ -97,15 +104,17 @@ def main() -> None:
                                     run_time=args.run_time, result=args.data_dir / f"result-{tag}.json",
                                     log=args.data_dir / f"locust-{tag}.log",
                                     extra_env={"LOAD_MIN_SECONDS": str(args.min_seconds),
-                                               "LOAD_FLOW": args.flow})
+                                               "LOAD_FLOW": args.flow, "LOAD_SERVE_PID": str(served.pid),
+                                               "LOAD_TOGETHER": "1" if args.together else ""})
         load_after = os.getloadavg()
         cpu_after = served.cpu()
         cpu = {kind: cpu_after[kind] - cpu_before[kind] for kind in cpu_after}
         cpu["load generator"] = harness.children_cpu_seconds() - generator_before
+        after = harness.wait_for_the_queue(served, timeout=args.catch_up_seconds)
         roster = harness.roster_state(run_id) if run_id else None
-    outcome = harness.count_outcome(result, data_dir=args.data_dir)
+    outcome = harness.count_outcome(result, data_dir=args.data_dir, count_notices=after["drained"])
     print()
-    print(harness.report(result, outcome, roster=roster, flow=args.flow, cpu=cpu))
+    print(harness.report(result, outcome, roster=roster, flow=args.flow, cpu=cpu, after=after))
     print(f"\nload average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} cores; "
           + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print(f"figures: {args.data_dir / f'result-{tag}.json'}")

@@ -8,7 +8,9 @@ from django_tasks import task
 from common.mail import queue_mail
 
 
-@task()
+# On the "later" queue (config/settings/base.py, TASKS): the page already told the applicant; in a burst of
+# submissions their mails wait until the burst is over instead of taking the web processes' CPU.
+@task(queue_name="later")
 def send_application_update(audit_entry_id: int) -> None:
     """Tell the applicant what happened to their application, in their own language."""
     from common.models import AuditEntry
@@ -56,7 +58,7 @@ def send_credential_notice(notice_id: int) -> None:
 
 # Work ahead of a reviewer, who may come hours later: after the mail, the roster solves and the imports people wait
 # for (a burst of submissions queues one of these each).
-@task(priority=-10, queue_name="previews")
+@task(priority=-10, queue_name="later")
 def make_previews(application_id: int) -> int:
     """Render the previews of an application's evidence files ahead of the reviewer (the review screen would
     otherwise make them on its first visit). Returns how many files were rendered."""

@@ -97,14 +97,14 @@ def test_a_submitted_application_gets_its_previews_in_the_bucket_and_the_reviewe
     assert application.state == ApplicationState.SUBMITTED
     assert len(s3_bucket.keys("evidence/")) == 4
     ethics = application.ethicstraining_set.get()
-    assert {f"previews/{ethics.file.name}/pages.json", f"previews/{ethics.file.name}/1.png"} <= s3_bucket.keys(
+    assert {f"previews/{ethics.file.name}/pages.json", f"previews/{ethics.file.name}/1.jpg"} <= s3_bucket.keys(
         "previews/")
 
     reviewer = client.__class__()
     reviewer.force_login(staff_member(StaffRole.VETTING))
     picture = reviewer.get(reverse("credentialing:evidence_preview",
                                    args=[application.pk, "ethicstraining", ethics.pk, 1]))
-    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
     assert Image.open(io.BytesIO(body(picture))).width > 0
     assert local_files() == local_before
 

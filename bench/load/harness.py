@@ -286,6 +286,20 @@ def roster_state(run_id: int) -> dict:
     return {"run": run.pk, "state": run.state, "assignments": run.assignments.count()}
 
 
+def wait_for_the_queue(served: Served, *, timeout: float) -> dict:
+    """After the burst: wait until no task is waiting or running (the work it queued for later: previews, the
+    applicants' notices), and say how long that took and the CPU every kind of process used meanwhile."""
+    from django_tasks_db.models import DBTaskResult
+
+    started, before = time.monotonic(), served.cpu()
+    busy = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+    while busy.exists() and time.monotonic() - started < timeout:
+        time.sleep(0.5)
+    after = served.cpu()
+    return {"drained": not busy.exists(), "seconds": time.monotonic() - started,
+            "cpu": {kind: after[kind] - before[kind] for kind in after}}
+
+
 @dataclass
 class Outcome:
     submitted_seen: int  # submissions the load generator saw succeed
@@ -296,6 +310,7 @@ class Outcome:
     files_in_folder: int
     signups_seen: int
     signups_verified: int
+    notices_sent: int | None = None  # "your application was sent" mails delivered, once the queue has caught up
 
     @property
     def problems(self) -> list[str]:
@@ -310,17 +325,23 @@ class Outcome:
         if self.evidence_files != self.evidence_records or self.files_in_folder < self.evidence_files:
             found.append(f"{self.evidence_records} evidence records, {self.evidence_files} with a file, "
                          f"{self.files_in_folder} files in the folder")
+        if self.notices_sent is not None and self.notices_sent != self.submitted_seen:
+            found.append(f"{self.submitted_seen} applications submitted but {self.notices_sent} of their notices "
+                         "were sent")
         if self.signups_verified != self.signups_seen:
             found.append(f"{self.signups_seen} sign-ups confirmed by the load generator, "
                          f"{self.signups_verified} verified addresses in the database")
         return found
 
 
-def count_outcome(result: dict, *, data_dir: Path) -> Outcome:
-    """Count what is in the database and in the storage against what the load generator saw succeed."""
+def count_outcome(result: dict, *, data_dir: Path, count_notices: bool = False) -> Outcome:
+    """Count what is in the database and in the storage against what the load generator saw succeed (and, once
+    the queue has caught up, the mail telling each applicant their application was sent)."""
     from allauth.account.models import EmailAddress
     from django.core.files.storage import FileSystemStorage
 
+    from common.enums import MailState
+    from common.models import OutgoingMail
     from credentialing.enums import ApplicationState
     from credentialing.models import EVIDENCE_MODELS, Application
 
@@ -340,6 +361,9 @@ def count_outcome(result: dict, *, data_dir: Path) -> Outcome:
         files_in_folder=in_folder,
         signups_seen=len(result["signed_up"]),
         signups_verified=EmailAddress.objects.filter(email__in=result["signed_up"], verified=True).count(),
+        notices_sent=len(submitted & {address for recipients in OutgoingMail.objects.filter(
+            kind="credentialing.application_update", state=MailState.SENT).values_list("to", flat=True)
+            for address in recipients}) if count_notices else None,
     )
 
 
@@ -358,7 +382,7 @@ FLOWS = {"one-page": "dashboard, the one-page form, sent with its four files, th
 
 
 def report(result: dict, outcome: Outcome, *, roster: dict | None = None, flow: str = "one-page",
-           cpu: dict | None = None) -> str:
+           cpu: dict | None = None, after: dict | None = None) -> str:
     """The figures as a table."""
     lines = [f"{'request':44} {'count':>7} {'fail':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
              f"{'max ms':>7}"]
@@ -379,6 +403,18 @@ def report(result: dict, outcome: Outcome, *, roster: dict | None = None, flow: 
         f"counted afterwards: {outcome.submitted_in_database} submitted applications, {outcome.evidence_records} "
         f"evidence records, {outcome.evidence_files - len(outcome.files_missing)} of their files in the storage",
     ]
+    sent = result.get("together")
+    if sent:
+        total = sum(sent["cpu"].values())
+        count = sent["submissions"] or 1
+        lines.append(
+            f"sent at once (every form open first): {sent['submissions']} submissions with their four files and "
+            f"the page after in {sent['seconds']:.1f} s: {sent['submissions_per_second']:.1f} submissions/s; CPU "
+            "meanwhile " + ", ".join(f"{kind} {1000 * sent['cpu'].get(kind, 0) / count:.0f} ms" for kind in CPU_KINDS)
+            + f" per submission, {1000 * total / count:.0f} ms in all: two idle cores would take "
+            f"{2 * count / total if total else 0:.1f} a second")
+    if outcome.notices_sent is not None:
+        lines.append(f"notices sent to the applicants once the queue caught up: {outcome.notices_sent}")
     if roster:
         lines.append(f"roster generated during the run: run {roster['run']} {roster['state']}, "
                      f"{roster['assignments']} assignments")
@@ -396,4 +432,14 @@ def report(result: dict, outcome: Outcome, *, roster: dict | None = None, flow: 
                          + ", ".join(f"{kind} {1000 * value:.0f} ms" for kind, value in per.items())
                          + f"; {1000 * total / applications:.0f} ms in all: two idle cores would take "
                          f"{2 * applications / total:.1f} applications a second")
+    if after:
+        later = sum(after["cpu"].values())
+        state = "caught up" if after["drained"] else "had NOT caught up"
+        lines.append(f"after the run the queue {state} in {after['seconds']:.1f} s (previews, notices): CPU "
+                     + ", ".join(f"{kind} {after['cpu'].get(kind, 0):.1f} s" for kind in CPU_KINDS[:3]))
+        applications = len(result["submitted"])
+        if cpu and applications:
+            whole = sum(cpu.values()) + later
+            lines.append(f"all CPU per application, the catching up included: {1000 * whole / applications:.0f} ms "
+                         f"(two idle cores: {2 * applications / whole:.1f} applications a second, all work done)")
     return "\n".join(lines)

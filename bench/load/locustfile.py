@@ -24,6 +24,7 @@ from http.cookiejar import Cookie, DefaultCookiePolicy
 from pathlib import Path
 
 import gevent
+import gevent.event
 from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -38,6 +39,12 @@ MIN_SECONDS = float(os.environ.get("LOAD_MIN_SECONDS", "20"))
 # "one-page": the whole application on one page, sent at once; "steps": start a draft, save the profile, add
 # each piece of evidence on its own page, submit; "mixed": every other applicant each way.
 FLOW = os.environ.get("LOAD_FLOW", "one-page")
+# "1": the applicants who signed up earlier (one-page flow) each load the dashboard and the form, then wait until
+# all of them have it open and send at once: the submissions themselves as a burst, measured on their own
+# (``together`` in the result: from the moment they are let go to the last page after a submission, with the CPU
+# every kind of process used meanwhile; LOAD_SERVE_PID names the served app's process).
+TOGETHER = os.environ.get("LOAD_TOGETHER") == "1"
+SERVE_PID = int(os.environ.get("LOAD_SERVE_PID") or 0)
 _flow_turns = itertools.count()
 
 _client_numbers = itertools.count(1)
@@ -53,6 +60,9 @@ flow_starts: list[float] = []
 mail_waits: list[float] = []
 uploads = 0
 finished_applicants = 0
+_form_open = 0
+_send = gevent.event.Event()
+together: dict = {}
 BURST_SIZE = len(PLAN["applicants"]) + len(PLAN["signups"])
 
 
@@ -119,7 +129,11 @@ class Browser(FastHttpUser):
     def apply_on_one_page(self) -> bool:
         """The one-page form: profile and the four pieces of evidence with their files, sent at once."""
         global uploads
-        if not self.get("/application/apply/", name="/application/apply/", expect='name="qualification-upload"'):
+        form_open = bool(self.get("/application/apply/", name="/application/apply/",
+                                  expect='name="qualification-upload"'))
+        if TOGETHER and isinstance(self, Applicant):
+            _wait_for_everyone()
+        if not form_open:
             return False
         form = dict(PROFILE)
         files = {}
@@ -284,6 +298,26 @@ _started = time.monotonic()
 _environment = None
 
 
+def _cpu_now() -> dict[str, float]:
+    import resource
+
+    from bench.load.harness import cpu_by_kind
+
+    used = cpu_by_kind(SERVE_PID) if SERVE_PID else {}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {**used, "load generator": usage.ru_utime + usage.ru_stime}
+
+
+def _wait_for_everyone() -> None:
+    """The form is open (or failed to open): wait until every such applicant's is, then all send at once."""
+    global _form_open
+    _form_open += 1
+    if _form_open >= len(PLAN["applicants"]) and not _send.is_set():
+        together.update(released=time.time(), cpu_before=_cpu_now())
+        _send.set()
+    _send.wait(timeout=600)
+
+
 @events.init.add_listener
 def _remember(environment, **_kwargs):
     global _environment
@@ -294,9 +328,23 @@ def _finished() -> None:
     """One applicant is done; after the last one the run ends once MIN_SECONDS have passed."""
     global finished_applicants
     finished_applicants += 1
+    if TOGETHER and finished_applicants == BURST_SIZE and "released" in together:
+        together.update(done=time.time(), cpu_after=_cpu_now())
     if finished_applicants >= BURST_SIZE and _environment is not None and _environment.runner is not None:
         runner = _environment.runner
         gevent.spawn_later(max(0.0, MIN_SECONDS - (time.monotonic() - _started)), runner.quit)
+
+
+def _together_figures() -> dict | None:
+    """The submissions sent at once: how many, how fast, and what they cost in CPU, per kind of process."""
+    if not TOGETHER or "done" not in together:
+        return None
+    sent = [moment for moment in submit_times if moment >= together["released"]]
+    seconds = max(together["done"] - together["released"], 1e-9)
+    cpu = {kind: together["cpu_after"][kind] - together["cpu_before"].get(kind, 0.0)
+           for kind in together["cpu_after"]}
+    return {"submissions": len(sent), "seconds": seconds, "submissions_per_second": len(sent) / seconds,
+            "cpu": cpu}
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -330,6 +378,7 @@ def _write_result(environment, **_kwargs):
                      for error in stats.errors.values()],
         "submitted": submitted,
         "signed_up": signed_up,
+        "together": _together_figures(),
         "burst": {
             "seconds": seconds if submit_times else 0.0,
             "submissions_per_second": len(submit_times) / seconds if submit_times else 0.0,

@@ -207,7 +207,10 @@ TASKS = {
             if env.tasks_immediate
             else "django_tasks_db.DatabaseBackend"
         ),
-        "QUEUES": ["default", "previews"],
+        # "later": work nobody is waiting for at that moment (previews ahead of a reviewer, the notice of what
+        # happened to an application, which the page has already shown), served by workers at the lowest CPU
+        # priority (scripts/serve, LATER_WORKERS): a burst of requests is not slowed by the work it queues.
+        "QUEUES": ["default", "later"],
     }
 }
 

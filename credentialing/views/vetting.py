@@ -287,7 +287,7 @@ def evidence_preview(request, pk: int, kind: str, evidence_pk: int, page: int):
         stored = default_storage.open(preview_page_name(evidence, page), "rb")
     except FileNotFoundError:
         raise Http404
-    response = FileResponse(stored, content_type="image/png")
+    response = FileResponse(stored, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -374,7 +374,7 @@ urlpatterns = [
     path("vetting/<int:pk>/verify-all/", verify_all, name="verify_all"),
     path("vetting/<int:pk>/evidence/qualification/<int:evidence_pk>/renew/", qualification_renew,
          name="qualification_renew"),
-    path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/preview/<int:page>.png", evidence_preview,
+    path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/preview/<int:page>.jpg", evidence_preview,
          name="evidence_preview"),
     path("vetting/<int:pk>/evidence/<str:kind>/<int:evidence_pk>/check/", evidence_check, name="evidence_check"),
 ]

@@ -61,7 +61,7 @@ def test_a_scheduler_sets_demand_generates_publishes_and_handles_a_change(people
     a_team(language)
     scheduler = staff_member(StaffRole.SCHEDULER, full_name="Scheduler Sun", email=f"sun.{language}@example.org",
                              language=language)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "later"]}}
     today = timezone.localdate()
     start = today - timedelta(days=today.weekday()) + timedelta(days=7)  # next week
     busy = start + timedelta(days=2)

@@ -21,7 +21,7 @@ from django.db import connection
 from django_tasks import task
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "later"]}}
 RUNS_TABLE = "test_background_runs"
 
 

@@ -12,7 +12,7 @@ from tests.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "later"]}}
 
 
 def queued(*, waited: timedelta, run_after=None, status="READY", queue="default"):

@@ -5,7 +5,7 @@ import os
 from config.settings.test import *  # noqa: F403
 from config.settings.test import STORAGES
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "later"]}}
 STORAGES = {**STORAGES, "default": {**STORAGES["default"], "OPTIONS": {
     **STORAGES["default"]["OPTIONS"], "location": os.environ["TEST_STORAGE_DIR"]}}}
 if os.environ.get("TEST_EMAIL_PORT"):  # the test's own mail server

@@ -13,7 +13,7 @@ from credentialing.audit import CredentialingAction
 from credentialing.enums import ApplicationState, EvidenceCheck, StaffRole
 from credentialing.exceptions import BulkActionRefused, StaleApplication
 from credentialing.models import EVIDENCE_MODELS, Application
-from credentialing.previews import MAX_PREVIEW_PAGES, MAX_PREVIEW_PIXELS, preview_of
+from credentialing.previews import MAX_PREVIEW_PAGES, MAX_PREVIEW_PIXELS, PREVIEW_VERSION, preview_of
 from credentialing.services import evidence_verify_all
 from tests.credentialing.factories import QualificationFactory, staff_member
 from tests.credentialing.factories_vetting import verified_application
@@ -66,19 +66,19 @@ def test_a_multi_page_pdf_is_rendered_page_by_page_and_served_inline(reviewer_cl
         assert f'src="{url}"' in page
     response = reviewer_client.get(urls[1])
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/png"
+    assert response["Content-Type"] == "image/jpeg"
     picture = Image.open(io.BytesIO(b"".join(response.streaming_content)))
     assert picture.width * picture.height <= MAX_PREVIEW_PIXELS
     assert picture.height > picture.width  # a portrait A4 page
-    assert reviewer_client.get(urls[0].replace("/1.png", "/4.png")).status_code == 404
+    assert reviewer_client.get(urls[0].replace("/1.jpg", "/4.jpg")).status_code == 404
 
 
 def test_a_long_pdf_is_previewed_up_to_the_page_cap(reviewer_client):
     application = verified_application()
     item = with_file(application.qualification_set.get(), pdf_with_pages(MAX_PREVIEW_PAGES + 2), "application/pdf",
                      "long.pdf")
-    assert preview_of(item) | {} == {"version": 1, "pages": MAX_PREVIEW_PAGES, "total": MAX_PREVIEW_PAGES + 2,
-                                     "error": ""}
+    assert preview_of(item) | {} == {"version": PREVIEW_VERSION, "pages": MAX_PREVIEW_PAGES,
+                                     "total": MAX_PREVIEW_PAGES + 2, "error": ""}
     page = reviewer_client.get(reverse("credentialing:review", args=[application.pk])).content.decode()
     assert f"First {MAX_PREVIEW_PAGES} of {MAX_PREVIEW_PAGES + 2} pages shown" in page
 
@@ -150,7 +150,7 @@ def test_previews_are_made_once_and_then_read_from_storage(reviewer_client, monk
     url = reverse("credentialing:review", args=[application.pk])
     assert reviewer_client.get(url).status_code == 200  # makes every item's preview
     first = preview_of(item)
-    assert default_storage.exists(f"previews/{item.file.name}/2.png")
+    assert default_storage.exists(f"previews/{item.file.name}/2.jpg")
     monkeypatch.setattr("credentialing.previews.make_preview", lambda evidence: pytest.fail("rendered again"))
     assert preview_of(item) == first
     assert reviewer_client.get(url).status_code == 200

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tests.training.factories import curriculum, enrol, session, team_member, trainee
 from training import services
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "previews"]}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "later"]}}
 
 
 @pytest.mark.django_db(transaction=True)
