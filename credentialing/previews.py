@@ -58,7 +58,9 @@ JPEG_QUALITY = 90
 
 def _picture(image) -> bytes:
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
+    if image.mode not in ("RGB", "RGBX", "L"):  # what JPEG holds as it is (a conversion copies the whole page)
+        image = image.convert("RGB")
+    image.save(buffer, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
     return buffer.getvalue()
 
 
@@ -73,7 +75,8 @@ def _render_pdf(data: bytes) -> tuple[list[bytes], int]:
             page = document[index]
             try:
                 width, height = page.get_size()
-                bitmap = page.render(scale=_scaled(width, height))
+                # RGBX: the picture shares pdfium's buffer instead of copying the page to reorder its bytes
+                bitmap = page.render(scale=_scaled(width, height), prefer_bgrx=True, rev_byteorder=True)
                 pages.append(_picture(bitmap.to_pil()))
             finally:
                 page.close()

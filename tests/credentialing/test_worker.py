@@ -77,3 +77,18 @@ def test_previews_are_jpeg_pictures_that_keep_small_print_sharp():
     picture = Image.open(io.BytesIO(written))
     assert picture.format == "JPEG" and picture.size == (200, 100)
     assert JpegImagePlugin.get_sampling(picture) == 0  # 4:4:4
+
+
+def test_a_pdf_page_keeps_its_colours_in_the_preview():
+    """pdfium renders into RGBX shared with the picture (no copy to reorder the bytes): red stays red."""
+    from PIL import Image
+    from weasyprint import HTML
+
+    from credentialing.previews import _render_pdf
+
+    pdf = HTML(string='<div style="background:#d00000;width:300px;height:200px"></div>').write_pdf()
+    pages, total = _render_pdf(pdf)
+    picture = Image.open(io.BytesIO(pages[0]))
+    assert total == 1 and picture.format == "JPEG"
+    red, green, blue = picture.getpixel((250, 200))
+    assert red > 180 and green < 40 and blue < 40
