@@ -123,13 +123,22 @@ def _current_of(applications: list[Application]) -> Application | None:
     return (live or applications or [None])[0]
 
 
+# What the applicant's own pages show of their evidence: no reviewer's name (the team speaks as one), so only the
+# kind of a qualification is joined (fewer columns to compile and read on the page after every submission).
+OWN_EVIDENCE_PREFETCH = (
+    Prefetch("qualification_set", queryset=Qualification.objects.select_related("qualification_kind")),
+    "ethicstraining_set", "specialtraining_set", "practicerecord_set",
+)
+
+
 def current_application_with_evidence(user: User) -> Application | None:
-    """``current_application_of`` as ``application_with_evidence`` loads it: one query for the person's
-    applications with what the pages show of them, one per kind of evidence for the current one."""
-    applications = list(applications_of(user).select_related("applicant", "reviewer", "criteria_set"))
+    """``current_application_of`` with what the applicant's own pages show: one query for the person's
+    applications, one per kind of evidence of the current one."""
+    applications = list(applications_of(user).select_related("criteria_set"))
     current = _current_of(applications)
     if current is not None:
-        prefetch_related_objects([current], *EVIDENCE_PREFETCH)
+        current.applicant = user
+        prefetch_related_objects([current], *OWN_EVIDENCE_PREFETCH)
     return current
 
 
