@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from certificates.enums import CertificateKind
@@ -112,14 +113,17 @@ def test_a_counselors_and_a_supervisors_day(people, language):
     lin.menu("my-shifts", "my-shifts")
     mine = lambda: Assignment.objects.filter(run=run, person=counselor).select_related("shift")  # noqa: E731
     first = mine().order_by("shift__start").first()
-    expect(page.get_by_test_id("my-shifts")).to_contain_text(
-        timezone.localtime(first.shift.start, ZoneInfo(counselor.timezone)).strftime("%Y-%m-%d %H:%M"))
+
+    def as_shown(moment) -> str:  # as My shifts writes a shift's start: the counselor's zone and language
+        with translation.override(lin.language):
+            return date_format(timezone.localtime(moment, ZoneInfo(counselor.timezone)), "WEEKDAY_DATETIME_FORMAT")
+
+    expect(page.get_by_test_id("my-shifts")).to_contain_text(as_shown(first.shift.start))
     lin.follow(page.get_by_test_id("offers").get_by_role("button", name=_("Take it")), "took-a-shift")
     lin.expect_message("The shift is yours.")
     offered.refresh_from_db()
     assert offered.state == "taken" and offered.assignment.person == counselor
-    own = page.get_by_test_id("my-shifts").locator("li", has_text=timezone.localtime(
-        first.shift.start, ZoneInfo(counselor.timezone)).strftime("%Y-%m-%d %H:%M"))
+    own = page.get_by_test_id("my-shifts").locator("li", has_text=as_shown(first.shift.start))
     own.locator("select[name=kind]").select_option("handover")
     lin.follow(own.get_by_role("button", name=_("I cannot work it")), "offered-a-shift")
     lin.expect_message("Your offer is recorded.")
@@ -185,7 +189,9 @@ def test_a_counselors_and_a_supervisors_day(people, language):
 
     # --- records yesterday's supervision group ----------------------------------------------------------
     desk.menu("groups", "groups")
-    desk.follow(desk.page.get_by_role("link", name=f"{yesterday:%Y-%m-%d} 12:00", exact=False), "group-session")
+    with translation.override(desk.language):
+        starts = date_format(timezone.localtime(group.starts_at, platform), "WEEKDAY_DATETIME_FORMAT")
+    desk.follow(desk.page.get_by_role("link", name=starts, exact=True), "group-session")
     desk.page.get_by_test_id("attendance").locator("tr", has_text="Lin Xiao").locator("select").select_option(
         Attendance.PRESENT)
     desk.page.fill("textarea[name=note]", "Talked about staying with a silent caller.")

@@ -151,14 +151,14 @@ def test_the_worker_tries_again_after_the_wait_by_itself(mail_server, settings):
     application = complete_application()
     application_transition(application_id=application.pk, action=ApplicationAction.SUBMIT,
                            actor=application.applicant)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
     mail = OutgoingMail.objects.get()
     assert (mail.state, mail.attempts) == (MailState.QUEUED, 1)
     retry = DBTaskResult.objects.get(task_path="common.mail.deliver_mail", status="READY")
     assert retry.run_after == mail.next_attempt_at  # queued for when the wait is over, not before
 
     time.sleep(max(0.0, (mail.next_attempt_at - timezone.now()).total_seconds()) + 0.1)  # the back-off itself
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
     mail.refresh_from_db()
     assert (mail.state, mail.attempts) == (MailState.SENT, 2)
     assert [envelope.rcpt_tos for envelope in server.received] == [[application.applicant.email]]
