@@ -142,6 +142,20 @@ def test_chinese_labels_use_the_full_width_colon():
     assert ascii_colons == []
 
 
+def test_a_form_label_ends_in_the_languages_own_colon():
+    """Django ends every form label with gettext(":"), which its own Chinese catalogue leaves ASCII ("备注:")."""
+    from django import forms
+    from django.utils import translation
+
+    class Note(forms.Form):
+        note = forms.CharField(label="备注")
+
+    with translation.override("zh-hans"):
+        assert Note()["note"].label_tag() == '<label for="id_note">备注：</label>'
+    with translation.override("en"):
+        assert Note()["note"].label_tag() == '<label for="id_note">备注:</label>'
+
+
 def test_compiled_catalogue_matches_its_source(language):
     """The .mo Django loads was compiled from the current .po (compilemessages was run after the last edit)."""
     with CATALOGUES[language].with_suffix(".mo").open("rb") as compiled:
