@@ -307,16 +307,8 @@ def application_submit_complete(*, applicant: User, data: dict, institution_name
         for record in records:
             if record.file:
                 record.file.delete(save=False)
-        if broken == "profile" and isinstance(error, IntegrityError):
-            if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
-                raise TransitionRefused(_("You already have an application; it is on your page.")) from None
-            raise ValidationError(_("The profile breaks a rule of its own; nothing was saved."),
-                                  code="constraint") from None
-        if broken is not None and isinstance(error, IntegrityError):
-            raise _evidence_invalid(broken, evidence[broken][0]) from None
-        if isinstance(error, IntegrityError):  # a reference checked at the commit: a choice removed meanwhile
-            raise ValidationError(_("A choice on the page was withdrawn while you filled it in; nothing was "
-                                    "saved. Please check the page and send it again."), code="constraint") from None
+        if isinstance(error, IntegrityError):
+            raise _submission_refused(broken, applicant=applicant, evidence=evidence) from None
         raise
     return application
 
@@ -325,15 +317,23 @@ def application_submit_complete(*, applicant: User, data: dict, institution_name
 _RELATIONS_THE_INSERT_CHECKS = ("qualification_kind",)
 
 
-def _evidence_invalid(kind: str, record: Evidence) -> EvidenceInvalid:
-    """What a record whose insert broke a database constraint is told: its constraints' own messages, asked
-    now that the transaction is over (the one-page form leaves them to the insert), or a general one."""
-    try:
+def _submission_refused(broken: str | None, *, applicant: User, evidence: dict) -> Exception:
+    """What a whole application whose transaction a database constraint rolled back is told, asked now that the
+    transaction is over. ``broken``: the profile, a kind of evidence, or None (a reference checked at the commit)."""
+    if broken == "profile":
+        if Application.objects.filter(applicant=applicant, state__in=ApplicationState.live()).exists():
+            return TransitionRefused(_("You already have an application; it is on your page."))
+        return ValidationError(_("The profile breaks a rule of its own; nothing was saved."), code="constraint")
+    if broken is None:  # a choice removed while the page was filled in
+        return ValidationError(_("A choice on the page was withdrawn while you filled it in; nothing was saved. "
+                                 "Please check the page and send it again."), code="constraint")
+    record = evidence[broken][0]
+    try:  # its constraints' own messages (the one-page form leaves them to the insert)
         record.validate_constraints(exclude=["application", "file"])
     except ValidationError as error:
-        return EvidenceInvalid(kind, error.messages)
-    return EvidenceInvalid(kind, [_("The %(kind)s breaks a rule of its own (a number or date out of range); "
-                                    "nothing was saved.") % {"kind": record._meta.verbose_name}])
+        return EvidenceInvalid(broken, error.messages)
+    return EvidenceInvalid(broken, [_("The %(kind)s breaks a rule of its own (a number or date out of range); "
+                                      "nothing was saved.") % {"kind": record._meta.verbose_name}])
 
 
 def evidence_remove(*, evidence: Evidence, actor: User) -> None:

@@ -59,8 +59,8 @@ def offer_outcome_messages(offers, *, cause: str = "", run_id: int | None = None
         ended.sort(key=lambda o: (o.shift.start if o.shift else timezone.now(), o.pk))
         with translation.override(person.language or settings.LANGUAGE_CODE), \
                 timezone.override(person.timezone or settings.TIME_ZONE):
-            context = {"person": person, "offers": ended, "states": {o.state for o in ended},
-                       "reason": cancel_reason(cause, run_id), "site_url": settings.SITE_URL}
+            context = {"person": person, "offers": ended, "reason": cancel_reason(cause, run_id),
+                       "site_url": settings.SITE_URL}
             subject = render_to_string("rostering/email/offer_outcome_subject.txt", context)
             body = render_to_string("rostering/email/offer_outcome.txt", context)
         messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email]))

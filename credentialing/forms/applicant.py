@@ -257,6 +257,5 @@ class OnePageApplication:
                 for section in self.needed_sections()}
 
     def refuse_uploads(self, by_kind: dict[str, str]) -> None:
-        for section in self.sections:
-            if section.kind in by_kind:
-                section.form.add_error("upload", by_kind[section.kind])
+        for kind, message in by_kind.items():
+            self.section(kind).form.add_error("upload", message)

@@ -81,17 +81,6 @@ def profile_post(application: Application, **changes) -> dict:
     }
 
 
-@pytest.fixture
-def applicant():
-    return UserFactory(full_name="")
-
-
-@pytest.fixture
-def applicant_client(client, applicant):
-    client.force_login(applicant)
-    return client
-
-
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 

@@ -25,17 +25,6 @@ def one_page_post(*, role="counselor", kinds=tuple(EVIDENCE_MODELS), **profile) 
     return data
 
 
-@pytest.fixture
-def applicant():
-    return UserFactory(full_name="")
-
-
-@pytest.fixture
-def applicant_client(client, applicant):
-    client.force_login(applicant)
-    return client
-
-
 def test_the_url_is_the_named_one():
     assert reverse("credentialing:application_apply") == URL
 

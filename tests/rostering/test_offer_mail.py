@@ -12,7 +12,7 @@ from rostering import services, solving
 from rostering.models import Assignment, ShiftOffer
 from rostering.tasks import send_offer_outcomes
 from tests.rostering.factories import rostered_person, small_demand
-from tests.rostering.test_offers_hours_reminders import free_colleague, next_monday, published_roster
+from tests.rostering.test_offers_hours_reminders import free_colleague, next_monday, published_roster, solved_draft
 from tests.rostering.test_replan_offers import counselor_assignments, give_away, replan_draft
 
 KIND = "rostering.offer_outcome"
@@ -96,13 +96,7 @@ def test_a_drop_the_scheduler_refuses_is_mailed_saying_the_shift_is_still_theirs
 @pytest.mark.django_db
 def test_an_offer_cancelled_because_the_person_was_taken_off_the_shift_is_mailed_with_the_reason(
         django_capture_on_commit_callbacks):
-    small_demand(peak=2)
-    for _ in range(12):
-        rostered_person(max_hours=40, target_hours=8)
-    for _ in range(3):
-        rostered_person(role="supervisor", max_hours=60, target_hours=24)
-    draft = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
-    solving.run_solve(run_id=draft.pk)
+    draft = solved_draft()
     assignment = draft.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
     person = speaks(assignment.person, "zh-hans")
     ShiftOffer.objects.create(assignment=assignment, shift=assignment.shift, kind="handover", offered_by=person)

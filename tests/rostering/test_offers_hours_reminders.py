@@ -31,6 +31,18 @@ def published_roster(counselors=20):
     return run, people
 
 
+def solved_draft():
+    """A one-day roster solved for twelve counselors and three supervisors, left a draft."""
+    small_demand(peak=2)
+    for _ in range(12):
+        rostered_person(max_hours=40, target_hours=8)
+    for _ in range(3):
+        rostered_person(role="supervisor", max_hours=60, target_hours=24)
+    draft = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
+    solving.run_solve(run_id=draft.pk)
+    return draft
+
+
 def free_colleague(assignment, people):
     """A counselor not on any shift of the run: free to take anything."""
     busy = set(Assignment.objects.filter(run=assignment.run).values_list("person_id", flat=True))
@@ -261,13 +273,7 @@ def test_taking_someone_off_a_shift_cancels_its_pending_offer_with_the_reason():
     scheduler (here on a draft), the offer ends cancelled, with the reason, and is kept."""
     from common.models import AuditEntry
 
-    small_demand(peak=2)
-    for _ in range(12):
-        rostered_person(max_hours=40, target_hours=8)
-    for _ in range(3):
-        rostered_person(role="supervisor", max_hours=60, target_hours=24)
-    draft = services.run_create(actor=None, start=next_monday(), days=1, seconds=10, enqueue=False)
-    solving.run_solve(run_id=draft.pk)
+    draft = solved_draft()
     assignment = draft.assignments.filter(shift__role="counselor").select_related("shift", "person").first()
     offer = ShiftOffer.objects.create(assignment=assignment, shift=assignment.shift, kind="handover",
                                       offered_by=assignment.person)
